@@ -1,0 +1,62 @@
+"""cascadeflow: answer with the cheapest model that is good enough.
+
+Public names load on first use, so ``import cascadeflow`` stays fast and never imports
+LiteLLM.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.2.0.dev0"
+
+if TYPE_CHECKING:
+    from cascadeflow.domain.errors import (
+        AllModelsFailedError,
+        CascadeflowError,
+        ConfigurationError,
+        ProviderError,
+        UnknownModelPriceError,
+        UnsupportedProviderError,
+    )
+    from cascadeflow.domain.messages import Message
+    from cascadeflow.domain.models import ModelConfig
+    from cascadeflow.domain.quality import QualityConfig, QualityValidator, ValidationResult
+    from cascadeflow.domain.results import CascadeResult, ModelCall
+    from cascadeflow.domain.retry import RetryPolicy
+    from cascadeflow.entrypoints.agent import CascadeAgent
+
+_EXPORTS = {
+    "CascadeAgent": "cascadeflow.entrypoints.agent",
+    "ModelConfig": "cascadeflow.domain.models",
+    "Message": "cascadeflow.domain.messages",
+    "CascadeResult": "cascadeflow.domain.results",
+    "ModelCall": "cascadeflow.domain.results",
+    "QualityConfig": "cascadeflow.domain.quality",
+    "QualityValidator": "cascadeflow.domain.quality",
+    "ValidationResult": "cascadeflow.domain.quality",
+    "RetryPolicy": "cascadeflow.domain.retry",
+    "CascadeflowError": "cascadeflow.domain.errors",
+    "ConfigurationError": "cascadeflow.domain.errors",
+    "UnsupportedProviderError": "cascadeflow.domain.errors",
+    "ProviderError": "cascadeflow.domain.errors",
+    "AllModelsFailedError": "cascadeflow.domain.errors",
+    "UnknownModelPriceError": "cascadeflow.domain.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'cascadeflow' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

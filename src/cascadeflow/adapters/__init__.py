@@ -1,0 +1,2 @@
+"""Implementations of the application's ports. Only bootstrap and the public facade
+modules import from here."""

@@ -1,0 +1,179 @@
+"""The standard cascade: cheapest model first, validate, escalate only when needed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from returns.result import Failure, Result, Success
+
+from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Validator
+from cascadeflow.domain.errors import AllModelsFailedError, ConfigurationError, ProviderError
+from cascadeflow.domain.messages import Completion, CompletionRequest, Message
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.quality import ValidationContext, ValidationResult
+from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
+from cascadeflow.domain.retry import RetryPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeRequest:
+    models: tuple[ModelConfig, ...]
+    messages: tuple[Message, ...]
+    max_tokens: int | None = None
+    temperature: float = 0.7
+    user_id: str | None = None
+    domain: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.models:
+            raise ConfigurationError("a cascade needs at least one model")
+        if not self.messages:
+            raise ConfigurationError("a cascade needs a query: messages is empty")
+        if self.max_tokens is not None and self.max_tokens <= 0:
+            raise ConfigurationError(f"max_tokens must be positive, got {self.max_tokens}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    model: ModelConfig
+    completion: Completion
+    verdict: ValidationResult
+    cost: float
+
+
+class RunCascade:
+    """Calls models from cheapest to dearest until one answer passes validation.
+
+    Every call is priced, drafts included. Rate limits and timeouts are retried with
+    backoff; any other provider failure moves on to the next model. When no answer
+    passes, the last answer obtained is returned, flagged; when no model answered at
+    all, AllModelsFailedError lists what each one returned.
+    """
+
+    def __init__(
+        self,
+        provider: CompletionProvider,
+        pricing: PricingCatalog,
+        clock: Clock,
+        validator: Validator,
+        retry_policy: RetryPolicy,
+    ) -> None:
+        self._provider = provider
+        self._pricing = pricing
+        self._clock = clock
+        self._validator = validator
+        self._retry = retry_policy
+
+    def order(self, models: Sequence[ModelConfig]) -> list[ModelConfig]:
+        """Cheapest first; models of equal price keep the order they were given in."""
+        return sorted(models, key=lambda m: self._pricing.price(m).blended_per_1k)
+
+    async def execute(self, request: CascadeRequest) -> CascadeResult:
+        models = self.order(request.models)
+        started = self._clock.monotonic()
+        calls: list[ModelCall] = []
+        failures: list[ProviderError] = []
+        answer: _Answer | None = None
+        for model in models:
+            outcome, attempts = await self._call(model, request)
+            match outcome:
+                case Failure(error):
+                    failures.append(error)
+                    calls.append(_failed_call(model, error, attempts))
+                case Success(completion):
+                    answer = self._judge(model, completion, request)
+                    calls.append(_answered_call(answer, attempts))
+                    if answer.verdict.passed:
+                        break
+        if answer is None:
+            raise AllModelsFailedError(failures)
+        return CascadeResult(
+            content=answer.completion.text,
+            model_used=answer.model.name,
+            total_cost=sum(c.cost for c in calls),
+            cost_saved=self._baseline_cost(models[-1], answer) - sum(c.cost for c in calls),
+            latency_ms=(self._clock.monotonic() - started) * 1000.0,
+            draft_accepted=answer.verdict.passed and answer.model is models[0],
+            cascaded=len(calls) > 1,
+            quality_score=answer.verdict.score,
+            validation_passed=answer.verdict.passed,
+            calls=tuple(calls),
+            domain=request.domain,
+            user_id=request.user_id,
+        )
+
+    async def _call(
+        self, model: ModelConfig, request: CascadeRequest
+    ) -> tuple[Result[Completion, ProviderError], int]:
+        call = CompletionRequest(
+            model=model,
+            messages=request.messages,
+            max_tokens=request.max_tokens or model.max_tokens,
+            temperature=request.temperature,
+            logprobs=model.supports_logprobs,
+        )
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return Success(await self._provider.complete(call)), attempt
+            except ProviderError as error:
+                if not error.retryable or attempt >= self._retry.max_attempts:
+                    return Failure(error), attempt
+            await self._clock.sleep(self._retry.delay(attempt))
+
+    def _judge(
+        self, model: ModelConfig, completion: Completion, request: CascadeRequest
+    ) -> _Answer:
+        context = ValidationContext(
+            query=request.messages[-1].content,
+            finish_reason=completion.finish_reason,
+            logprobs=completion.logprobs,
+            domain=request.domain,
+        )
+        verdict = self._validator.validate(completion.text, context)
+        return _Answer(model, completion, verdict, self._cost(model, completion))
+
+    def _cost(self, model: ModelConfig, completion: Completion) -> float:
+        if completion.cost_usd is not None:
+            return completion.cost_usd
+        price = self._pricing.price(model)
+        return price.cost(completion.input_tokens, completion.output_tokens)
+
+    def _baseline_cost(self, dearest: ModelConfig, answer: _Answer) -> float:
+        if answer.model is dearest:
+            return answer.cost
+        price = self._pricing.price(dearest)
+        return price.cost(answer.completion.input_tokens, answer.completion.output_tokens)
+
+
+def _failed_call(model: ModelConfig, error: ProviderError, attempts: int) -> ModelCall:
+    return ModelCall(
+        model=model.name,
+        provider=model.provider,
+        cost=0.0,
+        input_tokens=0,
+        output_tokens=0,
+        latency_ms=0.0,
+        verdict=Verdict.FAILED,
+        reason=f"{type(error).__name__}: {error.detail}",
+        attempts=attempts,
+        error=str(error),
+    )
+
+
+def _answered_call(answer: _Answer, attempts: int) -> ModelCall:
+    completion = answer.completion
+    return ModelCall(
+        model=answer.model.name,
+        provider=answer.model.provider,
+        cost=answer.cost,
+        input_tokens=completion.input_tokens,
+        output_tokens=completion.output_tokens,
+        latency_ms=completion.latency_ms,
+        verdict=Verdict.ACCEPTED if answer.verdict.passed else Verdict.REJECTED,
+        reason=answer.verdict.reason,
+        score=answer.verdict.score,
+        attempts=attempts,
+    )

@@ -1,0 +1,102 @@
+"""Replay a trace through the cascade and compare it with always-drafter and
+always-verifier, on the same recorded answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.trace import TraceRecord
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyFigures:
+    name: str
+    quality: float
+    total_cost: float
+    cost_per_query: float
+    escalation_rate: float
+    savings_vs_verifier: float
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationReport:
+    drafter: str
+    verifier: str
+    queries: int
+    skipped: int
+    quality_metric: str
+    strategies: tuple[StrategyFigures, ...]
+
+    def figures(self, name: str) -> StrategyFigures:
+        return next(s for s in self.strategies if s.name == name)
+
+
+@dataclass(slots=True)
+class _Tally:
+    quality: float = 0.0
+    cost: float = 0.0
+    escalated: int = 0
+
+
+class SimulateCascade:
+    """Runs the unchanged cascade engine three ways over every usable trace record."""
+
+    def __init__(self, run_cascade: RunCascade) -> None:
+        self._run = run_cascade
+
+    async def execute(
+        self,
+        records: Sequence[TraceRecord],
+        drafter: ModelConfig,
+        verifier: ModelConfig,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> SimulationReport:
+        usable = [r for r in records if {drafter.name, verifier.name} <= r.responses.keys()]
+        if not usable:
+            raise ConfigurationError(
+                f"no trace record has answers from both {drafter.name!r} and {verifier.name!r}"
+            )
+        plans = {
+            "always-drafter": (drafter,),
+            "always-verifier": (verifier,),
+            "cascade": (drafter, verifier),
+        }
+        tallies = {name: _Tally() for name in plans}
+        scored = all(r.responses[m].correct is not None for r in usable for m in (drafter.name, verifier.name))
+        for record in usable:
+            for name, models in plans.items():
+                result = await self._run.execute(
+                    CascadeRequest(models=models, messages=record.messages, domain=record.domain)
+                )
+                truth = record.responses[result.model_used].quality
+                tally = tallies[name]
+                tally.quality += truth or 0.0
+                tally.cost += result.total_cost
+                tally.escalated += result.model_used == verifier.name
+            if on_progress is not None:
+                on_progress(1)
+        count = len(usable)
+        verifier_cost = tallies["always-verifier"].cost
+        strategies = tuple(
+            StrategyFigures(
+                name=name,
+                quality=t.quality / count,
+                total_cost=t.cost,
+                cost_per_query=t.cost / count,
+                escalation_rate=t.escalated / count,
+                savings_vs_verifier=1.0 - t.cost / verifier_cost if verifier_cost else 0.0,
+            )
+            for name, t in tallies.items()
+        )
+        return SimulationReport(
+            drafter=drafter.name,
+            verifier=verifier.name,
+            queries=count,
+            skipped=len(records) - count,
+            quality_metric="accuracy" if scored else "mean score",
+            strategies=strategies,
+        )

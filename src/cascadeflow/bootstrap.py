@@ -1,0 +1,166 @@
+"""The composition root: the one place where adapters are chosen and wired.
+
+``bootstrap()`` gives a container whose ``run_cascade`` factory builds the use-case.
+Production uses LiteLLM for calls and prices; tests and users' tests pass fakes; the
+replay preset serves a trace through the very same use-case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from dependency_injector import containers, providers
+
+from cascadeflow.adapters.configured_pricing import ConfiguredPricing
+from cascadeflow.adapters.litellm_pricing import LiteLLMPricing
+from cascadeflow.adapters.litellm_provider import LiteLLMProvider
+from cascadeflow.adapters.replay_provider import ReplayProvider
+from cascadeflow.adapters.system_clock import SystemClock
+from cascadeflow.adapters.trace_file import read_trace, resolve_trace
+from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog
+from cascadeflow.application.run_cascade import RunCascade
+from cascadeflow.application.simulate import SimulateCascade, SimulationReport
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.providers import split_model_spec
+from cascadeflow.domain.quality import QualityConfig, QualityValidator
+from cascadeflow.domain.retry import RetryPolicy
+from cascadeflow.domain.trace import TraceRecord, models_in, recorded_price_per_1k
+
+
+class Adapters(containers.DeclarativeContainer):
+    """Infrastructure shared by every use-case: one instance each."""
+
+    config = providers.Configuration()
+    provider: providers.Provider[CompletionProvider] = providers.Singleton(
+        LiteLLMProvider, timeout=config.timeout.as_float()
+    )
+    pricing: providers.Provider[PricingCatalog] = providers.Singleton(LiteLLMPricing)
+    clock: providers.Provider[Clock] = providers.Singleton(SystemClock)
+
+
+class Container(containers.DeclarativeContainer):
+    """Use-cases, built from whatever adapters the caller supplies."""
+
+    adapters = providers.DependenciesContainer()
+    quality_config = providers.Dependency(instance_of=QualityConfig, default=QualityConfig())
+    retry_policy = providers.Dependency(instance_of=RetryPolicy, default=RetryPolicy())
+    validator = providers.Factory(QualityValidator, config=quality_config)
+    run_cascade = providers.Factory(
+        RunCascade,
+        provider=adapters.provider,
+        pricing=adapters.pricing,
+        clock=adapters.clock,
+        validator=validator,
+        retry_policy=retry_policy,
+    )
+
+
+def bootstrap(
+    *,
+    provider: CompletionProvider | None = None,
+    pricing: PricingCatalog | None = None,
+    clock: Clock | None = None,
+    quality_config: QualityConfig | None = None,
+    retry_policy: RetryPolicy | None = None,
+    timeout: float = 60.0,
+) -> Container:
+    """Wire the use-cases. Any adapter left out is the production one."""
+    adapters = Adapters()
+    adapters.config.from_dict({"timeout": timeout})
+    if provider is not None:
+        adapters.provider.override(providers.Object(provider))
+    if pricing is not None:
+        adapters.pricing.override(providers.Object(pricing))
+    if clock is not None:
+        adapters.clock.override(providers.Object(clock))
+    container = Container(adapters=adapters)
+    if quality_config is not None:
+        container.quality_config.override(providers.Object(quality_config))
+    if retry_policy is not None:
+        container.retry_policy.override(providers.Object(retry_policy))
+    container.check_dependencies()
+    return container
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """A trace loaded and a replay cascade wired, ready to run."""
+
+    records: list[TraceRecord]
+    drafter: ModelConfig
+    verifier: ModelConfig
+    use_case: SimulateCascade
+    title: str
+
+    @property
+    def size(self) -> int:
+        return sum(
+            1 for r in self.records if {self.drafter.name, self.verifier.name} <= r.responses.keys()
+        )
+
+    async def run(self, on_progress: Callable[[int], None] | None = None) -> SimulationReport:
+        return await self.use_case.execute(self.records, self.drafter, self.verifier, on_progress)
+
+
+def load_trace(name_or_path: str) -> list[TraceRecord]:
+    return read_trace(resolve_trace(name_or_path))
+
+
+def _trace_model(records: list[TraceRecord], name: str) -> ModelConfig:
+    known = models_in(records)
+    if name not in known:
+        raise ConfigurationError(
+            f"model {name!r} has no answers in this trace; it has: {', '.join(known)}"
+        )
+    return ModelConfig(
+        name=name,
+        provider=split_model_spec(name)[1],
+        cost=recorded_price_per_1k(records, name),
+    )
+
+
+def simulation(
+    trace: str,
+    *,
+    drafter: str | None = None,
+    verifier: str | None = None,
+    threshold: float | None = None,
+    limit: int | None = None,
+) -> Simulation:
+    """The replay preset over a trace: drafter and verifier default to the cheaper and
+    the dearer of the trace's two most frequent models."""
+    records = load_trace(trace)[:limit]
+    known = models_in(records)
+    if drafter is None or verifier is None:
+        if len(known) < 2:
+            raise ConfigurationError("the trace needs answers from at least two models")
+        pair = sorted((_trace_model(records, n) for n in known[:2]), key=_blended)
+        drafter = drafter or pair[0].name
+        verifier = verifier or pair[1].name
+    draft_model, verify_model = _trace_model(records, drafter), _trace_model(records, verifier)
+    priced = draft_model.cost is not None and verify_model.cost is not None
+    quality = QualityConfig() if threshold is None else QualityConfig().with_threshold(threshold)
+    container = bootstrap(
+        provider=ReplayProvider(records),
+        pricing=ConfiguredPricing() if priced else None,
+        quality_config=quality,
+        retry_policy=RetryPolicy(max_attempts=1),
+    )
+    if container.adapters.pricing().price(draft_model).blended_per_1k > (
+        container.adapters.pricing().price(verify_model).blended_per_1k
+    ):
+        raise ConfigurationError(
+            f"the drafter {drafter!r} costs more than the verifier {verifier!r}: swap them"
+        )
+    use_case = SimulateCascade(container.run_cascade())
+    title = (
+        f"{trace}: {len(records)} queries · drafter {drafter} "
+        f"(${_blended(draft_model):.5f}/1K) · verifier {verifier} (${_blended(verify_model):.5f}/1K)"
+    )
+    return Simulation(records, draft_model, verify_model, use_case, title)
+
+
+def _blended(model: ModelConfig) -> float:
+    return model.cost if model.cost is not None else float("inf")

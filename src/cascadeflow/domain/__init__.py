@@ -1,0 +1,1 @@
+"""Pure domain: value objects, rules and errors. Standard library only."""

@@ -1,0 +1,73 @@
+"""One error hierarchy for everything cascadeflow raises on purpose.
+
+Adapters translate library exceptions (litellm, httpx, sqlalchemy) into these; the
+entrypoints map them to exit codes and HTTP statuses in one table each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class CascadeflowError(Exception):
+    """Base of every error cascadeflow raises deliberately."""
+
+
+class ConfigurationError(CascadeflowError, ValueError):
+    """A value given by the user cannot work; the message says what to change."""
+
+
+class UnsupportedProviderError(ConfigurationError):
+    """A provider outside the nine supported ones (and their aliases)."""
+
+
+class TraceFormatError(ConfigurationError):
+    """A trace file line does not follow the trace format."""
+
+
+class UnknownModelPriceError(CascadeflowError):
+    """Neither the price map nor the ModelConfig says what a model costs."""
+
+
+class ProviderError(CascadeflowError):
+    """A model call failed. ``retryable`` errors are retried with backoff."""
+
+    retryable = False
+
+    def __init__(self, model: str, message: str) -> None:
+        super().__init__(f"{model}: {message}")
+        self.model = model
+        self.detail = message
+
+
+class RateLimitedError(ProviderError):
+    retryable = True
+
+
+class ProviderTimeoutError(ProviderError):
+    retryable = True
+
+
+class ProviderUnavailableError(ProviderError):
+    """The provider answered with a server error or could not be reached."""
+
+
+class ProviderBadRequestError(ProviderError):
+    """The provider refused the request itself (bad parameters, context too long)."""
+
+
+class ProviderAuthError(ProviderError):
+    """Missing or wrong credentials for this provider."""
+
+
+class ReplayMissError(ProviderError):
+    """The trace holds no recorded answer of this model for this query."""
+
+
+class AllModelsFailedError(CascadeflowError):
+    """Every model of the cascade failed; ``failures`` holds what each one returned."""
+
+    def __init__(self, failures: Sequence[ProviderError]) -> None:
+        lines = "\n".join(f"  - {type(f).__name__}: {f}" for f in failures)
+        super().__init__(f"every model failed ({len(failures)} tried):\n{lines}")
+        self.failures = tuple(failures)

@@ -1,0 +1,125 @@
+"""Rule-based answer quality: is a draft good enough to stop the cascade?"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+from cascadeflow.domain.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    passed: bool
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationContext:
+    """What a validator may know beyond the answer text."""
+
+    query: str = ""
+    finish_reason: str | None = None
+    logprobs: tuple[float, ...] | None = None
+    domain: str | None = None
+
+
+REFUSAL_PATTERNS: tuple[str, ...] = (
+    r"\bI(?:'m| am) (?:sorry|afraid),? (?:but )?I (?:can(?:'|no)t|cannot|won't|am unable)",
+    r"\bI (?:can(?:'|no)t|cannot|won't) (?:help|assist|answer|provide|comply)",
+    r"\bI(?:'m| am) (?:not able|unable) to (?:help|assist|answer|provide|comply)",
+    r"\bas an AI(?: language)? model\b",
+    r"\bI do not have (?:access|the ability)\b",
+)
+
+HEDGING_PATTERNS: tuple[str, ...] = (
+    r"\bI(?:'m| am) not (?:sure|certain)\b",
+    r"\bI don't know\b",
+    r"\bI do not know\b",
+    r"\bI(?:'m| am) unsure\b",
+    r"\bI can(?:'|no)t be (?:sure|certain)\b",
+    r"\bit(?:'s| is) (?:hard|difficult|impossible) to (?:say|tell|know)\b",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QualityConfig:
+    """Thresholds of the rule-based validator.
+
+    ``min_score`` is the acceptance threshold on the final score in [0, 1]; without
+    logprobs the score of an answer that breaks no rule is 1.0, with logprobs it is the
+    geometric-mean token probability.
+    """
+
+    min_length_chars: int = 1
+    min_words: int = 1
+    reject_refusals: bool = True
+    reject_hedging: bool = True
+    reject_truncated: bool = True
+    min_confidence: float = 0.3
+    min_score: float = 0.0
+    refusal_patterns: tuple[str, ...] = REFUSAL_PATTERNS
+    hedging_patterns: tuple[str, ...] = HEDGING_PATTERNS
+    _compiled: tuple[re.Pattern[str], re.Pattern[str]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for label in ("min_confidence", "min_score"):
+            value = getattr(self, label)
+            if not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
+                raise ConfigurationError(f"QualityConfig: {label} must be in [0, 1], got {value!r}")
+        for label in ("min_length_chars", "min_words"):
+            value = getattr(self, label)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigurationError(
+                    f"QualityConfig: {label} must be an integer >= 0, got {value!r}"
+                )
+        try:
+            compiled = (
+                re.compile("|".join(f"(?:{p})" for p in self.refusal_patterns) or r"(?!)", re.I),
+                re.compile("|".join(f"(?:{p})" for p in self.hedging_patterns) or r"(?!)", re.I),
+            )
+        except re.error as exc:
+            raise ConfigurationError(f"QualityConfig: a pattern is not a valid regex: {exc}") from exc
+        object.__setattr__(self, "_compiled", compiled)
+
+    def with_threshold(self, min_score: float) -> QualityConfig:
+        return replace(self, min_score=min_score)
+
+
+class QualityValidator:
+    """Rejects empty, short, refusing, hedging, truncated and low-confidence answers."""
+
+    def __init__(self, config: QualityConfig | None = None) -> None:
+        self.config = config or QualityConfig()
+
+    def __call__(self, text: str, context: ValidationContext | None = None) -> ValidationResult:
+        return self.validate(text, context or ValidationContext())
+
+    def validate(self, text: str, context: ValidationContext) -> ValidationResult:
+        cfg = self.config
+        refusal, hedging = cfg._compiled
+        stripped = text.strip()
+        if not stripped:
+            return ValidationResult(False, 0.0, "empty answer")
+        if len(stripped) < cfg.min_length_chars or len(stripped.split()) < cfg.min_words:
+            return ValidationResult(
+                False, 0.0, f"too short ({len(stripped)} chars, {len(stripped.split())} words)"
+            )
+        if cfg.reject_truncated and context.finish_reason == "length":
+            return ValidationResult(False, 0.0, "cut off at max_tokens")
+        if cfg.reject_refusals and (match := refusal.search(stripped)):
+            return ValidationResult(False, 0.0, f"refusal: {match.group(0)!r}")
+        if cfg.reject_hedging and (match := hedging.search(stripped)):
+            return ValidationResult(False, 0.1, f"hedging: {match.group(0)!r}")
+        score = 1.0
+        if context.logprobs:
+            score = math.exp(sum(context.logprobs) / len(context.logprobs))
+            if score < cfg.min_confidence:
+                return ValidationResult(False, score, f"low confidence {score:.2f}")
+        if score < cfg.min_score:
+            return ValidationResult(False, score, f"score {score:.2f} below {cfg.min_score:.2f}")
+        return ValidationResult(True, score, "passed quality checks")

@@ -1,0 +1,69 @@
+"""What a cascade run reports: the answer, and every model call it took to get there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Verdict(str, Enum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCall:
+    """One model call of a cascade: its price, tokens, time and the validator's verdict.
+
+    ``verdict`` is FAILED when the provider raised (``error`` says what); ``attempts``
+    counts retries of that call.
+    """
+
+    model: str
+    provider: str
+    cost: float
+    input_tokens: int
+    output_tokens: int
+    latency_ms: float
+    verdict: Verdict
+    reason: str
+    score: float | None = None
+    attempts: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeResult:
+    """The outcome of one cascade run.
+
+    ``cost_saved`` is what the most expensive model would have cost for the same tokens
+    minus ``total_cost`` (negative when escalation made the run dearer). When no answer
+    passed validation, the last answer obtained is returned with ``validation_passed``
+    False.
+    """
+
+    content: str
+    model_used: str
+    total_cost: float
+    cost_saved: float
+    latency_ms: float
+    draft_accepted: bool
+    cascaded: bool
+    quality_score: float | None
+    validation_passed: bool
+    calls: tuple[ModelCall, ...]
+    domain: str | None = None
+    user_id: str | None = None
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(c.input_tokens for c in self.calls)
+
+    @property
+    def output_tokens(self) -> int:
+        return sum(c.output_tokens for c in self.calls)
+
+    @property
+    def models_called(self) -> tuple[str, ...]:
+        return tuple(c.model for c in self.calls)

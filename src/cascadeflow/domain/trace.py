@@ -1,0 +1,64 @@
+"""Recorded answers of several models to the same queries (simulation and replay)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from cascadeflow.domain.messages import Message
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedResponse:
+    text: str
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+    logprobs: tuple[float, ...] | None = None
+    finish_reason: str = "stop"
+    correct: bool | None = None
+    score: float | None = None
+
+    @property
+    def quality(self) -> float | None:
+        """Ground truth as one number: 1/0 for correct, else the judge score."""
+        if self.correct is not None:
+            return 1.0 if self.correct else 0.0
+        return self.score
+
+
+@dataclass(frozen=True, slots=True)
+class TraceRecord:
+    id: str
+    messages: tuple[Message, ...]
+    responses: Mapping[str, RecordedResponse]
+    domain: str | None = None
+
+
+def conversation_key(messages: tuple[Message, ...]) -> str:
+    """A stable key for looking a conversation up in a trace."""
+    return "\x1e".join(f"{m.role}\x1f{m.content.strip()}" for m in messages)
+
+
+def recorded_price_per_1k(records: Iterable[TraceRecord], model: str) -> float | None:
+    """Mean USD per 1K tokens a trace recorded for a model, or None if it recorded none."""
+    cost = 0.0
+    tokens = 0
+    for record in records:
+        response = record.responses.get(model)
+        if response is None or response.cost_usd is None:
+            continue
+        if response.input_tokens is None or response.output_tokens is None:
+            continue
+        cost += response.cost_usd
+        tokens += response.input_tokens + response.output_tokens
+    return cost / tokens * 1000.0 if tokens else None
+
+
+def models_in(records: Iterable[TraceRecord]) -> list[str]:
+    """Every model name that answers somewhere in the trace, most frequent first."""
+    counts: dict[str, int] = {}
+    for record in records:
+        for name in record.responses:
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda name: (-counts[name], name))

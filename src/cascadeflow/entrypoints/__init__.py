@@ -1,0 +1,1 @@
+"""Ways in: the Python API, the CLI and (later) the REST gateway."""

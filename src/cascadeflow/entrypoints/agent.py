@@ -1,0 +1,115 @@
+"""CascadeAgent: the Python API most users write against."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog
+from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
+from cascadeflow.bootstrap import bootstrap
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.messages import Message
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.quality import QualityConfig
+from cascadeflow.domain.results import CascadeResult
+from cascadeflow.domain.retry import RetryPolicy
+
+Query = str | Sequence[Message | Mapping[str, str]]
+
+
+def to_messages(query: Query) -> tuple[Message, ...]:
+    """A question string, or chat messages as Message objects or {"role", "content"} dicts."""
+    if isinstance(query, str):
+        if not query.strip():
+            raise ConfigurationError("the query is empty: pass a question or a list of messages")
+        return (Message("user", query),)
+    messages: list[Message] = []
+    for item in query:
+        if isinstance(item, Message):
+            messages.append(item)
+        elif isinstance(item, Mapping) and {"role", "content"} <= item.keys():
+            messages.append(Message(item["role"], item["content"]))  # type: ignore[arg-type]
+        else:
+            raise ConfigurationError(
+                f"each message must be a Message or a dict with 'role' and 'content', got {item!r}"
+            )
+    if not messages:
+        raise ConfigurationError("the query is empty: pass a question or a list of messages")
+    return tuple(messages)
+
+
+class CascadeAgent:
+    """Answers with the cheapest model whose answer passes validation.
+
+    Without ``provider`` it calls real models through LiteLLM with API keys from the
+    environment; pass ``cascadeflow.testing.FakeProvider`` (or any CompletionProvider)
+    to run without a network.
+    """
+
+    def __init__(
+        self,
+        models: Sequence[ModelConfig],
+        quality_config: QualityConfig | None = None,
+        provider: CompletionProvider | None = None,
+        *,
+        pricing: PricingCatalog | None = None,
+        clock: Clock | None = None,
+        retry_policy: RetryPolicy | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        if not models:
+            raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
+        for model in models:
+            if not isinstance(model, ModelConfig):
+                raise ConfigurationError(f"models must be ModelConfig objects, got {model!r}")
+        self.models = tuple(models)
+        self.quality_config = quality_config or QualityConfig()
+        self._container = bootstrap(
+            provider=provider,
+            pricing=pricing,
+            clock=clock,
+            quality_config=self.quality_config,
+            retry_policy=retry_policy,
+            timeout=timeout,
+        )
+        self._cascade: RunCascade = self._container.run_cascade()
+
+    async def run(
+        self,
+        query: Query,
+        *,
+        max_tokens: int | None = None,
+        temperature: float = 0.7,
+        user_id: str | None = None,
+        domain: str | None = None,
+    ) -> CascadeResult:
+        request = CascadeRequest(
+            models=self.models,
+            messages=to_messages(query),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            user_id=user_id,
+            domain=domain,
+        )
+        return await self._cascade.execute(request)
+
+    def run_sync(
+        self,
+        query: Query,
+        *,
+        max_tokens: int | None = None,
+        temperature: float = 0.7,
+        user_id: str | None = None,
+        domain: str | None = None,
+    ) -> CascadeResult:
+        """``run`` for scripts without an event loop."""
+        return asyncio.run(
+            self.run(
+                query,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                user_id=user_id,
+                domain=domain,
+            )
+        )

@@ -1,0 +1,21 @@
+"""Fakes for testing code that uses cascadeflow, without a network or real time.
+
+    from cascadeflow import CascadeAgent, ModelConfig
+    from cascadeflow.testing import FakeProvider
+
+    fake = FakeProvider({"small": ["I'm not sure."], "big": ["Paris."]})
+    agent = CascadeAgent(models=[...], provider=fake)
+"""
+
+from cascadeflow.adapters.configured_pricing import ConfiguredPricing
+from cascadeflow.adapters.fakes import FakeClock, FakeProvider, FakeReply, SequentialIds
+from cascadeflow.adapters.replay_provider import ReplayProvider
+
+__all__ = [
+    "ConfiguredPricing",
+    "FakeClock",
+    "FakeProvider",
+    "FakeReply",
+    "ReplayProvider",
+    "SequentialIds",
+]

@@ -1,0 +1,55 @@
+"""CascadeAgent, the Python API, with the fakes users get from cascadeflow.testing."""
+
+from __future__ import annotations
+
+import pytest
+
+from cascadeflow import CascadeAgent, ConfigurationError, Message, ModelConfig
+from cascadeflow.testing import ConfiguredPricing, FakeProvider
+
+from .conftest import CHEAP, DEAR
+
+
+def agent(fake: FakeProvider) -> CascadeAgent:
+    return CascadeAgent(models=[CHEAP, DEAR], provider=fake, pricing=ConfiguredPricing())
+
+
+async def test_run_accepts_a_question_string() -> None:
+    fake = FakeProvider({"small": ["Paris."]})
+    result = await agent(fake).run("Capital of France?", max_tokens=50, temperature=0.0, user_id="u1")
+    assert result.content == "Paris." and result.user_id == "u1"
+    sent = fake.requests[0]
+    assert sent.messages == (Message("user", "Capital of France?"),)
+    assert sent.max_tokens == 50 and sent.temperature == 0.0
+
+
+async def test_run_accepts_chat_messages_as_dicts_or_objects() -> None:
+    fake = FakeProvider({"small": ["Paris."]})
+    await agent(fake).run([{"role": "system", "content": "Be brief."}, Message("user", "Capital?")])
+    assert [m.role for m in fake.requests[0].messages] == ["system", "user"]
+
+
+def test_run_sync_for_scripts() -> None:
+    fake = FakeProvider({"small": ["I'm not sure."], "large": ["Paris."]})
+    result = agent(fake).run_sync("Capital of France?")
+    assert result.model_used == "large" and result.cascaded
+
+
+def test_max_tokens_defaults_to_the_models_own_limit() -> None:
+    fake = FakeProvider({"small": ["Paris."]})
+    limited = ModelConfig(name="small", provider="groq", cost=0.0001, max_tokens=256)
+    CascadeAgent(models=[limited, DEAR], provider=fake, pricing=ConfiguredPricing()).run_sync("Hi?")
+    assert fake.requests[0].max_tokens == 256
+
+
+@pytest.mark.parametrize("query", ["", "   ", [], [{"role": "user"}], [{"role": "robot", "content": "x"}]])
+def test_bad_queries_are_rejected_clearly(query: object) -> None:
+    with pytest.raises(ConfigurationError):
+        agent(FakeProvider(default="x")).run_sync(query)  # type: ignore[arg-type]
+
+
+def test_bad_models_are_rejected_clearly() -> None:
+    with pytest.raises(ConfigurationError, match="at least one"):
+        CascadeAgent(models=[])
+    with pytest.raises(ConfigurationError, match="ModelConfig"):
+        CascadeAgent(models=["gpt-4o"])  # type: ignore[list-item]
