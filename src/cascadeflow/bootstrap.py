@@ -33,7 +33,7 @@ class Adapters(containers.DeclarativeContainer):
     """Infrastructure shared by every use-case: one instance each."""
 
     config = providers.Configuration()
-    provider: providers.Provider[CompletionProvider] = providers.Singleton(
+    completions: providers.Provider[CompletionProvider] = providers.Singleton(
         LiteLLMProvider, timeout=config.timeout.as_float()
     )
     pricing: providers.Provider[PricingCatalog] = providers.Singleton(LiteLLMPricing)
@@ -49,7 +49,7 @@ class Container(containers.DeclarativeContainer):
     validator = providers.Factory(QualityValidator, config=quality_config)
     run_cascade = providers.Factory(
         RunCascade,
-        provider=adapters.provider,
+        provider=adapters.completions,
         pricing=adapters.pricing,
         clock=adapters.clock,
         validator=validator,
@@ -70,7 +70,7 @@ def bootstrap(
     adapters = Adapters()
     adapters.config.from_dict({"timeout": timeout})
     if provider is not None:
-        adapters.provider.override(providers.Object(provider))
+        adapters.completions.override(providers.Object(provider))
     if pricing is not None:
         adapters.pricing.override(providers.Object(pricing))
     if clock is not None:

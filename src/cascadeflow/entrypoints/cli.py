@@ -104,3 +104,7 @@ def reporting_errors() -> Iterator[None]:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

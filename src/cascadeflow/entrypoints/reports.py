@@ -25,11 +25,12 @@ def calls_table(result: CascadeResult) -> Table:
 
 
 def simulation_table(report: SimulationReport, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column("strategy")
+    table = Table(title=title, title_justify="left", caption="savings: cost cut against "
+                  "always-verifier", caption_justify="left")
+    table.add_column("strategy", no_wrap=True, min_width=15)
     table.add_column(report.quality_metric, justify="right")
-    for column in ("total cost", "cost/query", "escalated", "savings vs verifier"):
-        table.add_column(column, justify="right")
+    for column in ("total cost", "cost/query", "escalated", "savings"):
+        table.add_column(column, justify="right", no_wrap=True)
     percent = report.quality_metric == "accuracy"
     for s in report.strategies:
         table.add_row(
