@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.2.0.dev0"
 
 if TYPE_CHECKING:
+    from cascadeflow.domain.budgets import BudgetConfig
+    from cascadeflow.domain.enforcement import EnforcementCallbacks, EnforcementContext
     from cascadeflow.domain.errors import (
         AllModelsFailedError,
+        BudgetExceededError,
         CascadeflowError,
         ConfigurationError,
         ProviderError,
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from cascadeflow.domain.results import CascadeResult, ModelCall
     from cascadeflow.domain.retry import RetryPolicy
     from cascadeflow.entrypoints.agent import CascadeAgent
+    from cascadeflow.entrypoints.cost_tracker import CostTracker
 
 _EXPORTS = {
     "CascadeAgent": "cascadeflow.entrypoints.agent",
@@ -42,6 +46,11 @@ _EXPORTS = {
     "ProviderError": "cascadeflow.domain.errors",
     "AllModelsFailedError": "cascadeflow.domain.errors",
     "UnknownModelPriceError": "cascadeflow.domain.errors",
+    "BudgetExceededError": "cascadeflow.domain.errors",
+    "CostTracker": "cascadeflow.entrypoints.cost_tracker",
+    "BudgetConfig": "cascadeflow.domain.budgets",
+    "EnforcementCallbacks": "cascadeflow.domain.enforcement",
+    "EnforcementContext": "cascadeflow.domain.enforcement",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -16,11 +16,21 @@ from cascadeflow.adapters.configured_pricing import ConfiguredPricing
 from cascadeflow.adapters.litellm_pricing import LiteLLMPricing
 from cascadeflow.adapters.litellm_provider import LiteLLMProvider
 from cascadeflow.adapters.replay_provider import ReplayProvider
-from cascadeflow.adapters.system_clock import SystemClock
+from cascadeflow.adapters.exporters import export_entries as export_entries
+from cascadeflow.adapters.memory_store import InMemoryUsageStore
+from cascadeflow.adapters.system_clock import SystemClock, UuidGenerator
 from cascadeflow.adapters.trace_file import read_trace, resolve_trace
-from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog
+from cascadeflow.application.ports import (
+    Clock,
+    CompletionProvider,
+    IdGenerator,
+    PricingCatalog,
+    UsageStore,
+)
+from cascadeflow.application.budget_gate import BudgetGate, BudgetPolicy
 from cascadeflow.application.run_cascade import RunCascade
 from cascadeflow.application.simulate import SimulateCascade, SimulationReport
+from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.providers import split_model_spec
@@ -38,6 +48,7 @@ class Adapters(containers.DeclarativeContainer):
     )
     pricing: providers.Provider[PricingCatalog] = providers.Singleton(LiteLLMPricing)
     clock: providers.Provider[Clock] = providers.Singleton(SystemClock)
+    ids: providers.Provider[IdGenerator] = providers.Singleton(UuidGenerator)
 
 
 class Container(containers.DeclarativeContainer):
@@ -47,6 +58,7 @@ class Container(containers.DeclarativeContainer):
     quality_config = providers.Dependency(instance_of=QualityConfig, default=QualityConfig())
     retry_policy = providers.Dependency(instance_of=RetryPolicy, default=RetryPolicy())
     validator = providers.Factory(QualityValidator, config=quality_config)
+    budget_gate: providers.Provider[BudgetGate | None] = providers.Object(None)
     run_cascade = providers.Factory(
         RunCascade,
         provider=adapters.completions,
@@ -54,6 +66,7 @@ class Container(containers.DeclarativeContainer):
         clock=adapters.clock,
         validator=validator,
         retry_policy=retry_policy,
+        budget_gate=budget_gate,
     )
 
 
@@ -65,8 +78,13 @@ def bootstrap(
     quality_config: QualityConfig | None = None,
     retry_policy: RetryPolicy | None = None,
     timeout: float = 60.0,
+    usage: UsageStore | None = None,
+    budget_policy: BudgetPolicy | None = None,
+    enforcement: EnforcementCallbacks | None = None,
+    ids: IdGenerator | None = None,
 ) -> Container:
-    """Wire the use-cases. Any adapter left out is the production one."""
+    """Wire the use-cases. Any adapter left out is the production one; without a
+    usage store nothing is recorded and no budget is enforced."""
     adapters = Adapters()
     adapters.config.from_dict({"timeout": timeout})
     if provider is not None:
@@ -75,7 +93,22 @@ def bootstrap(
         adapters.pricing.override(providers.Object(pricing))
     if clock is not None:
         adapters.clock.override(providers.Object(clock))
+    if ids is not None:
+        adapters.ids.override(providers.Object(ids))
     container = Container(adapters=adapters)
+    if usage is not None:
+        policy = budget_policy or BudgetPolicy()
+        container.budget_gate.override(
+            providers.Singleton(
+                BudgetGate,
+                store=usage,
+                clock=adapters.clock,
+                ids=adapters.ids,
+                pricing=adapters.pricing,
+                policy=policy,
+                enforcement=enforcement or EnforcementCallbacks(warn_threshold=policy.warn_threshold),
+            )
+        )
     if quality_config is not None:
         container.quality_config.override(providers.Object(quality_config))
     if retry_policy is not None:
@@ -164,3 +197,21 @@ def simulation(
 
 def _blended(model: ModelConfig) -> float:
     return model.cost if model.cost is not None else float("inf")
+
+
+def usage_store(url: str | None = None) -> UsageStore:
+    """``"memory"`` for a process-local store, else a database URL (None: the embedded
+    default, ``CASCADEFLOW_DATABASE_URL`` or SQLite at ./cascadeflow.db)."""
+    if url == "memory":
+        return InMemoryUsageStore()
+    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+
+    return SQLModelUsageStore(url)
+
+
+def system_clock() -> Clock:
+    return SystemClock()
+
+
+def uuid_ids() -> IdGenerator:
+    return UuidGenerator()

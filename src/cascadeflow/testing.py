@@ -9,6 +9,7 @@
 
 from cascadeflow.adapters.configured_pricing import ConfiguredPricing
 from cascadeflow.adapters.fakes import FakeClock, FakeProvider, FakeReply, SequentialIds
+from cascadeflow.adapters.memory_store import InMemoryUsageStore
 from cascadeflow.adapters.replay_provider import ReplayProvider
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "FakeClock",
     "FakeProvider",
     "FakeReply",
+    "InMemoryUsageStore",
     "ReplayProvider",
     "SequentialIds",
 ]

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
+from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest
 from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
 from cascadeflow.domain.models import ModelConfig, TokenPrice
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
@@ -52,3 +53,43 @@ class Validator(Protocol):
 
     @abstractmethod
     def validate(self, text: str, context: ValidationContext) -> ValidationResult: ...
+
+
+class UsageStore(Protocol):
+    """Durable cost entries and atomic budget reservations.
+
+    ``reserve`` is atomic against every other caller, in this process or another one
+    sharing the store: two racing requests can never both spend the last dollar.
+    Reservations not committed or released by ``expires_at`` stop counting.
+    """
+
+    @abstractmethod
+    def reserve(self, request: ReservationRequest) -> Reservation | None:
+        """The reservation, or None when it does not fit a limit."""
+
+    @abstractmethod
+    def commit(self, reservation_id: str, entry: CostEntry) -> bool:
+        """Store the real cost and drop the reservation. A second commit of the same
+        reservation (or entry id) stores nothing and returns False."""
+
+    @abstractmethod
+    def release(self, reservation_id: str) -> None:
+        """Drop a reservation without spending (the call failed or was never made)."""
+
+    @abstractmethod
+    def record(self, entry: CostEntry) -> bool:
+        """Store a cost entry that had no reservation; False if its id is already stored."""
+
+    @abstractmethod
+    def spent(self, user_id: str | None, since: datetime | None) -> float:
+        """Committed cost since ``since`` (None: all time) for a user, or all users."""
+
+    @abstractmethod
+    def reserved(self, user_id: str | None, now: datetime) -> float:
+        """Amount held by live (unexpired) reservations."""
+
+    @abstractmethod
+    def entries(
+        self, user_id: str | None = None, since: datetime | None = None
+    ) -> list[CostEntry]:
+        """Stored entries, oldest first, optionally for one user and from a time on."""

@@ -7,10 +7,17 @@ from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
+from cascadeflow.application.budget_gate import Admission, BudgetGate
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Validator
-from cascadeflow.domain.errors import AllModelsFailedError, ConfigurationError, ProviderError
+from cascadeflow.domain.errors import (
+    AllModelsFailedError,
+    BudgetExceededError,
+    ConfigurationError,
+    ProviderError,
+)
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message
 from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
 from cascadeflow.domain.retry import RetryPolicy
@@ -24,6 +31,7 @@ class CascadeRequest:
     temperature: float = 0.7
     user_id: str | None = None
     domain: str | None = None
+    query_id: str | None = None
 
     def __post_init__(self) -> None:
         if not self.models:
@@ -58,7 +66,9 @@ class RunCascade:
         clock: Clock,
         validator: Validator,
         retry_policy: RetryPolicy,
+        budget_gate: BudgetGate | None = None,
     ) -> None:
+        self._gate = budget_gate
         self._provider = provider
         self._pricing = pricing
         self._clock = clock
@@ -70,19 +80,36 @@ class RunCascade:
         return sorted(models, key=lambda m: self._pricing.price(m).blended_per_1k)
 
     async def execute(self, request: CascadeRequest) -> CascadeResult:
-        models = self.order(request.models)
+        dearest = self.order(request.models)[-1]
+        admission = self._admit(request)
         started = self._clock.monotonic()
         calls: list[ModelCall] = []
         failures: list[ProviderError] = []
         answer: _Answer | None = None
-        for model in models:
-            outcome, attempts = await self._call(model, request)
+        budget_note = admission.message
+        for model in self.order(admission.models):
+            call = self._request_for(model, request)
+            try:
+                reservation = self._gate.reserve(
+                    request.user_id, model, call.messages, call.max_tokens
+                ) if self._gate else None
+            except BudgetExceededError as refused:
+                if answer is None:
+                    raise
+                budget_note = str(refused)
+                break
+            outcome, attempts = await self._call(call)
             match outcome:
                 case Failure(error):
+                    if self._gate:
+                        self._gate.release(reservation)
                     failures.append(error)
                     calls.append(_failed_call(model, error, attempts))
                 case Success(completion):
                     answer = self._judge(model, completion, request)
+                    if self._gate:
+                        self._gate.settle(reservation, model, completion, answer.cost,
+                                          request.user_id, request.domain, request.query_id)
                     calls.append(_answered_call(answer, attempts))
                     if answer.verdict.passed:
                         break
@@ -92,27 +119,39 @@ class RunCascade:
             content=answer.completion.text,
             model_used=answer.model.name,
             total_cost=sum(c.cost for c in calls),
-            cost_saved=self._baseline_cost(models[-1], answer) - sum(c.cost for c in calls),
+            cost_saved=self._baseline_cost(dearest, answer) - sum(c.cost for c in calls),
             latency_ms=(self._clock.monotonic() - started) * 1000.0,
-            draft_accepted=answer.verdict.passed and answer.model is models[0],
+            draft_accepted=answer.verdict.passed and answer.model is self.order(request.models)[0],
             cascaded=len(calls) > 1,
             quality_score=answer.verdict.score,
             validation_passed=answer.verdict.passed,
             calls=tuple(calls),
             domain=request.domain,
             user_id=request.user_id,
+            budget_action=admission.action.value,
+            budget_message=budget_note,
         )
 
-    async def _call(
-        self, model: ModelConfig, request: CascadeRequest
-    ) -> tuple[Result[Completion, ProviderError], int]:
-        call = CompletionRequest(
+    def _admit(self, request: CascadeRequest) -> Admission:
+        if self._gate is None:
+            return Admission(request.models, BudgetAction.ALLOW, None, None)
+        return self._gate.admit(
+            request.user_id, request.models, request.messages, request.max_tokens
+        )
+
+    @staticmethod
+    def _request_for(model: ModelConfig, request: CascadeRequest) -> CompletionRequest:
+        return CompletionRequest(
             model=model,
             messages=request.messages,
-            max_tokens=request.max_tokens or model.max_tokens,
+            max_tokens=min(request.max_tokens or model.max_tokens, model.max_tokens),
             temperature=request.temperature,
             logprobs=model.supports_logprobs,
         )
+
+    async def _call(
+        self, call: CompletionRequest
+    ) -> tuple[Result[Completion, ProviderError], int]:
         attempt = 0
         while True:
             attempt += 1

@@ -7,6 +7,10 @@ entrypoints map them to exit codes and HTTP statuses in one table each.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cascadeflow.domain.enforcement import EnforcementContext
 
 
 class CascadeflowError(Exception):
@@ -71,3 +75,22 @@ class AllModelsFailedError(CascadeflowError):
         lines = "\n".join(f"  - {type(f).__name__}: {f}" for f in failures)
         super().__init__(f"every model failed ({len(failures)} tried):\n{lines}")
         self.failures = tuple(failures)
+
+
+class UnknownUserError(CascadeflowError, KeyError):
+    """A user with neither a budget nor any recorded spend."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown user"
+
+
+class StorageError(CascadeflowError):
+    """The usage database cannot be read or written (unreachable, locked, corrupt)."""
+
+
+class BudgetExceededError(CascadeflowError):
+    """The budget blocks this request; ``context`` holds the user's budget state."""
+
+    def __init__(self, message: str, context: EnforcementContext | None = None) -> None:
+        super().__init__(message)
+        self.context = context

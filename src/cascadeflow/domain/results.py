@@ -55,6 +55,8 @@ class CascadeResult:
     calls: tuple[ModelCall, ...]
     domain: str | None = None
     user_id: str | None = None
+    budget_action: str | None = None
+    budget_message: str | None = None
 
     @property
     def input_tokens(self) -> int:

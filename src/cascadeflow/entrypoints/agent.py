@@ -8,12 +8,14 @@ from collections.abc import Mapping, Sequence
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.bootstrap import bootstrap
+from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import QualityConfig
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
+from cascadeflow.entrypoints.cost_tracker import CostTracker
 
 Query = str | Sequence[Message | Mapping[str, str]]
 
@@ -57,6 +59,8 @@ class CascadeAgent:
         clock: Clock | None = None,
         retry_policy: RetryPolicy | None = None,
         timeout: float = 60.0,
+        cost_tracker: CostTracker | None = None,
+        enforcement: EnforcementCallbacks | None = None,
     ) -> None:
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
@@ -65,13 +69,22 @@ class CascadeAgent:
                 raise ConfigurationError(f"models must be ModelConfig objects, got {model!r}")
         self.models = tuple(models)
         self.quality_config = quality_config or QualityConfig()
+        self.cost_tracker = cost_tracker
+        if enforcement is not None and cost_tracker is None:
+            raise ConfigurationError(
+                "enforcement needs budgets: pass cost_tracker=CostTracker(user_budgets=...) too"
+            )
         self._container = bootstrap(
             provider=provider,
             pricing=pricing,
-            clock=clock,
+            clock=clock or (cost_tracker.clock if cost_tracker else None),
             quality_config=self.quality_config,
             retry_policy=retry_policy,
             timeout=timeout,
+            usage=cost_tracker.store if cost_tracker else None,
+            budget_policy=cost_tracker.policy if cost_tracker else None,
+            enforcement=enforcement,
+            ids=cost_tracker.ids if cost_tracker else None,
         )
         self._cascade: RunCascade = self._container.run_cascade()
 

@@ -1,0 +1,58 @@
+"""Prices from LiteLLM's bundled price map, with the ModelConfig's own price as fallback."""
+
+from __future__ import annotations
+
+from cascadeflow.adapters.litellm_loader import litellm_model_id, load_litellm
+from cascadeflow.application.ports import PricingCatalog
+from cascadeflow.domain.errors import UnknownModelPriceError
+from cascadeflow.domain.models import ModelConfig, TokenPrice
+
+
+class LiteLLMPricing(PricingCatalog):
+    """USD per token, in this order: per-token prices set on the ModelConfig, LiteLLM's
+    price map, the ModelConfig's ``cost`` (per 1K tokens), else UnknownModelPriceError.
+
+    A zero price from the map gives way to a price the ModelConfig declares: the map
+    holds zero placeholders for some hosted models.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], TokenPrice] = {}
+
+    def price(self, model: ModelConfig) -> TokenPrice:
+        if model.input_cost_per_token is not None and model.output_cost_per_token is not None:
+            return TokenPrice(model.input_cost_per_token, model.output_cost_per_token)
+        key = (model.name, model.provider)
+        if key not in self._cache:
+            self._cache[key] = self._look_up(model)
+        return self._cache[key]
+
+    def _look_up(self, model: ModelConfig) -> TokenPrice:
+        mapped = _from_price_map(model)
+        configured = model.configured_price
+        if mapped is not None and (configured is None or mapped.input or mapped.output):
+            return mapped
+        if configured is not None:
+            return configured
+        raise UnknownModelPriceError(
+            f"no price for model {model.name!r} (provider {model.provider!r}): LiteLLM's "
+            "price map has no entry for it. Set cost= (USD per 1K tokens) or "
+            "input_cost_per_token/output_cost_per_token on its ModelConfig, or use the "
+            "model name LiteLLM knows (see litellm.model_cost)."
+        )
+
+
+def _from_price_map(model: ModelConfig) -> TokenPrice | None:
+    litellm = load_litellm()
+    for candidate in dict.fromkeys((litellm_model_id(model.name, model.provider), model.name)):
+        try:
+            # One token each, not a million: tiered models (long-context surcharges)
+            # would otherwise report the price of the upper tier.
+            input_cost, output_cost = litellm.cost_per_token(
+                model=candidate, prompt_tokens=1, completion_tokens=1
+            )
+        except Exception:  # LiteLLM raises several unrelated types for "not mapped"
+            continue
+        if isinstance(input_cost, (int, float)) and isinstance(output_cost, (int, float)):
+            return TokenPrice(float(input_cost), float(output_cost))
+    return None

@@ -1,0 +1,241 @@
+"""Model calls through LiteLLM, with its exceptions turned into the domain's errors."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any, TypeGuard
+
+from cascadeflow.adapters.litellm_loader import litellm_model_id, load_litellm
+from cascadeflow.application.ports import CompletionProvider
+from cascadeflow.domain.errors import (
+    ProviderAuthError,
+    ProviderBadRequestError,
+    ProviderError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitedError,
+)
+from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
+from cascadeflow.domain.models import ModelConfig
+
+# Local models need no key; Vertex AI authenticates with Google application credentials.
+_KEYLESS_PROVIDERS = frozenset({"ollama", "vertex_ai"})
+_LIBRARY_MODULES = ("litellm", "openai", "httpx", "aiohttp")
+_MESSAGE_PREFIX = re.compile(r"^(?:litellm\.\w+:\s*)?(?:\w+Error:\s*)?(?:\w+Exception\s*-\s*)?")
+_MAX_MESSAGE = 300
+
+
+class LiteLLMProvider(CompletionProvider):
+    """Calls any supported provider through LiteLLM.
+
+    LiteLLM and the OpenAI SDK inside it never retry: the cascade owns retries and
+    fallbacks. ``api_keys`` maps a provider name to its key, for models whose
+    ModelConfig carries none; otherwise LiteLLM reads the provider's environment variable.
+    """
+
+    def __init__(self, timeout: float = 60.0, api_keys: Mapping[str, str] | None = None) -> None:
+        self._timeout = timeout
+        self._api_keys = dict(api_keys or {})
+
+    async def complete(self, request: CompletionRequest) -> Completion:
+        litellm = load_litellm()
+        kwargs = self._call_arguments(litellm, request)
+        started = time.perf_counter()
+        with self._errors_as_domain(request.model):
+            response = await litellm.acompletion(**kwargs)
+        choice = _field(response, "choices")[0]
+        text = _text(_field(_field(choice, "message"), "content"))
+        input_tokens, output_tokens = _usage(litellm, kwargs, _field(response, "usage"), text)
+        return Completion(
+            text=text,
+            model=request.model.name,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            finish_reason=_text(_field(choice, "finish_reason")) or "stop",
+            latency_ms=(time.perf_counter() - started) * 1000.0,
+            logprobs=_token_logprobs(_field(choice, "logprobs")) if request.logprobs else None,
+        )
+
+    async def stream(self, request: CompletionRequest) -> AsyncIterator[StreamEvent]:
+        litellm = load_litellm()
+        kwargs = self._call_arguments(litellm, request)
+        started = time.perf_counter()
+        parts: list[str] = []
+        finish_reason, usage = "stop", None
+        with self._errors_as_domain(request.model):
+            chunks = aiter(
+                await litellm.acompletion(
+                    **kwargs, stream=True, stream_options={"include_usage": True}
+                )
+            )
+        while True:
+            # Errors also arrive mid-stream: translate each read, but never around a yield.
+            with self._errors_as_domain(request.model):
+                try:
+                    chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    break
+            usage = _field(chunk, "usage") or usage
+            for choice in _field(chunk, "choices")[:1]:
+                finish_reason = _text(_field(choice, "finish_reason")) or finish_reason
+                if delta := _text(_field(_field(choice, "delta"), "content")):
+                    parts.append(delta)
+                    yield StreamEvent(delta=delta)
+        text = "".join(parts)
+        input_tokens, output_tokens = _usage(litellm, kwargs, usage, text)
+        yield StreamEvent(
+            completion=Completion(
+                text=text,
+                model=request.model.name,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                finish_reason=finish_reason,
+                latency_ms=(time.perf_counter() - started) * 1000.0,
+            )
+        )
+
+    def _call_arguments(self, litellm: ModuleType, request: CompletionRequest) -> dict[str, Any]:
+        model = request.model
+        model_id = litellm_model_id(model.name, model.provider)
+        api_key = model.api_key or self._api_keys.get(model.provider)
+        if not api_key:
+            _require_environment_key(litellm, model, model_id)
+        kwargs: dict[str, Any] = {
+            "model": model_id,
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "timeout": self._timeout,
+            "num_retries": 0,  # LiteLLM's own retry loop
+            "max_retries": 0,  # the OpenAI SDK client's retries underneath it
+        }
+        if model.api_base:
+            kwargs["api_base"] = model.api_base
+        if api_key:
+            kwargs["api_key"] = api_key
+        if request.logprobs:
+            kwargs["logprobs"] = True
+        return kwargs
+
+    @contextmanager
+    def _errors_as_domain(self, model: ModelConfig) -> Iterator[None]:
+        try:
+            yield
+        except ProviderError:
+            raise
+        except Exception as exc:
+            error = _translate(exc, model.name, self._timeout)
+            if error is None:
+                raise
+            raise error from exc
+
+
+def _require_environment_key(litellm: ModuleType, model: ModelConfig, model_id: str) -> None:
+    """Fail before the call when a hosted provider's key is missing: LiteLLM would
+    report it differently per provider, some as a server error."""
+    if model.provider in _KEYLESS_PROVIDERS:
+        return
+    try:
+        report = litellm.validate_environment(model=model_id, api_base=model.api_base)
+    except Exception:
+        return  # let the call itself say what is wrong
+    missing = [str(key) for key in report.get("missing_keys") or ()]
+    if report.get("keys_in_environment") or not missing:
+        return
+    raise ProviderAuthError(
+        model.name,
+        f"no API key for provider {model.provider!r}: set {' or '.join(missing)} in the "
+        "environment, or pass api_key= on the ModelConfig",
+    )
+
+
+def _translate(exc: Exception, model: str, timeout: float) -> ProviderError | None:
+    """The domain error for a library exception; None for anything else (a bug).
+
+    The HTTP status decides, not the class: LiteLLM raises its generic APIError for
+    some statuses (a 403, for one), and every class it raises carries the status.
+    Timeouts come first because LiteLLM's Timeout is also an APIConnectionError.
+    """
+    import httpx
+    import openai
+
+    if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException, TimeoutError)):
+        return ProviderTimeoutError(model, f"no answer within {timeout:g} s")
+    status = _status(exc)
+    if status is not None:
+        return _kind_for_status(status)(model, _short_message(exc, status))
+    if type(exc).__module__.split(".")[0] in _LIBRARY_MODULES:
+        return ProviderUnavailableError(model, _short_message(exc, None))
+    return None
+
+
+def _status(exc: Exception) -> int | None:
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, str) and status.isdigit():
+        return int(status)
+    return status if isinstance(status, int) and not isinstance(status, bool) else None
+
+
+def _kind_for_status(status: int) -> type[ProviderError]:
+    if status == 408:
+        return ProviderTimeoutError
+    if status == 429:
+        return RateLimitedError
+    if status in (401, 403):
+        return ProviderAuthError
+    if 400 <= status < 500:
+        return ProviderBadRequestError
+    return ProviderUnavailableError
+
+
+def _short_message(exc: Exception, status: int | None) -> str:
+    body = getattr(exc, "body", None)
+    detail = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(detail, str) or not detail.strip():
+        detail = _MESSAGE_PREFIX.sub("", str(exc)) or type(exc).__name__
+    detail = " ".join(detail.split())
+    if len(detail) > _MAX_MESSAGE:
+        detail = detail[: _MAX_MESSAGE - 1] + "…"
+    return f"HTTP {status}: {detail}" if status is not None else detail
+
+
+def _field(obj: object, name: str) -> Any:
+    """A field of a LiteLLM response object, which may be a pydantic model or a dict."""
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _usage(
+    litellm: ModuleType, kwargs: Mapping[str, Any], usage: object, text: str
+) -> tuple[int, int]:
+    """Tokens as the provider reported them, else counted. LiteLLM reports a missing
+    usage as zeros, and no real request has zero prompt tokens."""
+    prompt = _field(usage, "prompt_tokens")
+    completion = _field(usage, "completion_tokens")
+    if _is_count(prompt) and prompt > 0 and _is_count(completion):
+        return prompt, completion
+    model = kwargs["model"]
+    return (
+        int(litellm.token_counter(model=model, messages=kwargs["messages"])),
+        int(litellm.token_counter(model=model, text=text, count_response_tokens=True)),
+    )
+
+
+def _is_count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _token_logprobs(logprobs: object) -> tuple[float, ...] | None:
+    content = _field(logprobs, "content")
+    if not content:
+        return None
+    return tuple(float(_field(token, "logprob")) for token in content)

@@ -1,0 +1,88 @@
+"""A UsageStore in process memory: for tests, scripts and single-process use."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from cascadeflow.application.ports import UsageStore
+from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest
+from cascadeflow.domain.budgets_math import SpendFn, fits
+
+
+class InMemoryUsageStore(UsageStore):
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, CostEntry] = {}
+        self._reservations: dict[str, Reservation] = {}
+        self._settled: set[str] = set()
+
+    def reserve(self, request: ReservationRequest) -> Reservation | None:
+        with self._lock:
+            def used_by(user: str | None) -> SpendFn:
+                return lambda since: self._spent(user, since) + self._reserved(user, request.now)
+
+            if not fits(request.amount, request.limits, request.now, used_by(request.user_id)):
+                return None
+            if not fits(request.amount, request.global_limits, request.now, used_by(None)):
+                return None
+            reservation = Reservation(
+                id=request.id,
+                user_id=request.user_id,
+                amount=request.amount,
+                created_at=request.now,
+                expires_at=request.now + request.ttl,
+            )
+            self._reservations[reservation.id] = reservation
+            return reservation
+
+    def commit(self, reservation_id: str, entry: CostEntry) -> bool:
+        with self._lock:
+            self._reservations.pop(reservation_id, None)
+            if reservation_id in self._settled or entry.id in self._entries:
+                return False
+            self._settled.add(reservation_id)
+            self._entries[entry.id] = entry
+            return True
+
+    def release(self, reservation_id: str) -> None:
+        with self._lock:
+            self._reservations.pop(reservation_id, None)
+
+    def record(self, entry: CostEntry) -> bool:
+        with self._lock:
+            if entry.id in self._entries:
+                return False
+            self._entries[entry.id] = entry
+            return True
+
+    def spent(self, user_id: str | None, since: datetime | None) -> float:
+        with self._lock:
+            return self._spent(user_id, since)
+
+    def reserved(self, user_id: str | None, now: datetime) -> float:
+        with self._lock:
+            return self._reserved(user_id, now)
+
+    def entries(self, user_id: str | None = None, since: datetime | None = None) -> list[CostEntry]:
+        with self._lock:
+            chosen = [
+                e
+                for e in self._entries.values()
+                if (user_id is None or e.user_id == user_id) and (since is None or e.timestamp >= since)
+            ]
+        return sorted(chosen, key=lambda e: e.timestamp)
+
+    def _spent(self, user_id: str | None, since: datetime | None) -> float:
+        return sum(
+            e.cost
+            for e in self._entries.values()
+            if (user_id is None or e.user_id == user_id) and (since is None or e.timestamp >= since)
+        )
+
+    def _reserved(self, user_id: str | None, now: datetime) -> float:
+        return sum(
+            r.amount
+            for r in self._reservations.values()
+            if (user_id is None or r.user_id == user_id) and r.expires_at > now
+        )

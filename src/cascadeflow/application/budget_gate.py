@@ -1,0 +1,183 @@
+"""Budgets enforced before money is spent: admit a request, then reserve, commit or
+release each model call against the UsageStore."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore
+from cascadeflow.domain.budgets import (
+    BudgetConfig,
+    CostEntry,
+    Reservation,
+    ReservationRequest,
+    Window,
+    window_start,
+)
+from cascadeflow.domain.enforcement import (
+    BudgetAction,
+    EnforcementCallbacks,
+    EnforcementContext,
+    parse_action,
+)
+from cascadeflow.domain.errors import BudgetExceededError
+from cascadeflow.domain.messages import Completion, Message
+from cascadeflow.domain.models import ModelConfig
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetPolicy:
+    """Who may spend how much. ``default_budget`` applies to users without their own."""
+
+    user_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
+    default_budget: BudgetConfig | None = None
+    global_budget: BudgetConfig | None = None
+    warn_threshold: float = 0.8
+    reservation_ttl: timedelta = timedelta(minutes=10)
+
+    def limits_for(self, user_id: str | None) -> Mapping[Window, float]:
+        budget = self.user_budgets.get(user_id or "", self.default_budget)
+        return budget.limits if budget is not None else {}
+
+    @property
+    def global_limits(self) -> Mapping[Window, float]:
+        return self.global_budget.limits if self.global_budget is not None else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    models: tuple[ModelConfig, ...]
+    action: BudgetAction
+    message: str | None
+    context: EnforcementContext | None
+
+
+def max_input_tokens(messages: Sequence[Message]) -> int:
+    """An upper bound on prompt tokens: every token is at least one byte of UTF-8, plus
+    the chat template's few tokens per message. Pessimistic on purpose: the reservation
+    must never be smaller than the call."""
+    return sum(len(m.content.encode("utf-8")) + 4 for m in messages) + 3
+
+
+class BudgetGate:
+    def __init__(
+        self,
+        store: UsageStore,
+        clock: Clock,
+        ids: IdGenerator,
+        pricing: PricingCatalog,
+        policy: BudgetPolicy,
+        enforcement: EnforcementCallbacks,
+    ) -> None:
+        self.store = store
+        self._clock = clock
+        self._ids = ids
+        self._pricing = pricing
+        self.policy = policy
+        self._enforcement = enforcement
+
+    def estimate(self, model: ModelConfig, messages: Sequence[Message], max_tokens: int) -> float:
+        return self._pricing.price(model).cost(max_input_tokens(messages), max_tokens)
+
+    def context(self, user_id: str | None, current_cost: float) -> EnforcementContext | None:
+        """The user's state in the window with the least left; None without limits."""
+        limits = self.policy.limits_for(user_id)
+        if not limits:
+            return None
+        now = self._clock.now()
+        key = user_id or ANONYMOUS
+        held = self.store.reserved(user_id, now)
+        states = []
+        for window, limit in limits.items():
+            used = self.store.spent(user_id, window_start(window, now)) + held
+            states.append((limit - used, window, limit, used))
+        remaining, window, limit, used = min(states, key=lambda s: (s[0], s[1].value))
+        return EnforcementContext(
+            user_id=key,
+            budget_limit=limit,
+            budget_remaining=max(remaining, 0.0),
+            budget_used=used,
+            budget_pct_used=used / limit if limit > 0 else 1.0,
+            current_cost=current_cost,
+            total_requests=len(self.store.entries(user_id)) if user_id else 0,
+            window=window.value,
+        )
+
+    def admit(
+        self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
+        max_tokens: int | None,
+    ) -> Admission:
+        """Decide before any model is called; BudgetExceededError when blocked."""
+        estimates = {m.name: self.estimate(m, messages, max_tokens or m.max_tokens) for m in models}
+        ctx = self.context(user_id, min(estimates.values()))
+        if ctx is None:
+            return Admission(tuple(models), BudgetAction.ALLOW, None, None)
+        action_name, message = self._enforcement.check_budget(ctx)
+        action = parse_action(action_name)
+        if action is BudgetAction.BLOCK:
+            raise BudgetExceededError(message or "Budget exceeded", ctx)
+        kept = list(models)
+        if action is BudgetAction.DEGRADE:
+            kept = [m for m in models if estimates[m.name] <= ctx.budget_remaining]
+            kept = self._enforcement.filter_models(ctx, kept)
+            if not kept:
+                raise BudgetExceededError(
+                    f"no model fits the ${ctx.budget_remaining:.6f} left in the {ctx.window} budget",
+                    ctx,
+                )
+        if action is BudgetAction.WARN:
+            self._enforcement.warn(ctx)
+        return Admission(tuple(kept), action, message, ctx)
+
+    def reserve(
+        self, user_id: str | None, model: ModelConfig, messages: Sequence[Message], max_tokens: int
+    ) -> Reservation | None:
+        limits = self.policy.limits_for(user_id)
+        global_limits = self.policy.global_limits
+        if not limits and not global_limits:
+            return None
+        request = ReservationRequest(
+            id=self._ids.new_id(),
+            user_id=user_id or ANONYMOUS,
+            amount=self.estimate(model, messages, max_tokens),
+            limits=limits,
+            now=self._clock.now(),
+            ttl=self.policy.reservation_ttl,
+            global_limits=global_limits,
+        )
+        reservation = self.store.reserve(request)
+        if reservation is None:
+            ctx = self.context(user_id, request.amount)
+            raise BudgetExceededError(
+                f"the budget cannot cover {model.name} (up to ${request.amount:.6f})", ctx
+            )
+        return reservation
+
+    def settle(
+        self, reservation: Reservation | None, model: ModelConfig, completion: Completion,
+        cost: float, user_id: str | None, domain: str | None, query_id: str | None,
+    ) -> None:
+        entry = CostEntry(
+            id=reservation.id if reservation is not None else self._ids.new_id(),
+            model=model.name,
+            provider=model.provider,
+            cost=cost,
+            timestamp=self._clock.now(),
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
+            user_id=user_id,
+            query_id=query_id,
+            domain=domain,
+        )
+        if reservation is None:
+            self.store.record(entry)
+        else:
+            self.store.commit(reservation.id, entry)
+
+    def release(self, reservation: Reservation | None) -> None:
+        if reservation is not None:
+            self.store.release(reservation.id)

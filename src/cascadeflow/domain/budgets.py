@@ -1,0 +1,134 @@
+"""Budgets, the windows they apply to, and the cost entries they are measured against.
+
+Windows are computed from timestamps when asked (UTC day, ISO week, calendar month,
+all-time): there is no reset job that could race or be missed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from cascadeflow.domain.errors import ConfigurationError
+
+
+class Window(str, Enum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    TOTAL = "total"
+
+
+def window_start(window: Window, now: datetime) -> datetime | None:
+    """The first instant of the window holding ``now`` (UTC); None for all-time."""
+    now = now.astimezone(UTC)
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if window is Window.DAILY:
+        return day
+    if window is Window.WEEKLY:
+        return day - timedelta(days=now.isoweekday() - 1)
+    if window is Window.MONTHLY:
+        return day.replace(day=1)
+    return None
+
+
+def _check_amount(owner: str, label: str, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigurationError(f"{owner}: {label} must be a number of USD, got {value!r}")
+    if not math.isfinite(value) or value < 0:
+        raise ConfigurationError(
+            f"{owner}: {label} must be a finite amount >= 0 USD (None for unlimited), got {value!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetConfig:
+    """Spending limits in USD per window; None means unlimited."""
+
+    daily: float | None = None
+    weekly: float | None = None
+    monthly: float | None = None
+    total: float | None = None
+
+    def __post_init__(self) -> None:
+        for window in Window:
+            _check_amount("BudgetConfig", window.value, getattr(self, window.value))
+
+    @property
+    def limits(self) -> Mapping[Window, float]:
+        return {
+            w: float(getattr(self, w.value))
+            for w in Window
+            if getattr(self, w.value) is not None
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CostEntry:
+    """One priced model call, as stored."""
+
+    id: str
+    model: str
+    provider: str
+    cost: float
+    timestamp: datetime
+    input_tokens: int = 0
+    output_tokens: int = 0
+    user_id: str | None = None
+    query_id: str | None = None
+    domain: str | None = None
+    tier: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        owner = f"cost entry for {self.model!r}"
+        _check_amount(owner, "cost", self.cost)
+        for label in ("input_tokens", "output_tokens"):
+            value = getattr(self, label)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigurationError(f"{owner}: {label} must be an integer >= 0, got {value!r}")
+        if self.timestamp.tzinfo is None:
+            raise ConfigurationError(f"{owner}: timestamp must be timezone-aware (UTC)")
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """Money set aside for a call before it runs; committed or released after."""
+
+    id: str
+    user_id: str
+    amount: float
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationRequest:
+    """Set aside ``amount`` for ``user_id`` if, in every window with a limit, committed
+    spend plus live reservations plus ``amount`` stays within it. ``global_limits`` are
+    checked the same way over all users."""
+
+    id: str
+    user_id: str
+    amount: float
+    limits: Mapping[Window, float]
+    now: datetime
+    ttl: timedelta
+    global_limits: Mapping[Window, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_amount(f"reservation for {self.user_id!r}", "amount", self.amount)
+        if self.ttl <= timedelta(0):
+            raise ConfigurationError(f"reservation TTL must be positive, got {self.ttl}")

@@ -1,0 +1,171 @@
+"""Budgets enforced by CascadeAgent before any model is called."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from cascadeflow import CascadeAgent, ModelConfig
+from cascadeflow.domain.errors import ProviderUnavailableError
+from cascadeflow.telemetry import (
+    BudgetConfig,
+    BudgetExceededError,
+    CostTracker,
+    EnforcementCallbacks,
+    EnforcementContext,
+)
+from cascadeflow.testing import ConfiguredPricing, FakeClock, FakeProvider, FakeReply, SequentialIds
+
+# Prices per output token only, and replies that use exactly max_tokens, so that the
+# reservation (input bound + max_tokens) and the real cost are known to the cent.
+MAX = 100
+SMALL = ModelConfig(name="small", provider="groq", input_cost_per_token=0.0,
+                    output_cost_per_token=0.0001, max_tokens=MAX)  # $0.01 per call
+LARGE = ModelConfig(name="large", provider="openai", input_cost_per_token=0.0,
+                    output_cost_per_token=0.001, max_tokens=MAX)  # $0.10 per call
+
+
+def reply(text: str = "A fine answer.") -> FakeReply:
+    return FakeReply(text, input_tokens=5, output_tokens=MAX)
+
+
+def setup(budget: BudgetConfig, fake: FakeProvider | None = None,
+          enforcement: EnforcementCallbacks | None = None, **tracker_kwargs: object,
+          ) -> tuple[CascadeAgent, CostTracker, FakeProvider]:
+    fake = fake or FakeProvider(default=reply())
+    tracker = CostTracker(user_budgets={"u": budget}, store="memory", clock=FakeClock(),
+                          ids=SequentialIds(), **tracker_kwargs)  # type: ignore[arg-type]
+    agent = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
+                         cost_tracker=tracker, enforcement=enforcement)
+    return agent, tracker, fake
+
+
+async def test_every_call_is_recorded_with_user_and_domain() -> None:
+    fake = FakeProvider({"small": [reply("I'm not sure.")], "large": [reply()]})
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), fake)
+    result = await agent.run("Q?", user_id="u", domain="general")
+    assert result.model_used == "large" and result.budget_action == "allow"
+    entries = tracker.entries("u")
+    assert [(e.model, e.cost, e.domain) for e in entries] == [
+        ("small", pytest.approx(0.01), "general"), ("large", pytest.approx(0.1), "general")]
+    assert tracker.get_user_summary("u")["reserved"] == 0.0
+
+
+async def test_exhausted_budget_blocks_before_any_model_is_called() -> None:
+    agent, tracker, fake = setup(BudgetConfig(daily=0.05))
+    tracker.add_cost("small", "groq", 10, 0.05, user_id="u")
+    with pytest.raises(BudgetExceededError) as caught:
+        await agent.run("Q?", user_id="u")
+    assert fake.requests == []
+    ctx = caught.value.context
+    assert isinstance(ctx, EnforcementContext)
+    assert ctx.user_id == "u" and ctx.budget_remaining == 0 and ctx.window == "daily"
+
+
+async def test_warning_reaches_the_callback_and_the_result() -> None:
+    seen: list[EnforcementContext] = []
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0),
+                              enforcement=EnforcementCallbacks(on_budget_warning=seen.append,
+                                                               warn_threshold=0.5))
+    tracker.add_cost("large", "openai", 10, 0.6, user_id="u")
+    result = await agent.run("Q?", user_id="u")
+    assert result.budget_action == "warn" and result.budget_message == "Budget 60% used"
+    assert len(seen) == 1 and seen[0].budget_pct_used == pytest.approx(0.6)
+
+
+async def test_warn_level_comes_from_the_trackers_warn_threshold() -> None:
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), warn_threshold=0.3)
+    tracker.add_cost("large", "openai", 10, 0.35, user_id="u")
+    assert (await agent.run("Q?", user_id="u")).budget_action == "warn"
+
+
+async def test_degrade_keeps_only_models_that_fit() -> None:
+    fake = FakeProvider({"small": [reply("I'm not sure.")], "large": [reply()]})
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), fake, enforcement=EnforcementCallbacks(
+        on_budget_check=lambda ctx: ("degrade", "tight budget")))
+    tracker.add_cost("x", "openai", 10, 0.95, user_id="u")  # $0.05 left: small fits, large not
+    result = await agent.run("Q?", user_id="u")
+    assert fake.calls_to("large") == 0
+    assert result.model_used == "small" and not result.validation_passed
+    assert result.budget_action == "degrade"
+
+
+async def test_degrade_with_nothing_affordable_blocks() -> None:
+    agent, tracker, fake = setup(BudgetConfig(daily=1.0), enforcement=EnforcementCallbacks(
+        on_budget_check=lambda ctx: ("degrade", None)))
+    tracker.add_cost("x", "openai", 10, 0.995, user_id="u")
+    with pytest.raises(BudgetExceededError, match="no model fits"):
+        await agent.run("Q?", user_id="u")
+    assert fake.requests == []
+
+
+async def test_model_filter_callback_narrows_further() -> None:
+    def only_large(ctx: EnforcementContext, models: list[ModelConfig]) -> list[ModelConfig]:
+        return [m for m in models if m.name == "large"]
+
+    agent, _, fake = setup(BudgetConfig(daily=1.0), enforcement=EnforcementCallbacks(
+        on_budget_check=lambda ctx: ("degrade", None), on_model_filter=only_large))
+    result = await agent.run("Q?", user_id="u")
+    assert result.model_used == "large" and fake.calls_to("small") == 0
+
+
+async def test_custom_check_can_block_and_bad_actions_are_reported() -> None:
+    agent, _, fake = setup(BudgetConfig(daily=100.0), enforcement=EnforcementCallbacks(
+        on_budget_check=lambda ctx: ("block", "maintenance window")))
+    with pytest.raises(BudgetExceededError, match="maintenance window"):
+        await agent.run("Q?", user_id="u")
+    agent, _, _ = setup(BudgetConfig(daily=100.0), enforcement=EnforcementCallbacks(
+        on_budget_check=lambda ctx: ("maybe", None)))
+    with pytest.raises(ValueError, match="must be one of allow, warn, degrade, block"):
+        await agent.run("Q?", user_id="u")
+
+
+async def test_escalation_that_does_not_fit_returns_the_draft_flagged() -> None:
+    fake = FakeProvider({"small": [reply("I'm not sure.")], "large": [reply()]})
+    agent, tracker, _ = setup(BudgetConfig(daily=0.05), fake)
+    result = await agent.run("Q?", user_id="u")
+    assert result.model_used == "small" and not result.validation_passed
+    assert "cannot cover large" in (result.budget_message or "")
+    assert tracker.get_user_summary("u")["spend"]["daily"] == pytest.approx(0.01)
+
+
+async def test_failed_call_releases_its_reservation() -> None:
+    fake = FakeProvider({"small": [ProviderUnavailableError("small", "HTTP 500")], "large": [reply()]})
+    agent, tracker, _ = setup(BudgetConfig(daily=0.2), fake)
+    result = await agent.run("Q?", user_id="u")
+    summary = tracker.get_user_summary("u")
+    assert result.model_used == "large"
+    assert summary["spend"]["daily"] == pytest.approx(0.1) and summary["reserved"] == 0.0
+
+
+async def test_users_without_a_budget_are_tracked_but_not_limited() -> None:
+    agent, tracker, _ = setup(BudgetConfig(daily=0.0))
+    await agent.run("Q?", user_id="someone-else")
+    assert tracker.by_user == {"someone-else": pytest.approx(0.01)}
+
+
+async def test_global_budget_limit_caps_all_users_together() -> None:
+    agent, tracker, _ = setup(BudgetConfig(daily=10.0), budget_limit=0.025)
+    await agent.run("Q?", user_id="u")
+    await agent.run("Q?", user_id="v")
+    with pytest.raises(BudgetExceededError):
+        await agent.run("Q?", user_id="w")
+    assert tracker.total_cost == pytest.approx(0.02)
+
+
+async def test_200_concurrent_runs_never_spend_past_the_budget() -> None:
+    class YieldingFake(FakeProvider):
+        async def complete(self, request):  # type: ignore[no-untyped-def]
+            await asyncio.sleep(0)  # let every other run interleave between reserve and commit
+            return await super().complete(request)
+
+    fits = 37
+    agent, tracker, _ = setup(BudgetConfig(daily=fits * 0.01), YieldingFake(default=reply()))
+    outcomes = await asyncio.gather(*(agent.run("Q?", user_id="u") for _ in range(200)),
+                                    return_exceptions=True)
+    succeeded = [o for o in outcomes if not isinstance(o, BaseException)]
+    blocked = [o for o in outcomes if isinstance(o, BudgetExceededError)]
+    assert len(succeeded) == fits and len(blocked) == 200 - fits
+    assert tracker.get_user_summary("u")["spend"]["daily"] == pytest.approx(fits * 0.01)
+    assert tracker.get_user_summary("u")["spend"]["daily"] <= fits * 0.01 + 1e-9
