@@ -36,6 +36,8 @@ def run(
                      "is not required). 'provider/name' or a bare name such as gpt-4o-mini."),
     ],
     max_tokens: Annotated[Optional[int], typer.Option(min=1)] = None,  # noqa: UP045
+    api_base: Annotated[Optional[str], typer.Option(help="Base URL of an OpenAI-compatible "  # noqa: UP045
+                                                    "server (Ollama, vLLM, a proxy) for every model.")] = None,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per model call.")] = 60.0,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
@@ -45,7 +47,7 @@ def run(
     from cascadeflow.entrypoints.agent import CascadeAgent
 
     with reporting_errors():
-        models = [ModelConfig(*split_model_spec(spec)) for spec in model]
+        models = [ModelConfig(*split_model_spec(spec), api_base=api_base) for spec in model]
     with reporting_errors():
         agent = CascadeAgent(models=models, timeout=timeout)
         with err.status("asking " + ", ".join(m.name for m in agent.models) + " …"):
