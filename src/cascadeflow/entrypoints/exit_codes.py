@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from cascadeflow.domain.errors import (
     AllModelsFailedError,
+    BudgetExceededError,
     CascadeflowError,
     ConfigurationError,
     ProviderError,
+    StorageError,
     UnknownModelPriceError,
+    UnknownUserError,
 )
 
 EXIT_CODES: tuple[tuple[type[CascadeflowError], int], ...] = (
     (ConfigurationError, 2),
     (UnknownModelPriceError, 2),
+    (UnknownUserError, 2),
+    (BudgetExceededError, 4),
+    (StorageError, 5),
     (AllModelsFailedError, 3),
     (ProviderError, 3),
     (CascadeflowError, 1),

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from rich.console import Group
 from rich.table import Table
 
 from cascadeflow.application.simulate import SimulationReport
+from cascadeflow.domain.budgets import Window, window_start
 from cascadeflow.domain.results import CascadeResult
+
+if TYPE_CHECKING:
+    from cascadeflow.entrypoints.cost_tracker import CostTracker
 
 
 def calls_table(result: CascadeResult) -> Table:
@@ -42,3 +50,38 @@ def simulation_table(report: SimulationReport, title: str) -> Table:
             f"{s.savings_vs_verifier:.1%}",
         )
     return table
+
+
+def usage_tables(tracker: CostTracker, user: str | None) -> Group:
+    """Spend per window (with the user's limits), then per model and per provider."""
+    now = tracker.clock.now()
+    windows = Table(title=f"spend of {user or 'all users'}", title_justify="left")
+    for column in ("window", "spent", "limit", "remaining"):
+        windows.add_column(column, justify="left" if column == "window" else "right")
+    limits: Mapping[Window, float] = {}
+    if user is not None:
+        summary = tracker.get_user_summary(user)
+        limits = summary["budget"].limits if summary["budget"] is not None else {}
+    for window in Window:
+        spent = tracker.store.spent(user, window_start(window, now))
+        limit = limits.get(window)
+        windows.add_row(
+            window.value,
+            f"${spent:.6f}",
+            "-" if limit is None else f"${limit:.2f}",
+            "-" if limit is None else f"${max(limit - spent, 0.0):.6f}",
+        )
+    entries = tracker.entries(user)
+    groups = []
+    for key in ("model", "provider"):
+        table = Table(title=f"by {key}", title_justify="left")
+        for column in (key, "calls", "tokens", "cost"):
+            table.add_column(column, justify="left" if column == key else "right")
+        totals: dict[str, tuple[int, int, float]] = {}
+        for entry in entries:
+            calls, tokens, cost = totals.get(getattr(entry, key), (0, 0, 0.0))
+            totals[getattr(entry, key)] = (calls + 1, tokens + entry.tokens, cost + entry.cost)
+        for name, (calls, tokens, cost) in sorted(totals.items(), key=lambda kv: -kv[1][2]):
+            table.add_row(name, str(calls), str(tokens), f"${cost:.6f}")
+        groups.append(table)
+    return Group(windows, *groups)
