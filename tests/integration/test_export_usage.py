@@ -27,6 +27,7 @@ def database(tmp_path: Path) -> str:
                      metadata={"feature": "chat, with comma"})
     clock.advance(86_400)
     tracker.add_cost("claude-3-5-haiku", "anthropic", 800, 0.002, user_id="bob")
+    clock.advance(60)
     tracker.add_cost("gpt-4o-mini", "openai", 300, 0.0004, user_id="alice")
     return url
 
