@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.bootstrap import bootstrap
+from cascadeflow.domain.callbacks import CallbackEvent, CallbackManager
 from cascadeflow.domain.enforcement import EnforcementCallbacks
-from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.metrics import MetricsCollector
+from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import QualityConfig
@@ -61,6 +63,8 @@ class CascadeAgent:
         timeout: float = 60.0,
         cost_tracker: CostTracker | None = None,
         enforcement: EnforcementCallbacks | None = None,
+        callbacks: CallbackManager | None = None,
+        metrics: MetricsCollector | None = None,
     ) -> None:
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
@@ -70,6 +74,8 @@ class CascadeAgent:
         self.models = tuple(models)
         self.quality_config = quality_config or QualityConfig()
         self.cost_tracker = cost_tracker
+        self.callbacks = callbacks
+        self.metrics = metrics
         if enforcement is not None and cost_tracker is None:
             raise ConfigurationError(
                 "enforcement needs budgets: pass cost_tracker=CostTracker(user_budgets=...) too"
@@ -105,7 +111,34 @@ class CascadeAgent:
             user_id=user_id,
             domain=domain,
         )
-        return await self._cascade.execute(request)
+        try:
+            result = await self._cascade.execute(request)
+        except BudgetExceededError as blocked:
+            if self.callbacks:
+                self.callbacks.trigger(CallbackEvent.BUDGET_BLOCKED, user_id=user_id,
+                                       message=str(blocked), context=blocked.context)
+            raise
+        self._observe(result)
+        return result
+
+    def _observe(self, result: CascadeResult) -> None:
+        if self.metrics:
+            self.metrics.record(result)
+        if not self.callbacks:
+            return
+        if result.budget_action == "warn":
+            self.callbacks.trigger(CallbackEvent.BUDGET_WARNING, user_id=result.user_id,
+                                   message=result.budget_message)
+        if result.budget_action == "degrade":
+            self.callbacks.trigger(CallbackEvent.DEGRADED, user_id=result.user_id,
+                                   message=result.budget_message)
+        for call in result.calls:
+            if call.cost or call.input_tokens or call.output_tokens:
+                self.callbacks.trigger(CallbackEvent.COST_RECORDED, user_id=result.user_id,
+                                       model=call.model, provider=call.provider, cost=call.cost)
+        if result.cascaded:
+            self.callbacks.trigger(CallbackEvent.ESCALATED, user_id=result.user_id,
+                                   models=list(result.models_called), model_used=result.model_used)
 
     def run_sync(
         self,
