@@ -21,11 +21,11 @@ LARGE = ModelConfig(name="large", provider="openai", cost=1.0, max_tokens=10)
 
 
 def agent(fake: FakeProvider, events: list[dict[str, Any]], metrics: MetricsCollector,
-          budget: BudgetConfig, **kwargs: Any) -> CascadeAgent:
+          budget: BudgetConfig, tracker: CostTracker | None = None, **kwargs: Any) -> CascadeAgent:
     callbacks = CallbackManager()
     for name in ("cost_recorded", "budget_warning", "budget_blocked", "degraded", "escalated"):
         callbacks.register(name, events.append)
-    tracker = CostTracker(user_budgets={"u": budget}, store="memory", clock=FakeClock())
+    tracker = tracker or CostTracker(user_budgets={"u": budget}, store="memory", clock=FakeClock())
     return CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
                         cost_tracker=tracker, callbacks=callbacks, metrics=metrics, **kwargs)
 
@@ -50,10 +50,12 @@ def test_events_and_metrics_follow_what_happened() -> None:
 def test_blocked_and_warning_events() -> None:
     events: list[dict[str, Any]] = []
     fake = FakeProvider(default=FakeReply("Paris.", 5, 5))
-    runner = agent(fake, events, MetricsCollector(), BudgetConfig(daily=0.01))
+    tracker = CostTracker(user_budgets={"u": BudgetConfig(daily=0.01)}, store="memory",
+                          clock=FakeClock())
+    runner = agent(fake, events, MetricsCollector(), BudgetConfig(daily=0.01), tracker)
     runner.run_sync("Capital?", user_id="u")  # spends 0.001 of 0.01
     assert [e["event"] for e in events] == ["cost_recorded"]
-    warned = agent(fake, events, MetricsCollector(), BudgetConfig(daily=0.01),
+    warned = agent(fake, events, MetricsCollector(), BudgetConfig(daily=0.01), tracker,
                    enforcement=EnforcementCallbacks(warn_threshold=0.0001))
     warned.run_sync("Capital?", user_id="u")
     assert [e["event"] for e in events[1:]] == ["budget_warning", "cost_recorded"]
