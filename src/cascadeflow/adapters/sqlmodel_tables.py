@@ -55,7 +55,9 @@ class CostEntryRow(SQLModel, table=True):
     query_id: str | None = None
     domain: str | None = None
     tier: str | None = None
-    metadata_: dict[str, Any] = Field(sa_column=Column("metadata", JSON, nullable=False))
+    metadata_: dict[str, Any] = Field(
+        sa_column=Column("metadata", JSON, key="metadata_", nullable=False)
+    )
 
 
 class ReservationRow(SQLModel, table=True):

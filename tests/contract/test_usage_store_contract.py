@@ -1,0 +1,334 @@
+"""What every UsageStore promises, checked against memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore, StorageError
+from cascadeflow.application.ports import UsageStore
+from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window, window_start
+from cascadeflow.domain.errors import CascadeflowError, ConfigurationError
+
+NOW = datetime(2024, 5, 15, 12, 0, tzinfo=UTC)  # a Wednesday
+TTL = timedelta(minutes=5)
+
+
+def ask(
+    amount: float,
+    user: str = "alice",
+    now: datetime = NOW,
+    ttl: timedelta = TTL,
+    everyone: dict[Window, float] | None = None,
+    **limits: float,
+) -> ReservationRequest:
+    return ReservationRequest(
+        id=uuid.uuid4().hex,
+        user_id=user,
+        amount=amount,
+        limits={Window(name): limit for name, limit in limits.items()},
+        now=now,
+        ttl=ttl,
+        global_limits=everyone or {},
+    )
+
+
+def spend(cost: float, user: str | None = "alice", at: datetime = NOW, **fields: Any) -> CostEntry:
+    fields.setdefault("id", uuid.uuid4().hex)
+    return CostEntry(model="gpt-4o-mini", provider="openai", cost=cost, timestamp=at, user_id=user, **fields)
+
+
+# -- reserve ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("window", list(Window))
+def test_reserve_counts_spend_inside_the_window_only(store: UsageStore, window: Window) -> None:
+    start = window_start(window, NOW)
+    before = (start or NOW) - timedelta(seconds=1)
+    store.record(spend(5.0, at=before))
+    store.record(spend(4.0))
+    used = 4.0 if start is not None else 9.0
+    left = 10.0 - used
+
+    assert store.reserve(ask(left + 0.01, **{window.value: 10.0})) is None
+    assert store.reserve(ask(left, **{window.value: 10.0})) is not None
+    assert store.reserve(ask(0.01, **{window.value: 10.0})) is None
+
+
+def test_every_limit_must_fit(store: UsageStore) -> None:
+    store.record(spend(8.0, at=NOW - timedelta(days=40)))
+    assert store.reserve(ask(3.0, daily=5.0, total=10.0)) is None
+    assert store.reserve(ask(2.0, daily=5.0, total=10.0)) is not None
+
+
+def test_no_limits_always_fit(store: UsageStore) -> None:
+    store.record(spend(1000.0))
+    assert store.reserve(ask(50.0)) is not None
+
+
+def test_reservation_holds_money_until_settled(store: UsageStore) -> None:
+    reservation = store.reserve(ask(6.0, daily=10.0))
+    assert reservation is not None
+    assert (reservation.user_id, reservation.amount) == ("alice", 6.0)
+    assert reservation.created_at == NOW
+    assert reservation.expires_at == NOW + TTL
+    assert store.reserved("alice", NOW) == pytest.approx(6.0)
+    assert store.reserve(ask(5.0, daily=10.0)) is None
+    assert store.reserve(ask(4.0, daily=10.0)) is not None
+    assert store.reserve(ask(4.0, user="bob", daily=10.0)) is not None
+
+
+def test_expired_reservations_stop_counting(store: UsageStore) -> None:
+    assert store.reserve(ask(6.0, ttl=timedelta(seconds=60), daily=10.0)) is not None
+    assert store.reserved("alice", NOW + timedelta(seconds=59)) == pytest.approx(6.0)
+    assert store.reserve(ask(10.0, now=NOW + timedelta(seconds=59), daily=10.0)) is None
+    assert store.reserved("alice", NOW + timedelta(seconds=60)) == 0.0
+    assert store.reserve(ask(10.0, now=NOW + timedelta(seconds=60), daily=10.0)) is not None
+
+
+def test_global_limits_apply_across_users(store: UsageStore) -> None:
+    everyone = {Window.DAILY: 10.0}
+    store.record(spend(3.0, user="carol"))
+    assert store.reserve(ask(5.0, user="alice", everyone=everyone)) is not None
+    assert store.reserve(ask(2.5, user="bob", everyone=everyone)) is None
+    assert store.reserve(ask(2.0, user="bob", everyone=everyone, daily=100.0)) is not None
+    assert store.reserve(ask(1.0, user="bob", everyone=everyone, daily=100.0)) is None
+    assert store.reserve(ask(1.0, user="bob", daily=100.0)) is not None
+
+
+# -- commit, release, record -------------------------------------------------------------
+
+
+def test_commit_stores_the_entry_and_frees_the_reservation(store: UsageStore) -> None:
+    reservation = store.reserve(ask(6.0, daily=10.0))
+    assert reservation is not None
+    entry = spend(2.0)
+
+    assert store.commit(reservation.id, entry) is True
+
+    assert store.entries("alice") == [entry]
+    assert store.spent("alice", None) == pytest.approx(2.0)
+    assert store.reserved("alice", NOW) == 0.0
+    assert store.reserve(ask(8.0, daily=10.0)) is not None
+
+
+def test_a_second_commit_counts_once(store: UsageStore) -> None:
+    reservation = store.reserve(ask(6.0, daily=10.0))
+    assert reservation is not None
+    assert store.commit(reservation.id, spend(2.0, id="call-1")) is True
+    assert store.commit(reservation.id, spend(2.0, id="call-1")) is False
+    assert store.commit(reservation.id, spend(2.0, id="call-1-retry")) is False
+    assert [e.id for e in store.entries()] == ["call-1"]
+    assert store.spent("alice", None) == pytest.approx(2.0)
+
+
+def test_committing_an_entry_id_already_stored_counts_once(store: UsageStore) -> None:
+    first, second = store.reserve(ask(1.0)), store.reserve(ask(1.0))
+    assert first is not None and second is not None
+    assert store.commit(first.id, spend(0.5, id="call-1")) is True
+    assert store.commit(second.id, spend(0.5, id="call-1")) is False
+    assert store.spent(None, None) == pytest.approx(0.5)
+    assert store.reserved(None, NOW) == 0.0
+
+
+def test_release_frees_the_reservation(store: UsageStore) -> None:
+    reservation = store.reserve(ask(6.0, daily=10.0))
+    assert reservation is not None
+    store.release(reservation.id)
+    store.release(reservation.id)
+    store.release("never-reserved")
+    assert store.reserved("alice", NOW) == 0.0
+    assert store.spent("alice", None) == 0.0
+    assert store.reserve(ask(10.0, daily=10.0)) is not None
+
+
+def test_record_without_reservation_stores_each_id_once(store: UsageStore) -> None:
+    entry = spend(1.5)
+    assert store.record(entry) is True
+    assert store.record(entry) is False
+    assert store.entries() == [entry]
+    assert store.spent("alice", None) == pytest.approx(1.5)
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+def test_spent_reserved_and_entries_per_user_and_since(store: UsageStore) -> None:
+    old = spend(1.0, user="alice", at=NOW - timedelta(days=3))
+    alice = spend(2.0, user="alice")
+    bob = spend(4.0, user="bob", at=NOW + timedelta(minutes=1))
+    anonymous = spend(8.0, user=None, at=NOW + timedelta(minutes=2))
+    for entry in (bob, anonymous, alice, old):
+        store.record(entry)
+    store.reserve(ask(0.5, user="alice"))
+    store.reserve(ask(0.25, user="bob"))
+
+    assert store.spent("alice", None) == pytest.approx(3.0)
+    assert store.spent("alice", NOW) == pytest.approx(2.0)
+    assert store.spent(None, None) == pytest.approx(15.0)
+    assert store.spent(None, NOW) == pytest.approx(14.0)
+    assert store.spent("nobody", None) == 0.0
+    assert store.reserved("alice", NOW) == pytest.approx(0.5)
+    assert store.reserved(None, NOW) == pytest.approx(0.75)
+    assert store.entries() == [old, alice, bob, anonymous]
+    assert store.entries("alice") == [old, alice]
+    assert store.entries(since=NOW) == [alice, bob, anonymous]
+    assert store.entries("alice", since=NOW) == [alice]
+    assert store.entries("nobody") == []
+
+
+def test_entries_round_trip_every_field(store: UsageStore) -> None:
+    paris = timezone(timedelta(hours=2))
+    entry = CostEntry(
+        id="q-42:gpt-4o",
+        model="gpt-4o",
+        provider="openai",
+        cost=0.012345678901,
+        timestamp=datetime(2024, 5, 15, 14, 30, 15, 123456, tzinfo=paris),
+        input_tokens=1200,
+        output_tokens=345,
+        user_id="ünïcode-user",
+        query_id="q-42",
+        domain="code",
+        tier="pro",
+        metadata={"escalated": True, "steps": ["draft", "verify"], "nested": {"score": 0.75}},
+    )
+    store.record(entry)
+    [stored] = store.entries()
+    assert stored == entry
+    assert stored.timestamp.utcoffset() is not None
+    assert stored.timestamp.astimezone(UTC) == datetime(2024, 5, 15, 12, 30, 15, 123456, tzinfo=UTC)
+    assert dict(stored.metadata) == {"escalated": True, "steps": ["draft", "verify"], "nested": {"score": 0.75}}
+    assert store.entries(since=entry.timestamp) == [entry]
+    assert store.entries(since=entry.timestamp + timedelta(microseconds=1)) == []
+
+
+# -- window edges -----------------------------------------------------------------------------
+
+EDGES = {
+    "day": (Window.DAILY, datetime(2024, 5, 16, tzinfo=UTC)),
+    "iso-week": (Window.WEEKLY, datetime(2024, 5, 20, tzinfo=UTC)),  # Sunday -> Monday
+    "week-across-new-year": (Window.WEEKLY, datetime(2024, 12, 30, tzinfo=UTC)),
+    "month": (Window.MONTHLY, datetime(2024, 2, 1, tzinfo=UTC)),  # January 31 -> February 1
+    "leap-february": (Window.MONTHLY, datetime(2024, 3, 1, tzinfo=UTC)),
+}
+
+
+@pytest.mark.parametrize(("window", "edge"), EDGES.values(), ids=EDGES.keys())
+def test_windows_roll_over_at_the_utc_edge(store: UsageStore, window: Window, edge: datetime) -> None:
+    last_second = edge - timedelta(seconds=1)
+    store.record(spend(10.0, at=last_second))
+    assert store.reserve(ask(1.0, now=last_second, **{window.value: 10.0})) is None
+    assert store.reserve(ask(1.0, now=edge, **{window.value: 10.0})) is not None
+    assert store.spent("alice", window_start(window, edge)) == 0.0
+    store.record(spend(2.0, at=edge))
+    assert store.spent("alice", window_start(window, edge)) == pytest.approx(2.0)
+
+
+# -- concurrency ----------------------------------------------------------------------------------
+
+
+def test_racing_threads_never_overspend(store: UsageStore) -> None:
+    threads, fitting = 50, 7
+    start = threading.Barrier(threads)
+    granted: list[str] = []
+    errors: list[BaseException] = []
+
+    def race() -> None:
+        try:
+            start.wait()
+            reservation = store.reserve(ask(1.0, daily=float(fitting), ttl=timedelta(hours=1)))
+            if reservation is not None:
+                granted.append(reservation.id)
+        except BaseException as exc:  # surfaced in the main thread below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=race) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert errors == []
+    assert len(granted) == fitting
+    assert store.reserved("alice", NOW) == pytest.approx(float(fitting))
+
+
+# -- configuration and faults (SQLModel only) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["not a url", "://nothing", "mysql+pymysql://u@localhost/db", "sqlite://", "sqlite:///:memory:"])
+def test_unusable_urls_are_refused_with_an_example(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="sqlite:///"):
+        SQLModelUsageStore(url)
+
+
+def test_the_url_defaults_to_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CASCADEFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'from-env.db'}")
+    store = SQLModelUsageStore()
+    try:
+        store.record(spend(1.0))
+    finally:
+        store.close()
+    assert (tmp_path / "from-env.db").exists()
+
+
+def test_nothing_touches_the_database_before_first_use(tmp_path: Path) -> None:
+    SQLModelUsageStore(f"sqlite:///{tmp_path / 'lazy.db'}").close()
+    assert not (tmp_path / "lazy.db").exists()
+
+
+def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "usage.db"
+    path.write_bytes(b"these are not the bytes of an SQLite database" * 100)
+    store = SQLModelUsageStore(f"sqlite:///{path}")
+    with pytest.raises(StorageError, match="not a database"):
+        store.spent(None, None)
+    store.close()
+
+
+def test_a_missing_directory_is_a_storage_error(tmp_path: Path) -> None:
+    store = SQLModelUsageStore(f"sqlite:///{tmp_path / 'missing' / 'usage.db'}")
+    with pytest.raises(StorageError, match="unable to open"):
+        store.record(spend(1.0))
+
+
+def test_a_locked_database_is_a_storage_error_after_the_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "usage.db"
+    store = SQLModelUsageStore(f"sqlite:///{path}?timeout=0.2")
+    store.record(spend(1.0))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError, match="locked"):
+            store.reserve(ask(1.0, daily=10.0))
+        assert store.spent(None, None) == pytest.approx(1.0)  # WAL: readers still read
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.reserve(ask(1.0, daily=10.0)) is not None
+    store.close()
+
+
+def test_an_unreachable_server_is_a_storage_error() -> None:
+    store = SQLModelUsageStore("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(StorageError, match="127.0.0.1") as raised:
+        store.spent(None, None)
+    assert "secret" not in str(raised.value)
+    assert isinstance(raised.value, CascadeflowError)
+
+
+def test_metadata_that_is_not_json_is_refused(
+    shared_url: str, sql_stores: Callable[[str], SQLModelUsageStore]
+) -> None:
+    store = sql_stores(shared_url)
+    with pytest.raises(ConfigurationError, match="JSON"):
+        store.record(spend(1.0, metadata={"when": NOW}))
+    assert store.entries() == []
