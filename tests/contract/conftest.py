@@ -29,7 +29,7 @@ def postgres_url() -> Iterator[str]:
     repeated runs on one database never see each other's rows."""
     base = os.environ.get(POSTGRES_ENV)
     if not base:
-        pytest.skip(f"PostgreSQL contract skipped: set {POSTGRES_ENV}=postgresql+psycopg://user@host:5432/db")
+        pytest.skip(f"no PostgreSQL: set {POSTGRES_ENV}=postgresql+psycopg://user@host:5432/db")
     schema = f"cascadeflow_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore, StorageError
+from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 from cascadeflow.application.ports import UsageStore
 from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window, window_start
-from cascadeflow.domain.errors import CascadeflowError, ConfigurationError
+from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, StorageError
 
 NOW = datetime(2024, 5, 15, 12, 0, tzinfo=UTC)  # a Wednesday
 TTL = timedelta(minutes=5)
@@ -42,7 +42,9 @@ def ask(
 
 def spend(cost: float, user: str | None = "alice", at: datetime = NOW, **fields: Any) -> CostEntry:
     fields.setdefault("id", uuid.uuid4().hex)
-    return CostEntry(model="gpt-4o-mini", provider="openai", cost=cost, timestamp=at, user_id=user, **fields)
+    return CostEntry(
+        model="gpt-4o-mini", provider="openai", cost=cost, timestamp=at, user_id=user, **fields
+    )
 
 
 # -- reserve ---------------------------------------------------------------------------
@@ -184,6 +186,9 @@ def test_spent_reserved_and_entries_per_user_and_since(store: UsageStore) -> Non
     assert store.entries("nobody") == []
 
 
+METADATA = {"escalated": True, "steps": ["draft", "verify"], "nested": {"score": 0.75}}
+
+
 def test_entries_round_trip_every_field(store: UsageStore) -> None:
     paris = timezone(timedelta(hours=2))
     entry = CostEntry(
@@ -198,14 +203,14 @@ def test_entries_round_trip_every_field(store: UsageStore) -> None:
         query_id="q-42",
         domain="code",
         tier="pro",
-        metadata={"escalated": True, "steps": ["draft", "verify"], "nested": {"score": 0.75}},
+        metadata=METADATA,
     )
     store.record(entry)
     [stored] = store.entries()
     assert stored == entry
     assert stored.timestamp.utcoffset() is not None
     assert stored.timestamp.astimezone(UTC) == datetime(2024, 5, 15, 12, 30, 15, 123456, tzinfo=UTC)
-    assert dict(stored.metadata) == {"escalated": True, "steps": ["draft", "verify"], "nested": {"score": 0.75}}
+    assert dict(stored.metadata) == METADATA
     assert store.entries(since=entry.timestamp) == [entry]
     assert store.entries(since=entry.timestamp + timedelta(microseconds=1)) == []
 
@@ -222,7 +227,9 @@ EDGES = {
 
 
 @pytest.mark.parametrize(("window", "edge"), EDGES.values(), ids=EDGES.keys())
-def test_windows_roll_over_at_the_utc_edge(store: UsageStore, window: Window, edge: datetime) -> None:
+def test_windows_roll_over_at_the_utc_edge(
+    store: UsageStore, window: Window, edge: datetime
+) -> None:
     last_second = edge - timedelta(seconds=1)
     store.record(spend(10.0, at=last_second))
     assert store.reserve(ask(1.0, now=last_second, **{window.value: 10.0})) is None
@@ -264,13 +271,25 @@ def test_racing_threads_never_overspend(store: UsageStore) -> None:
 # -- configuration and faults (SQLModel only) ------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["not a url", "://nothing", "mysql+pymysql://u@localhost/db", "sqlite://", "sqlite:///:memory:"])
+BAD_URLS = [
+    "not a url",
+    "://nothing",
+    "mysql+pymysql://u@localhost/db",
+    "postgresql+psycopg2://u@localhost/db",
+    "sqlite://",
+    "sqlite:///:memory:",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
 def test_unusable_urls_are_refused_with_an_example(url: str) -> None:
     with pytest.raises(ConfigurationError, match="sqlite:///"):
         SQLModelUsageStore(url)
 
 
-def test_the_url_defaults_to_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_url_defaults_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("CASCADEFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'from-env.db'}")
     store = SQLModelUsageStore()
     try:
@@ -318,7 +337,7 @@ def test_a_locked_database_is_a_storage_error_after_the_timeout(tmp_path: Path) 
 
 
 def test_an_unreachable_server_is_a_storage_error() -> None:
-    store = SQLModelUsageStore("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+    store = SQLModelUsageStore("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
     with pytest.raises(StorageError, match="127.0.0.1") as raised:
         store.spent(None, None)
     assert "secret" not in str(raised.value)
@@ -332,3 +351,27 @@ def test_metadata_that_is_not_json_is_refused(
     with pytest.raises(ConfigurationError, match="JSON"):
         store.record(spend(1.0, metadata={"when": NOW}))
     assert store.entries() == []
+
+
+def test_naive_datetimes_are_refused(
+    shared_url: str, sql_stores: Callable[[str], SQLModelUsageStore]
+) -> None:
+    store = sql_stores(shared_url)
+    with pytest.raises(ConfigurationError, match="timezone"):
+        store.spent("alice", datetime(2024, 5, 15))
+
+
+def test_long_expired_reservations_are_pruned_but_settlements_kept(
+    shared_url: str, sql_stores: Callable[[str], SQLModelUsageStore]
+) -> None:
+    store = sql_stores(shared_url)
+    settled, abandoned = store.reserve(ask(1.0)), store.reserve(ask(2.0))
+    assert settled is not None and abandoned is not None
+    assert store.commit(settled.id, spend(1.0, id="call-1"))
+
+    assert store.reserve(ask(1.0, now=NOW + timedelta(days=2))) is not None
+
+    assert store.reserved("alice", NOW) == pytest.approx(1.0)  # the abandoned 2.0 is gone
+    assert store.commit(settled.id, spend(1.0, id="call-1-again")) is False
+    assert store.spent("alice", None) == pytest.approx(1.0)
+

@@ -9,7 +9,6 @@ single statement, so the check and the insert see one consistent state.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Iterator, Mapping
@@ -31,6 +30,10 @@ from cascadeflow.adapters.sqlmodel_tables import (
     ReservationRow,
     ScopeLockRow,
     SettlementRow,
+    entry_from_row,
+    entry_row,
+    reservation_row,
+    schema,
 )
 from cascadeflow.application.ports import UsageStore
 from cascadeflow.domain.budgets import (
@@ -41,33 +44,33 @@ from cascadeflow.domain.budgets import (
     window_start,
 )
 from cascadeflow.domain.budgets_math import SpendFn, fits
-from cascadeflow.domain.errors import CascadeflowError, ConfigurationError
+from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, StorageError
 
 DEFAULT_URL = "sqlite:///./cascadeflow.db"
 URL_HELP = (
     "use sqlite:///path/to/cascadeflow.db (optionally ?timeout=SECONDS) or "
     "postgresql+psycopg://user:password@host:5432/dbname"
 )
-GLOBAL_SCOPE = "*"
-# Reservations expired this long ago are deleted; until then reserved(now) with a past
-# `now` still sees them. Settlement rows are kept: they make a late second commit a no-op.
+GLOBAL_SCOPE = "*"  # a user named "*" shares this lock: slower, never wrong
+# Reservations expired a day ago are deleted, at most hourly per store: until then
+# reserved() with a past `now` still sees them. Settlements are kept: they make a late
+# second commit a no-op.
 PRUNE_AFTER = timedelta(days=1)
+PRUNE_EVERY = timedelta(hours=1)
 _SQLITE_BEGIN = "cascadeflow_sqlite_begin"
 _SCHEMA_LOCK_KEY = 0x63666C6F77  # pg_advisory_xact_lock key: serializes create_all
 
 
-class StorageError(CascadeflowError):
-    """The usage database cannot be read or written (missing, locked, unreachable)."""
-
-
 class SQLModelUsageStore(UsageStore):
     def __init__(self, url: str | None = None) -> None:
-        raw = url if url is not None else os.environ.get("CASCADEFLOW_DATABASE_URL", DEFAULT_URL)
-        self._engine = _engine_for(raw)
+        if url is None:
+            url = os.environ.get("CASCADEFLOW_DATABASE_URL", DEFAULT_URL)
+        self._engine = _engine_for(url)
         self._url = self._engine.url.render_as_string(hide_password=True)
         self._postgres = self._engine.dialect.name == "postgresql"
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._pruned_at: datetime | None = None
 
     def close(self) -> None:
         """Close pooled connections (the store reconnects if used again)."""
@@ -77,12 +80,7 @@ class SQLModelUsageStore(UsageStore):
         with self._transaction(write=True) as session:
             if self._postgres:
                 self._lock_scopes(session, request)
-            session.exec(
-                delete(ReservationRow).where(
-                    col(ReservationRow.user_id) == request.user_id,
-                    col(ReservationRow.expires_at) < request.now - PRUNE_AFTER,
-                )
-            )
+            self._prune(session, request.now)
             if not self._fits(session.connection(), request):
                 return None
             reservation = Reservation(
@@ -92,11 +90,11 @@ class SQLModelUsageStore(UsageStore):
                 created_at=request.now,
                 expires_at=request.now + request.ttl,
             )
-            session.add(_reservation_row(reservation))
+            session.add(reservation_row(reservation))
             return reservation
 
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
-        row = _entry_row(entry)
+        row = entry_row(entry)
         with self._transaction(write=True) as session:
             session.exec(delete(ReservationRow).where(col(ReservationRow.id) == reservation_id))
             settled = SettlementRow(reservation_id=reservation_id, entry_id=entry.id)
@@ -107,7 +105,7 @@ class SQLModelUsageStore(UsageStore):
             session.exec(delete(ReservationRow).where(col(ReservationRow.id) == reservation_id))
 
     def record(self, entry: CostEntry) -> bool:
-        row = _entry_row(entry)
+        row = entry_row(entry)
         with self._transaction(write=True) as session:
             return self._insert_new(session, row)
 
@@ -119,11 +117,13 @@ class SQLModelUsageStore(UsageStore):
         with self._transaction(write=False) as session:
             return float(session.connection().scalar(select(_reserved(user_id, now))) or 0.0)
 
-    def entries(self, user_id: str | None = None, since: datetime | None = None) -> list[CostEntry]:
+    def entries(
+        self, user_id: str | None = None, since: datetime | None = None
+    ) -> list[CostEntry]:
         query = select(CostEntryRow).where(*_entry_filter(user_id, since))
         query = query.order_by(col(CostEntryRow.timestamp), col(CostEntryRow.id))
         with self._transaction(write=False) as session:
-            return [_entry_from_row(row) for row in session.scalars(query)]
+            return [entry_from_row(row) for row in session.scalars(query)]
 
     def _fits(self, conn: Connection, request: ReservationRequest) -> bool:
         """Committed spend per window plus live reservations, for the user and (with
@@ -131,27 +131,33 @@ class SQLModelUsageStore(UsageStore):
         scopes: dict[str | None, Mapping[Window, float]] = {request.user_id: request.limits}
         if request.global_limits:
             scopes[None] = request.global_limits
-        keys = [(user, window_start(w, request.now)) for user, limits in scopes.items() for w in limits]
-        if not keys:
+        windows = [(user, window_start(w, request.now)) for user in scopes for w in scopes[user]]
+        if not windows:
             return True
-        columns = [_spent(user, since) for user, since in keys]
+        columns = [_spent(user, since) for user, since in windows]
         columns += [_reserved(user, request.now) for user in scopes]
         values = [float(v) for v in conn.execute(select(*columns)).one()]
-        spent = dict(zip(keys, values, strict=False))
-        held = dict(zip(scopes, values[len(keys):], strict=True))
+        spent = dict(zip(windows, values[: len(windows)], strict=True))
+        held = dict(zip(scopes, values[len(windows) :], strict=True))
 
         def used_by(user: str | None) -> SpendFn:
             return lambda since: spent[user, since] + held[user]
 
-        return all(fits(request.amount, limits, request.now, used_by(user)) for user, limits in scopes.items())
+        return all(fits(request.amount, scopes[u], request.now, used_by(u)) for u in scopes)
+
+    def _prune(self, session: Session, now: datetime) -> None:
+        if self._pruned_at is not None and abs(now - self._pruned_at) < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        expired = col(ReservationRow.expires_at) < now - PRUNE_AFTER
+        session.exec(delete(ReservationRow).where(expired))
 
     def _lock_scopes(self, session: Session, request: ReservationRequest) -> None:
         """Row-lock the scopes this reservation is checked against, in sorted order so
         two transactions never wait on each other's locks."""
         scopes = sorted({request.user_id} | ({GLOBAL_SCOPE} if request.global_limits else set()))
-        session.exec(
-            postgres_insert(ScopeLockRow).values([{"scope": s} for s in scopes]).on_conflict_do_nothing()
-        )
+        rows = [{"scope": scope} for scope in scopes]
+        session.exec(postgres_insert(ScopeLockRow).values(rows).on_conflict_do_nothing())
         locked = select(col(ScopeLockRow.scope)).where(col(ScopeLockRow.scope).in_(scopes))
         session.scalars(locked.order_by(col(ScopeLockRow.scope)).with_for_update()).all()
 
@@ -161,8 +167,9 @@ class SQLModelUsageStore(UsageStore):
         table = type(row)
         insert = postgres_insert(table) if self._postgres else sqlite_insert(table)
         statement = insert.values(values).on_conflict_do_nothing()
-        result = session.connection().execute(statement, execution_options={"preserve_rowcount": True})
-        return result.rowcount == 1
+        # rowcount of an INSERT is only kept when asked for (psycopg reports -1 otherwise)
+        options = {"preserve_rowcount": True}
+        return session.connection().execute(statement, execution_options=options).rowcount == 1
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[Session]:
@@ -175,6 +182,8 @@ class SQLModelUsageStore(UsageStore):
                 session.commit()
         except SQLAlchemyError as exc:
             cause = getattr(exc, "orig", None) or exc
+            if isinstance(cause, CascadeflowError):  # raised by our own column types
+                raise cause from None
             raise StorageError(f"usage database {self._url}: {cause}") from exc
 
     def _ensure_schema(self) -> None:
@@ -183,15 +192,13 @@ class SQLModelUsageStore(UsageStore):
         with self._schema_lock:
             if self._schema_ready:
                 return
-            tables = [CostEntryRow, ReservationRow, SettlementRow]
-            if self._postgres:
-                tables.append(ScopeLockRow)
             with self._engine.connect() as conn:
                 conn.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
                 with conn.begin():
-                    if self._postgres:
-                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-                    SQLModel.metadata.create_all(conn, tables=[t.__table__ for t in tables])  # type: ignore[attr-defined]
+                    if self._postgres:  # replicas starting together must not race on DDL
+                        lock = text("SELECT pg_advisory_xact_lock(:key)")
+                        conn.execute(lock, {"key": _SCHEMA_LOCK_KEY})
+                    SQLModel.metadata.create_all(conn, tables=schema(self._postgres))
             self._schema_ready = True
 
 
@@ -212,7 +219,7 @@ def _engine_for(raw_url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    if backend == "postgresql" and driver in ("", "psycopg"):
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
     raise ConfigurationError(f"unsupported database URL {url.drivername}://…: {URL_HELP}")
 
@@ -247,55 +254,5 @@ def _reserved(user_id: str | None, now: datetime) -> ScalarSelect[float]:
     where = [col(ReservationRow.expires_at) > now]
     if user_id is not None:
         where.append(col(ReservationRow.user_id) == user_id)
-    return select(func.coalesce(func.sum(ReservationRow.amount), 0.0)).where(*where).scalar_subquery()
-
-
-def _entry_row(entry: CostEntry) -> CostEntryRow:
-    metadata = dict(entry.metadata)
-    try:
-        json.dumps(metadata)
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(
-            f"cost entry {entry.id!r}: metadata must be JSON-serializable ({exc})"
-        ) from exc
-    return CostEntryRow(
-        id=entry.id,
-        user_id=entry.user_id,
-        model=entry.model,
-        provider=entry.provider,
-        input_tokens=entry.input_tokens,
-        output_tokens=entry.output_tokens,
-        cost=entry.cost,
-        timestamp=entry.timestamp,
-        query_id=entry.query_id,
-        domain=entry.domain,
-        tier=entry.tier,
-        metadata_=metadata,
-    )
-
-
-def _entry_from_row(row: CostEntryRow) -> CostEntry:
-    return CostEntry(
-        id=row.id,
-        user_id=row.user_id,
-        model=row.model,
-        provider=row.provider,
-        input_tokens=row.input_tokens,
-        output_tokens=row.output_tokens,
-        cost=row.cost,
-        timestamp=row.timestamp,
-        query_id=row.query_id,
-        domain=row.domain,
-        tier=row.tier,
-        metadata=row.metadata_,
-    )
-
-
-def _reservation_row(reservation: Reservation) -> ReservationRow:
-    return ReservationRow(
-        id=reservation.id,
-        user_id=reservation.user_id,
-        amount=reservation.amount,
-        created_at=reservation.created_at,
-        expires_at=reservation.expires_at,
-    )
+    total = func.coalesce(func.sum(ReservationRow.amount), 0.0)
+    return select(total).where(*where).scalar_subquery()

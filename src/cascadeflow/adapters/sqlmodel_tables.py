@@ -1,13 +1,17 @@
-"""The tables behind SQLModelUsageStore. Only sqlmodel_store.py uses them; everything
-outside the adapter sees the domain dataclasses they are mapped to and from."""
+"""The tables behind SQLModelUsageStore and the explicit mapping between their rows and
+the domain dataclasses. Only sqlmodel_store.py imports this module."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Index, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, Table, TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from cascadeflow.domain.budgets import CostEntry, Reservation
+from cascadeflow.domain.errors import ConfigurationError
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -24,6 +28,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if value.tzinfo is None:  # astimezone would take it as the server's local time
+            raise ConfigurationError(f"{value} has no timezone: pass aware UTC datetimes")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -88,3 +94,64 @@ class ScopeLockRow(SQLModel, table=True):
     __tablename__ = "cascadeflow_budget_locks"
 
     scope: str = Field(primary_key=True)
+
+
+def schema(postgres: bool) -> list[Table]:
+    """The tables to create; only PostgreSQL needs the scope locks."""
+    rows = [CostEntryRow, ReservationRow, SettlementRow] + ([ScopeLockRow] if postgres else [])
+    # SQLModel sets __table__ on table classes; its stubs do not declare it.
+    return [row.__table__ for row in rows]  # type: ignore[attr-defined]
+
+
+# Explicit mapping between the domain dataclasses and the rows.
+
+
+def entry_row(entry: CostEntry) -> CostEntryRow:
+    metadata = dict(entry.metadata)
+    try:
+        json.dumps(metadata, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(
+            f"cost entry {entry.id!r}: metadata must be JSON-serializable, without NaN ({exc})"
+        ) from exc
+    return CostEntryRow(
+        id=entry.id,
+        user_id=entry.user_id,
+        model=entry.model,
+        provider=entry.provider,
+        input_tokens=entry.input_tokens,
+        output_tokens=entry.output_tokens,
+        cost=entry.cost,
+        timestamp=entry.timestamp,
+        query_id=entry.query_id,
+        domain=entry.domain,
+        tier=entry.tier,
+        metadata_=metadata,
+    )
+
+
+def entry_from_row(row: CostEntryRow) -> CostEntry:
+    return CostEntry(
+        id=row.id,
+        user_id=row.user_id,
+        model=row.model,
+        provider=row.provider,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        cost=row.cost,
+        timestamp=row.timestamp,
+        query_id=row.query_id,
+        domain=row.domain,
+        tier=row.tier,
+        metadata=row.metadata_,
+    )
+
+
+def reservation_row(reservation: Reservation) -> ReservationRow:
+    return ReservationRow(
+        id=reservation.id,
+        user_id=reservation.user_id,
+        amount=reservation.amount,
+        created_at=reservation.created_at,
+        expires_at=reservation.expires_at,
+    )
