@@ -29,7 +29,11 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	@for script in benchmarks/*.py; do \
+		echo "== $$script"; \
+		CASCADEFLOW_TEST_POSTGRES_URL="$${CASCADEFLOW_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}" \
+			$(BIN)/python $$script || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .mypy_cache .pytest_cache .import_linter_cache
