@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -24,19 +22,17 @@ class YieldingFake(FakeProvider):
         return await super().complete(request)
 
 
-def databases(tmp_path: Path) -> list[str]:
-    urls = [f"sqlite:///{tmp_path / 'budget.db'}"]
-    if os.environ.get("CASCADEFLOW_TEST_POSTGRES_URL"):
-        urls.append(os.environ["CASCADEFLOW_TEST_POSTGRES_URL"])
-    return urls
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'budget.db'}"
+    url: str = request.getfixturevalue("postgres_url")  # a fresh schema, dropped afterwards
+    return url
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-async def test_200_concurrent_runs_spend_exactly_the_budget(backend: str, tmp_path: Path) -> None:
-    url = next((u for u in databases(tmp_path) if u.startswith(backend)), None)
-    if url is None:
-        pytest.skip("set CASCADEFLOW_TEST_POSTGRES_URL to run against PostgreSQL")
-    user = f"race-{uuid.uuid4().hex}"  # unique per run: the PostgreSQL database is shared
+async def test_200_concurrent_runs_spend_exactly_the_budget(database_url: str) -> None:
+    url = database_url
+    user = "race"
     fits = 23
     tracker = CostTracker(user_budgets={user: BudgetConfig(daily=fits * 0.01)}, store=url)
     agent = CascadeAgent(models=[MODEL], provider=YieldingFake(default=FakeReply("Fine.", 5, MAX)),

@@ -132,3 +132,5 @@ class ReservationRequest:
         _check_amount(f"reservation for {self.user_id!r}", "amount", self.amount)
         if self.ttl <= timedelta(0):
             raise ConfigurationError(f"reservation TTL must be positive, got {self.ttl}")
+        if self.now.tzinfo is None:
+            raise ConfigurationError("reservation time must be timezone-aware (UTC)")
