@@ -26,13 +26,7 @@ class InMemoryUsageStore(UsageStore):
                 return None
             if not fits(request.amount, request.global_limits, request.now, used_by(None)):
                 return None
-            reservation = Reservation(
-                id=request.id,
-                user_id=request.user_id,
-                amount=request.amount,
-                created_at=request.now,
-                expires_at=request.now + request.ttl,
-            )
+            reservation = request.grant()
             self._reservations[reservation.id] = reservation
             return reservation
 

@@ -83,13 +83,7 @@ class SQLModelUsageStore(UsageStore):
             self._prune(session, request.now)
             if not self._fits(session.connection(), request):
                 return None
-            reservation = Reservation(
-                id=request.id,
-                user_id=request.user_id,
-                amount=request.amount,
-                created_at=request.now,
-                expires_at=request.now + request.ttl,
-            )
+            reservation = request.grant()
             session.add(reservation_row(reservation))
             return reservation
 

@@ -6,7 +6,6 @@ all-time): there is no reset job that could race or be missed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from cascadeflow.domain.amounts import check_usd
 from cascadeflow.domain.errors import ConfigurationError
 
 
@@ -38,14 +38,7 @@ def window_start(window: Window, now: datetime) -> datetime | None:
 
 
 def _check_amount(owner: str, label: str, value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{owner}: {label} must be a number of USD, got {value!r}")
-    if not math.isfinite(value) or value < 0:
-        raise ConfigurationError(
-            f"{owner}: {label} must be a finite amount >= 0 USD (None for unlimited), got {value!r}"
-        )
+    check_usd(owner, label, value, "None means unlimited")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +127,13 @@ class ReservationRequest:
             raise ConfigurationError(f"reservation TTL must be positive, got {self.ttl}")
         if self.now.tzinfo is None:
             raise ConfigurationError("reservation time must be timezone-aware (UTC)")
+
+    def grant(self) -> Reservation:
+        """The reservation this request becomes once a store finds that it fits."""
+        return Reservation(
+            id=self.id,
+            user_id=self.user_id,
+            amount=self.amount,
+            created_at=self.now,
+            expires_at=self.now + self.ttl,
+        )

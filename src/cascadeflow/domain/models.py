@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cascadeflow.domain.amounts import check_usd
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.providers import canonical_provider
 
@@ -27,15 +27,7 @@ class TokenPrice:
 
 
 def _check_price(owner: str, label: str, value: float | None) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{owner}: {label} must be a number, got {value!r}")
-    if not math.isfinite(value) or value < 0:
-        raise ConfigurationError(
-            f"{owner}: {label} must be a finite number >= 0 (USD), got {value!r}; "
-            "use 0 for a free or local model"
-        )
+    check_usd(owner, label, value, "use 0 for a free or local model")
 
 
 @dataclass(frozen=True, slots=True)
