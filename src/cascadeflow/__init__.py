@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cascadeflow.domain.messages import Message
     from cascadeflow.domain.models import ModelConfig
     from cascadeflow.domain.quality import QualityConfig, QualityValidator, ValidationResult
-    from cascadeflow.domain.results import CascadeResult, ModelCall
+    from cascadeflow.domain.results import CascadeResult, ModelCall, StepVerdict
     from cascadeflow.domain.retry import RetryPolicy
     from cascadeflow.entrypoints.agent import CascadeAgent
     from cascadeflow.entrypoints.cost_tracker import CostTracker
@@ -36,6 +36,7 @@ _EXPORTS = {
     "Message": "cascadeflow.domain.messages",
     "CascadeResult": "cascadeflow.domain.results",
     "ModelCall": "cascadeflow.domain.results",
+    "StepVerdict": "cascadeflow.domain.results",
     "QualityConfig": "cascadeflow.domain.quality",
     "QualityValidator": "cascadeflow.domain.quality",
     "ValidationResult": "cascadeflow.domain.quality",

@@ -7,6 +7,10 @@ replay preset serves a trace through the very same use-case.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -21,15 +25,23 @@ from cascadeflow.adapters.memory_store import InMemoryUsageStore
 from cascadeflow.adapters.system_clock import SystemClock, UuidGenerator
 from cascadeflow.adapters.trace_file import read_trace, resolve_trace
 from cascadeflow.application.ports import (
+    BudgetStore,
     Clock,
     CompletionProvider,
     IdGenerator,
     PricingCatalog,
+    Telemetry,
     UsageStore,
 )
 from cascadeflow.application.budget_gate import BudgetGate, BudgetPolicy
 from cascadeflow.application.run_cascade import RunCascade
+from cascadeflow.application.run_strategy import RunStrategy
+from cascadeflow.application.route_query import RouteQuery
 from cascadeflow.application.simulate import SimulateCascade, SimulationReport
+from cascadeflow.application.calibrate import CalibrateCascade
+from cascadeflow.adapters.plotting import plot_calibration as plot_calibration
+from cascadeflow.adapters.quality_file import load_quality_config, save_quality_config as save_quality_config
+from cascadeflow.domain.quality_presets import quality_preset
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
@@ -59,6 +71,7 @@ class Container(containers.DeclarativeContainer):
     retry_policy = providers.Dependency(instance_of=RetryPolicy, default=RetryPolicy())
     validator = providers.Factory(QualityValidator, config=quality_config)
     budget_gate: providers.Provider[BudgetGate | None] = providers.Object(None)
+    telemetry: providers.Provider[Telemetry | None] = providers.Object(None)
     run_cascade = providers.Factory(
         RunCascade,
         provider=adapters.completions,
@@ -66,6 +79,17 @@ class Container(containers.DeclarativeContainer):
         clock=adapters.clock,
         validator=validator,
         retry_policy=retry_policy,
+        budget_gate=budget_gate,
+    )
+    # A strategy makes each step's call through a RunCascade built with that step's validator.
+    run_strategy = providers.Factory(
+        RunStrategy, cascade_for=run_cascade.provider, pricing=adapters.pricing, clock=adapters.clock
+    )
+    route_query = providers.Factory(
+        RouteQuery,
+        cascade=run_cascade,
+        strategy=run_strategy,
+        pricing=adapters.pricing,
         budget_gate=budget_gate,
     )
 
@@ -82,9 +106,13 @@ def bootstrap(
     budget_policy: BudgetPolicy | None = None,
     enforcement: EnforcementCallbacks | None = None,
     ids: IdGenerator | None = None,
+    telemetry: Telemetry | None = None,
+    otel_endpoint: str | None = None,
 ) -> Container:
     """Wire the use-cases. Any adapter left out is the production one; without a
-    usage store nothing is recorded and no budget is enforced."""
+    usage store nothing is recorded and no budget is enforced. Telemetry is the one
+    given, else OTLP export to ``otel_endpoint`` or ``OTEL_EXPORTER_OTLP_ENDPOINT``
+    (built on first use), else none."""
     adapters = Adapters()
     adapters.config.from_dict({"timeout": timeout})
     if provider is not None:
@@ -113,6 +141,11 @@ def bootstrap(
         container.quality_config.override(providers.Object(quality_config))
     if retry_policy is not None:
         container.retry_policy.override(providers.Object(retry_policy))
+    container.telemetry.override(
+        providers.Object(telemetry)
+        if telemetry is not None
+        else providers.Callable(otel_telemetry, otel_endpoint)
+    )
     container.check_dependencies()
     return container
 
@@ -126,6 +159,7 @@ class Simulation:
     verifier: ModelConfig
     use_case: SimulateCascade
     title: str
+    cascade_for: Callable[[QualityConfig], RunCascade] | None = None
 
     @property
     def size(self) -> int:
@@ -161,9 +195,11 @@ def simulation(
     verifier: str | None = None,
     threshold: float | None = None,
     limit: int | None = None,
+    quality: QualityConfig | None = None,
 ) -> Simulation:
     """The replay preset over a trace: drafter and verifier default to the cheaper and
-    the dearer of the trace's two most frequent models."""
+    the dearer of the trace's two most frequent models; ``quality`` is a preset or a
+    calibrated config (``threshold`` overrides its thresholds)."""
     records = load_trace(trace)[:limit]
     known = models_in(records)
     if drafter is None or verifier is None:
@@ -174,10 +210,17 @@ def simulation(
         verifier = verifier or pair[1].name
     draft_model, verify_model = _trace_model(records, drafter), _trace_model(records, verifier)
     priced = draft_model.cost is not None and verify_model.cost is not None
-    quality = QualityConfig() if threshold is None else QualityConfig().with_threshold(threshold)
+    quality = quality or QualityConfig()
+    quality = quality if threshold is None else quality.with_threshold(threshold)
+    replay_provider, replay_pricing = ReplayProvider(records), ConfiguredPricing() if priced else None
+
+    def cascade_for(config: QualityConfig) -> RunCascade:
+        return bootstrap(provider=replay_provider, pricing=replay_pricing, quality_config=config,
+                         retry_policy=RetryPolicy(max_attempts=1)).run_cascade()
+
     container = bootstrap(
-        provider=ReplayProvider(records),
-        pricing=ConfiguredPricing() if priced else None,
+        provider=replay_provider,
+        pricing=replay_pricing,
         quality_config=quality,
         retry_policy=RetryPolicy(max_attempts=1),
     )
@@ -187,12 +230,34 @@ def simulation(
         raise ConfigurationError(
             f"the drafter {drafter!r} costs more than the verifier {verifier!r}: swap them"
         )
-    use_case = SimulateCascade(container.run_cascade())
+    use_case = SimulateCascade(container.run_cascade(), pre_router=quality.pre_router)
     title = (
         f"{trace}: {len(records)} queries · drafter {drafter} "
         f"(${_blended(draft_model):.5f}/1K) · verifier {verifier} (${_blended(verify_model):.5f}/1K)"
     )
-    return Simulation(records, draft_model, verify_model, use_case, title)
+    return Simulation(records, draft_model, verify_model, use_case, title, cascade_for)
+
+
+def calibration(sim: Simulation, *, learned: bool = False) -> CalibrateCascade:
+    """Calibration over a simulation's trace; ``learned`` brings in the scikit-learn trainer."""
+    trainer = None
+    if learned:
+        from cascadeflow.adapters.learned_scorer import SklearnScorerTrainer
+
+        trainer = SklearnScorerTrainer()
+    if sim.cascade_for is None:
+        raise ConfigurationError("this simulation was not built by simulation(): it cannot calibrate")
+    return CalibrateCascade(sim.cascade_for, trainer)
+
+
+def quality_config(preset_or_path: str | QualityConfig) -> QualityConfig:
+    """A quality preset by name (fast, balanced, strict, cost-optimized), or a file saved
+    by `cascadeflow simulate --calibrate --save-config`."""
+    if isinstance(preset_or_path, QualityConfig):
+        return preset_or_path
+    if preset_or_path.endswith((".json", ".json.gz")):
+        return load_quality_config(preset_or_path)
+    return quality_preset(preset_or_path)
 
 
 def _blended(model: ModelConfig) -> float:
@@ -209,9 +274,65 @@ def usage_store(url: str | None = None) -> UsageStore:
     return SQLModelUsageStore(url)
 
 
+def budget_store(url: str | None = None) -> BudgetStore:
+    """Budgets set at run time, in the same place as ``usage_store(url)`` keeps spend."""
+    if url == "memory":
+        from cascadeflow.adapters.memory_budgets import InMemoryBudgetStore
+
+        return InMemoryBudgetStore()
+    from cascadeflow.adapters.sqlmodel_budgets import SQLModelBudgetStore
+
+    return SQLModelBudgetStore(url)
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """A trace served as live models: its two most frequent models, cheaper first,
+    answered from the recorded responses (``pricing`` None: the price map's)."""
+
+    provider: CompletionProvider
+    pricing: PricingCatalog | None
+    models: tuple[ModelConfig, ...]
+
+
+def replay(trace: str) -> Replay:
+    records = load_trace(trace)
+    models = sorted((_trace_model(records, n) for n in models_in(records)[:2]), key=_blended)
+    if not models:
+        raise ConfigurationError(f"the trace {trace!r} records no answers to replay")
+    priced = all(m.cost is not None for m in models)
+    return Replay(ReplayProvider(records), ConfiguredPricing() if priced else None, tuple(models))
+
+
 def system_clock() -> Clock:
     return SystemClock()
 
 
 def uuid_ids() -> IdGenerator:
     return UuidGenerator()
+
+
+def otel_telemetry(endpoint: str | None = None) -> Telemetry | None:
+    """OTLP/HTTP telemetry to ``endpoint``, else to the standard
+    ``OTEL_EXPORTER_OTLP_ENDPOINT``; None when neither is set (or ``OTEL_SDK_DISABLED``).
+    One exporter per endpoint and process, so many agents share its export threads."""
+    explicit = endpoint is not None
+    endpoint = endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if not endpoint or os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return None
+    if importlib.util.find_spec("opentelemetry.sdk") is None:
+        hint = "OpenTelemetry is not installed: pip install 'cascadeflow[otel]'"
+        if explicit:
+            raise ConfigurationError(f"cannot export to {endpoint}: {hint}")
+        logging.getLogger("cascadeflow.telemetry").warning(
+            "OTEL_EXPORTER_OTLP_ENDPOINT is set but %s; exporting nothing", hint
+        )
+        return None
+    return _otlp_telemetry(endpoint.rstrip("/"))
+
+
+@functools.cache
+def _otlp_telemetry(endpoint: str) -> Telemetry:
+    from cascadeflow.adapters.otel_telemetry import otlp_telemetry
+
+    return otlp_telemetry(endpoint)

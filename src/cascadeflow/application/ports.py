@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
-from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest
+from cascadeflow.domain.budgets import BudgetConfig, CostEntry, Reservation, ReservationRequest
 from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
 from cascadeflow.domain.models import ModelConfig, TokenPrice
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
+from cascadeflow.domain.results import CascadeResult
 
 
 class CompletionProvider(Protocol):
@@ -93,3 +94,42 @@ class UsageStore(Protocol):
         self, user_id: str | None = None, since: datetime | None = None
     ) -> list[CostEntry]:
         """Stored entries, oldest first, optionally for one user and from a time on."""
+
+
+class BudgetStore(Protocol):
+    """Per-user budgets set at run time (the gateway's PUT /v1/budgets), shared by every
+    process that opens the same store."""
+
+    @abstractmethod
+    def get(self, user_id: str) -> BudgetConfig | None:
+        """The user's stored budget, or None when none was ever set."""
+
+    @abstractmethod
+    def put(self, user_id: str, budget: BudgetConfig) -> None:
+        """Set (or replace) the user's budget."""
+
+    @abstractmethod
+    def all(self) -> dict[str, BudgetConfig]:
+        """Every stored budget by user id."""
+
+
+class Telemetry(Protocol):
+    """Records finished cascades as traces and metrics (OpenTelemetry or anything else).
+
+    Called after the answer is known, never on the request's critical path; an
+    implementation must not raise into the caller.
+    """
+
+    @abstractmethod
+    def record_cascade(self, result: CascadeResult, *, tier: str | None = None) -> None:
+        """One finished cascade: a span with a child per model call, and its metrics."""
+
+    @abstractmethod
+    def record_blocked(
+        self, *, user_id: str | None, domain: str | None = None, tier: str | None = None
+    ) -> None:
+        """A request the budget blocked before any model was called."""
+
+    @abstractmethod
+    def flush(self) -> None:
+        """Send everything buffered now (short scripts, tests, shutdown)."""

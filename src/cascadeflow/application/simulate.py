@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.quality import QueryRouter
 from cascadeflow.domain.trace import TraceRecord
 
 
@@ -43,10 +44,15 @@ class _Tally:
 
 
 class SimulateCascade:
-    """Runs the unchanged cascade engine three ways over every usable trace record."""
+    """Runs the unchanged cascade engine three ways over every usable trace record.
 
-    def __init__(self, run_cascade: RunCascade) -> None:
+    With a ``pre_router``, the cascade sends the queries it judges too hard straight to
+    the verifier, as CascadeAgent does.
+    """
+
+    def __init__(self, run_cascade: RunCascade, pre_router: QueryRouter | None = None) -> None:
         self._run = run_cascade
+        self._pre_router = pre_router
 
     async def execute(
         self,
@@ -69,6 +75,10 @@ class SimulateCascade:
         scored = all(r.responses[m].correct is not None for r in usable for m in (drafter.name, verifier.name))
         for record in usable:
             for name, models in plans.items():
+                if name == "cascade" and self._pre_router is not None and (
+                    self._pre_router.skip_draft(record.messages[-1].content)
+                ):
+                    models = (verifier,)
                 result = await self._run.execute(
                     CascadeRequest(models=models, messages=record.messages, domain=record.domain)
                 )

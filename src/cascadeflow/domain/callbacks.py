@@ -1,5 +1,5 @@
 """Named events with user callbacks: cost_recorded, budget_warning, budget_blocked,
-degraded, escalated."""
+degraded, escalated, anomaly_detected."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class CallbackEvent(str, Enum):
     BUDGET_BLOCKED = "budget_blocked"
     DEGRADED = "degraded"
     ESCALATED = "escalated"
+    ANOMALY_DETECTED = "anomaly_detected"
 
 
 Callback = Callable[[dict[str, Any]], None]

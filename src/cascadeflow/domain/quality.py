@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
+from cascadeflow.domain.draft_features import query_complexity
 from cascadeflow.domain.errors import ConfigurationError
 
 
@@ -44,13 +47,31 @@ HEDGING_PATTERNS: tuple[str, ...] = (
 )
 
 
+class DraftScorer(Protocol):
+    """Gives a draft that broke no rule a score in [0, 1] (ScoreModel, LearnedScorer)."""
+
+    def score(self, text: str, context: ValidationContext) -> float: ...
+
+
+class QueryRouter(Protocol):
+    """Decides before any call that a query is too hard for the cheap model (PreRouter)."""
+
+    def skip_draft(self, query: str) -> bool: ...
+
+
+COMPLEXITIES = ("simple", "medium", "high")
+
+
 @dataclass(frozen=True, slots=True)
 class QualityConfig:
     """Thresholds of the rule-based validator.
 
     ``min_score`` is the acceptance threshold on the final score in [0, 1]; without
     logprobs the score of an answer that breaks no rule is 1.0, with logprobs it is the
-    geometric-mean token probability.
+    geometric-mean token probability, and with a ``scorer`` it is the scorer's score.
+    ``thresholds_by_complexity`` (keys simple/medium/high) replaces ``min_score`` for
+    queries of that complexity. ``pre_router`` sends queries it judges too hard straight
+    to the strongest model. The named presets are in ``quality_presets``.
     """
 
     min_length_chars: int = 1
@@ -62,6 +83,10 @@ class QualityConfig:
     min_score: float = 0.0
     refusal_patterns: tuple[str, ...] = REFUSAL_PATTERNS
     hedging_patterns: tuple[str, ...] = HEDGING_PATTERNS
+    scorer: DraftScorer | None = None
+    thresholds_by_complexity: Mapping[str, float] = field(default_factory=dict)
+    pre_router: QueryRouter | None = None
+    name: str = "custom"
     _compiled: tuple[re.Pattern[str], re.Pattern[str]] = field(
         init=False, repr=False, compare=False
     )
@@ -77,6 +102,13 @@ class QualityConfig:
                 raise ConfigurationError(
                     f"QualityConfig: {label} must be an integer >= 0, got {value!r}"
                 )
+        for label, value in self.thresholds_by_complexity.items():
+            if label not in COMPLEXITIES or not 0.0 <= value <= 1.0:
+                raise ConfigurationError(
+                    f"QualityConfig: thresholds_by_complexity maps {', '.join(COMPLEXITIES)} to "
+                    f"a score in [0, 1], got {label!r}: {value!r}"
+                )
+        object.__setattr__(self, "thresholds_by_complexity", dict(self.thresholds_by_complexity))
         try:
             compiled = (
                 re.compile("|".join(f"(?:{p})" for p in self.refusal_patterns) or r"(?!)", re.I),
@@ -87,7 +119,13 @@ class QualityConfig:
         object.__setattr__(self, "_compiled", compiled)
 
     def with_threshold(self, min_score: float) -> QualityConfig:
-        return replace(self, min_score=min_score)
+        """The same checks with one threshold for every query."""
+        return replace(self, min_score=min_score, thresholds_by_complexity={})
+
+    def threshold_for(self, query: str) -> float:
+        if not self.thresholds_by_complexity:
+            return self.min_score
+        return self.thresholds_by_complexity.get(query_complexity(query), self.min_score)
 
 
 class QualityValidator:
@@ -120,6 +158,9 @@ class QualityValidator:
             score = math.exp(sum(context.logprobs) / len(context.logprobs))
             if score < cfg.min_confidence:
                 return ValidationResult(False, score, f"low confidence {score:.2f}")
-        if score < cfg.min_score:
-            return ValidationResult(False, score, f"score {score:.2f} below {cfg.min_score:.2f}")
+        if cfg.scorer is not None:
+            score = min(1.0, max(0.0, cfg.scorer.score(stripped, context)))
+        threshold = cfg.threshold_for(context.query)
+        if score < threshold:
+            return ValidationResult(False, score, f"score {score:.2f} below {threshold:.2f}")
         return ValidationResult(True, score, "passed quality checks")

@@ -34,13 +34,31 @@ class ModelCall:
 
 
 @dataclass(frozen=True, slots=True)
+class StepVerdict:
+    """How one step of a domain strategy went: the model whose answer decided it, the
+    validator's verdict and reason, and how many model calls the step made (retries
+    and fallback included, judge calls not)."""
+
+    step: int
+    description: str
+    model: str
+    passed: bool
+    score: float | None
+    reason: str
+    attempts: int
+    validator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CascadeResult:
     """The outcome of one cascade run.
 
     ``cost_saved`` is what the most expensive model would have cost for the same tokens
     minus ``total_cost`` (negative when escalation made the run dearer). When no answer
     passed validation, the last answer obtained is returned with ``validation_passed``
-    False.
+    False. A domain strategy run also reports ``strategy_used``, ``steps_executed`` and
+    every step's verdict in ``steps``; tier routing reports ``user_tier`` and the query's
+    ``complexity``.
     """
 
     content: str
@@ -57,6 +75,11 @@ class CascadeResult:
     user_id: str | None = None
     budget_action: str | None = None
     budget_message: str | None = None
+    strategy_used: str | None = None
+    steps_executed: int = 0
+    steps: tuple[StepVerdict, ...] = ()
+    user_tier: str | None = None
+    complexity: str | None = None
 
     @property
     def input_tokens(self) -> int:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 
-from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog
-from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
-from cascadeflow.bootstrap import bootstrap
+from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
+from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
+from cascadeflow.application.run_cascade import RunCascade
+from cascadeflow.bootstrap import bootstrap, quality_config as resolve_quality
+from cascadeflow.domain.builtin_strategies import DEFAULT_DOMAIN_STRATEGIES
 from cascadeflow.domain.callbacks import CallbackEvent, CallbackManager
+from cascadeflow.domain.complexity import ComplexityAnalyzer
+from cascadeflow.domain.detection import DomainDetector
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
@@ -17,6 +21,8 @@ from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import QualityConfig
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
+from cascadeflow.domain.strategies import DomainCascadeStrategy
+from cascadeflow.domain.tiers import TierAwareRouter
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 
 Query = str | Sequence[Message | Mapping[str, str]]
@@ -54,9 +60,10 @@ class CascadeAgent:
     def __init__(
         self,
         models: Sequence[ModelConfig],
-        quality_config: QualityConfig | None = None,
+        quality_config: QualityConfig | str | None = None,
         provider: CompletionProvider | None = None,
         *,
+        quality_validation_mode: str | None = None,
         pricing: PricingCatalog | None = None,
         clock: Clock | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -65,6 +72,14 @@ class CascadeAgent:
         enforcement: EnforcementCallbacks | None = None,
         callbacks: CallbackManager | None = None,
         metrics: MetricsCollector | None = None,
+        telemetry: Telemetry | None = None,
+        otel_endpoint: str | None = None,
+        domain_strategies: Mapping[str, DomainCascadeStrategy] | None = None,
+        enable_multi_step_cascade: bool = False,
+        domain_detector: DomainDetector | None = None,
+        tier_router: TierAwareRouter | None = None,
+        enable_tier_routing: bool = False,
+        complexity_analyzer: ComplexityAnalyzer | None = None,
     ) -> None:
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
@@ -72,7 +87,11 @@ class CascadeAgent:
             if not isinstance(model, ModelConfig):
                 raise ConfigurationError(f"models must be ModelConfig objects, got {model!r}")
         self.models = tuple(models)
-        self.quality_config = quality_config or QualityConfig()
+        if quality_config is not None and quality_validation_mode is not None:
+            raise ConfigurationError("pass quality_config or quality_validation_mode, not both")
+        # a preset name (fast, balanced, strict, cost-optimized) or a saved calibration file
+        chosen = quality_config if quality_config is not None else quality_validation_mode
+        self.quality_config = resolve_quality(chosen) if chosen is not None else QualityConfig()
         self.cost_tracker = cost_tracker
         self.callbacks = callbacks
         self.metrics = metrics
@@ -91,8 +110,36 @@ class CascadeAgent:
             budget_policy=cost_tracker.policy if cost_tracker else None,
             enforcement=enforcement,
             ids=cost_tracker.ids if cost_tracker else None,
+            telemetry=telemetry,
+            otel_endpoint=otel_endpoint,
         )
+        self.telemetry: Telemetry | None = self._container.telemetry()
         self._cascade: RunCascade = self._container.run_cascade()
+        self._init_routing(domain_strategies, enable_multi_step_cascade, domain_detector,
+                           tier_router, enable_tier_routing, complexity_analyzer)
+
+    def _init_routing(
+        self, strategies: Mapping[str, DomainCascadeStrategy] | None, multi_step: bool,
+        detector: DomainDetector | None, tier_router: TierAwareRouter | None, tier_routing: bool,
+        complexity: ComplexityAnalyzer | None,
+    ) -> None:
+        """Domain strategies (detecting the domain when a query does not name one) and
+        tier routing. The configuration is immutable: requests never change it."""
+        if tier_routing and tier_router is None:
+            raise ConfigurationError(
+                "enable_tier_routing=True needs tier_router=TierAwareRouter(tier_policies=..., all_models=...)"
+            )
+        self.domain_strategies = dict(DEFAULT_DOMAIN_STRATEGIES if strategies is None else strategies)
+        self.enable_multi_step_cascade = multi_step
+        self.domain_detector = detector or (DomainDetector() if multi_step else None)
+        self.tier_router = tier_router
+        self.enable_tier_routing = tier_routing
+        self.complexity_analyzer = complexity or ComplexityAnalyzer()
+        self._routing = RoutingConfig(
+            self.models, self.domain_strategies, multi_step, self.domain_detector,
+            tier_router, tier_routing, self.complexity_analyzer,
+        )
+        self._router: RouteQuery = self._container.route_query()
 
     async def run(
         self,
@@ -102,18 +149,25 @@ class CascadeAgent:
         temperature: float = 0.7,
         user_id: str | None = None,
         domain: str | None = None,
+        user_tier: str | None = None,
     ) -> CascadeResult:
-        request = CascadeRequest(
-            models=self.models,
-            messages=to_messages(query),
+        """Answer ``query``. ``domain`` picks a domain strategy (detected when None and
+        multi-step cascading is on); ``user_tier`` routes to that tier's models."""
+        messages = to_messages(query)
+        request = RouteRequest(
+            messages=messages,
+            models=self._pre_routed(messages),
             max_tokens=max_tokens,
             temperature=temperature,
             user_id=user_id,
             domain=domain,
+            user_tier=user_tier,
         )
         try:
-            result = await self._cascade.execute(request)
+            result = await self._router.execute(self._routing, request)
         except BudgetExceededError as blocked:
+            if self.telemetry is not None:
+                self.telemetry.record_blocked(user_id=user_id, domain=domain)
             if self.callbacks:
                 self.callbacks.trigger(CallbackEvent.BUDGET_BLOCKED, user_id=user_id,
                                        message=str(blocked), context=blocked.context)
@@ -121,9 +175,19 @@ class CascadeAgent:
         self._observe(result)
         return result
 
+    def _pre_routed(self, messages: tuple[Message, ...]) -> tuple[ModelConfig, ...]:
+        """Without the cheapest model when the quality config's pre-router finds the query
+        too hard for it: the draft would be paid for and then escalated anyway."""
+        router = self.quality_config.pre_router
+        if router is None or len(self.models) < 2 or not router.skip_draft(messages[-1].content):
+            return self.models
+        return tuple(self._cascade.order(self.models)[1:])
+
     def _observe(self, result: CascadeResult) -> None:
         if self.metrics:
             self.metrics.record(result)
+        if self.telemetry is not None:
+            self.telemetry.record_cascade(result)
         if not self.callbacks:
             return
         if result.budget_action == "warn":
@@ -135,7 +199,9 @@ class CascadeAgent:
         for call in result.calls:
             if call.cost or call.input_tokens or call.output_tokens:
                 self.callbacks.trigger(CallbackEvent.COST_RECORDED, user_id=result.user_id,
-                                       model=call.model, provider=call.provider, cost=call.cost)
+                                       model=call.model, provider=call.provider, cost=call.cost,
+                                       input_tokens=call.input_tokens,
+                                       output_tokens=call.output_tokens)
         if result.cascaded:
             self.callbacks.trigger(CallbackEvent.ESCALATED, user_id=result.user_id,
                                    models=list(result.models_called), model_used=result.model_used)
@@ -148,6 +214,7 @@ class CascadeAgent:
         temperature: float = 0.7,
         user_id: str | None = None,
         domain: str | None = None,
+        user_tier: str | None = None,
     ) -> CascadeResult:
         """``run`` for scripts without an event loop."""
         return asyncio.run(
@@ -157,5 +224,6 @@ class CascadeAgent:
                 temperature=temperature,
                 user_id=user_id,
                 domain=domain,
+                user_tier=user_tier,
             )
         )

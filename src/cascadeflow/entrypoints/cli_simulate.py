@@ -1,17 +1,22 @@
-"""`cascadeflow simulate`: replay a trace through the unchanged cascade."""
+"""`cascadeflow simulate`: replay a trace through the unchanged cascade, and calibrate it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from dataclasses import asdict
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
 from cascadeflow.entrypoints.reports import simulation_table
+
+if TYPE_CHECKING:
+    from cascadeflow.bootstrap import Simulation
+    from cascadeflow.domain.quality import QualityConfig
 
 
 @app.command()
@@ -24,15 +29,39 @@ def simulate(
                                                     "of the trace's two models).")] = None,
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Quality "  # noqa: UP045
                                                        "score a draft needs to be accepted.")] = None,
+    quality: Annotated[Optional[str], typer.Option(help="Quality preset (fast, cost-optimized, "  # noqa: UP045
+                                                   "balanced, strict) or a file saved by "
+                                                   "--save-config.")] = None,
     limit: Annotated[Optional[int], typer.Option(min=1, help="Use only the first N records.")] = None,  # noqa: UP045
     json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    calibrate: Annotated[bool, typer.Option(help="Fit the quality settings on half of the trace "
+                                            "(split by a hash of each id) and report them on the "
+                                            "other half.")] = False,
+    target_quality: Annotated[float, typer.Option(min=0.01, max=1.5, help="With --calibrate: "
+                                                  "quality to keep, as a share of always-verifier's.")] = 0.95,
+    learned: Annotated[bool, typer.Option(help="With --calibrate: also try the learned scorer "
+                                          "(needs cascadeflow[ml]).")] = False,
+    pre_route: Annotated[bool, typer.Option(help="With --calibrate: also try sending queries "
+                                            "that look too hard straight to the verifier.")] = False,
+    plot: Annotated[Optional[Path], typer.Option(help="With --calibrate: draw the quality-cost "  # noqa: UP045
+                                                 "plot to this PNG (needs cascadeflow[plot]).")] = None,
+    save_config: Annotated[Optional[Path], typer.Option(help="With --calibrate: write the chosen "  # noqa: UP045
+                                                        "quality settings to this JSON file.")] = None,
 ) -> None:
     """Replay recorded answers through the cascade: no keys, no network."""
-    from cascadeflow.bootstrap import simulation
+    from cascadeflow.bootstrap import quality_config, simulation
 
+    if (plot or save_config or learned or pre_route) and not calibrate:
+        raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate")
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with reporting_errors():
-        sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit)
+        config = quality_config(quality) if quality else None
+        sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit,
+                         quality=config)
+        if calibrate:
+            _calibrate(sim, trace, config, target_quality, learned, pre_route, plot, save_config,
+                       json_output)
+            return
         with Progress(*columns, console=err, transient=True) as progress:
             task = progress.add_task("replay", total=sim.size)
             report = asyncio.run(sim.run(lambda n: progress.advance(task, n)))
@@ -40,3 +69,30 @@ def simulate(
         print(json.dumps(asdict(report), indent=2))
         return
     out.print(simulation_table(report, sim.title))
+
+
+def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: float,
+               learned: bool, pre_route: bool, plot: Path | None, save_config: Path | None,
+               json_output: bool) -> None:
+    from cascadeflow.bootstrap import calibration, plot_calibration, save_quality_config
+    from cascadeflow.entrypoints.calibration_report import (
+        calibration_json,
+        calibration_summary,
+        calibration_tables,
+    )
+
+    with err.status("calibrating (fitting on one half, replaying the other)"):
+        report = asyncio.run(calibration(sim, learned=learned).execute(
+            sim.records, sim.drafter, sim.verifier, target_quality=target,
+            base=base, learned=learned, pre_route=pre_route))
+    if save_config is not None:
+        save_quality_config(report.chosen.config, save_config, trace=trace,
+                            **calibration_summary(report))
+        err.print(f"saved the chosen quality settings to {save_config}")
+    if plot is not None:
+        plot_calibration(report, plot, title=sim.title)
+        err.print(f"drew the quality-cost plot to {plot}")
+    if json_output:
+        print(json.dumps(calibration_json(report), indent=2))
+        return
+    out.print(calibration_tables(report, sim.title))

@@ -6,8 +6,18 @@ from cascadeflow.domain.enforcement import BudgetAction, EnforcementCallbacks, E
 from cascadeflow.domain.errors import BudgetExceededError, UnknownUserError
 from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.telemetry import anomaly, forecasting
+from cascadeflow.telemetry.anomaly import AnomalyDetector, AnomalyMonitor, detect_anomalies
+from cascadeflow.telemetry.forecasting import CostForecaster, Forecast
 
 __all__ = [
+    "AnomalyDetector",
+    "AnomalyMonitor",
+    "CostForecaster",
+    "Forecast",
+    "anomaly",
+    "detect_anomalies",
+    "forecasting",
     "BudgetAction",
     "BudgetConfig",
     "BudgetExceededError",

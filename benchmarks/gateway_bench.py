@@ -1,0 +1,194 @@
+"""What the REST gateway costs: `python benchmarks/gateway_bench.py`.
+
+Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py):
+- latency p50/p99 of one request at a time: the upstream called directly (httpx), a bare
+  `litellm.acompletion` to it, and `cascadeflow serve` (1 worker) in front of it, whose
+  figure minus the direct one is what the gateway adds (auth, budget reserve/commit in
+  the database, LiteLLM, the cascade, JSON);
+- requests per second of that one worker with 32 requests in flight.
+Budgets are on (every request reserves and commits), for 32 users taking turns. The
+gateway runs on SQLite (the embedded default) and, when CASCADEFLOW_TEST_POSTGRES_URL is
+set, on a scratch PostgreSQL schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import yaml
+from sqlalchemy import create_engine, make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the fake upstream lives with the tests
+
+from tests.integration.openai_server import OpenAIServer, Reply  # noqa: E402
+
+from cascadeflow.adapters.litellm_loader import load_litellm  # noqa: E402
+from cascadeflow.entrypoints.gateway_config import hash_key  # noqa: E402
+
+SEQUENTIAL = 300
+IN_FLIGHT = 32
+THROUGHPUT_SECONDS = 6.0
+USERS = [f"bench{i:02d}" for i in range(32)]
+MESSAGES = [{"role": "user", "content": "What is 6 times 7?"}]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def timed(call: Callable[[int], Awaitable[None]], runs: int = SEQUENTIAL) -> list[float]:
+    for i in range(10):
+        await call(i)  # warm connections and imports
+    samples = []
+    for i in range(runs):
+        started = time.perf_counter()
+        await call(i)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def gateway(upstream: OpenAIServer, database_url: str, folder: Path) -> Iterator[str]:
+    config = {
+        "database_url": database_url,
+        "server": {"max_attempts": 1},
+        "models": [{"name": "fake-small", "provider": "openai", "api_base": upstream.base_url,
+                    "api_key": "sk-bench", "input_cost_per_token": 1e-7, "output_cost_per_token": 1e-7}],
+        "default_budget": {"daily": 1000.0},
+        "keys": [{"user": u, "sha256": hash_key(f"cf-{u}")} for u in USERS],
+    }
+    path = folder / f"gateway-{uuid.uuid4().hex[:6]}.yaml"
+    path.write_text(yaml.safe_dump(config))
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cascadeflow.entrypoints.cli", "serve", "--config", str(path),
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+async def gateway_figures(url: str) -> tuple[list[float], float]:
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=IN_FLIGHT)) as http:
+        async def ask(i: int) -> None:
+            user = USERS[i % len(USERS)]
+            response = await http.post(f"{url}/v1/chat/completions", headers={
+                "Authorization": f"Bearer cf-{user}"}, json={"model": "cascadeflow",
+                                                              "messages": MESSAGES, "max_tokens": 16})
+            assert response.status_code == 200, response.text
+
+        samples = await timed(ask)
+        done = 0
+        deadline = time.perf_counter() + THROUGHPUT_SECONDS
+
+        async def worker(offset: int) -> None:
+            nonlocal done
+            i = offset
+            while time.perf_counter() < deadline:
+                await ask(i)
+                done += 1
+                i += IN_FLIGHT
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(IN_FLIGHT)))
+        return samples, done / (time.perf_counter() - started)
+
+
+async def baselines(upstream: OpenAIServer) -> tuple[list[float], list[float]]:
+    litellm = load_litellm()
+    async with httpx.AsyncClient(timeout=60) as http:
+        async def direct(_: int) -> None:
+            response = await http.post(f"{upstream.base_url}/chat/completions",
+                                       json={"model": "fake-small", "messages": MESSAGES, "max_tokens": 16})
+            assert response.status_code == 200
+
+        async def bare_litellm(_: int) -> None:
+            await litellm.acompletion(model="openai/fake-small", messages=MESSAGES, max_tokens=16,
+                                      api_base=upstream.base_url, api_key="sk-bench",
+                                      num_retries=0, max_retries=0)
+
+        return await timed(direct), await timed(bare_litellm)
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str | None]:
+    base = os.environ.get("CASCADEFLOW_TEST_POSTGRES_URL")
+    if not base:
+        yield None
+        return
+    schema = f"cascadeflow_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def row(label: str, samples: list[float], direct_p50: float, direct_p99: float) -> str:
+    p50, p99 = percentiles(samples)
+    return f"{label:<34} {p50:8.2f} {p99:8.2f} {p50 - direct_p50:+10.2f} {p99 - direct_p99:+10.2f}"
+
+
+def main() -> None:
+    upstream = OpenAIServer().start()
+    upstream.script("fake-small", *[Reply("The answer is 42.")] * 200_000)
+    try:
+        direct, bare = asyncio.run(baselines(upstream))
+        d50, d99 = percentiles(direct)
+        print(f"{SEQUENTIAL} sequential requests each; ms; 'added' is over the direct call")
+        print(f"{'path':<34} {'p50':>8} {'p99':>8} {'added p50':>10} {'added p99':>10}")
+        print(row("upstream directly (httpx)", direct, d50, d99))
+        print(row("bare litellm.acompletion", bare, d50, d99))
+        throughput = []
+        with tempfile.TemporaryDirectory() as folder, postgres_schema() as pg:
+            stores = [("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}")]
+            stores += [("PostgreSQL", pg)] if pg else []
+            for name, url in stores:
+                with gateway(upstream, url, Path(folder)) as base:
+                    samples, per_second = asyncio.run(gateway_figures(base))
+                print(row(f"gateway, 1 worker, {name}", samples, d50, d99))
+                throughput.append(f"gateway, 1 worker, {name}: {per_second:.0f} req/s "
+                                  f"with {IN_FLIGHT} in flight")
+        print("\n".join(throughput))
+    finally:
+        upstream.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Calibrate a drafter → verifier cascade on one half of a trace, report it on the other.
+
+The trace is split by a hash of each id. On the calibration half every scorer asked
+for is fitted, its draft scores are taken out-of-fold (each draft scored by a model that
+never saw it), and the cheapest threshold (and pre-routing cut) reaching the target
+quality relative to always-verifier is chosen; the cheapest scorer wins. The chosen
+configuration is then replayed through the unchanged cascade on the test half, beside
+random escalation and a perfect router at the same quality.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
+from cascadeflow.application.simulate import SimulateCascade, SimulationReport
+from cascadeflow.domain.calibration import (
+    Outcome,
+    Point,
+    auc,
+    cheapest_reaching,
+    curve,
+    evaluate,
+    fold_of,
+    oracle,
+    random_escalation,
+    split_halves,
+)
+from cascadeflow.domain.draft_features import query_features
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.quality import DraftScorer, QualityConfig, ValidationContext
+from cascadeflow.domain.scoring import (
+    DEFAULT_DRAFT_MODEL,
+    PreRouter,
+    ScoreModel,
+    features_of,
+    fit_score_model,
+    platt,
+)
+from cascadeflow.domain.trace import TraceRecord
+
+PRE_ROUTE_SHARES = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
+# Below this many labelled drafts a fitted scorer learns noise; the prior score is kept.
+MIN_DRAFTS_TO_FIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledDraft:
+    """A recorded draft and whether it was good enough (right, or no worse than the verifier)."""
+
+    id: str
+    draft: str
+    context: ValidationContext
+    good: bool
+
+
+class ScorerTrainer(Protocol):
+    @abstractmethod
+    def fit(self, drafts: Sequence[LabelledDraft]) -> DraftScorer: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One scorer: its point chosen on the calibration half, the same settings on the test
+    half, and (``test_at_target``) the cheapest point of its test-half curve that reaches
+    the target: the scorer still fitted on the calibration half only, the threshold read
+    off the test curve, as router papers report."""
+
+    name: str
+    config: QualityConfig
+    calibration: Point
+    test: Point
+    test_at_target: Point | None
+    calibration_auc: float
+    test_auc: float
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationReport:
+    drafter: str
+    verifier: str
+    target_quality: float
+    calibration_size: int
+    test_size: int
+    reached_target: bool
+    chosen: Candidate
+    candidates: tuple[Candidate, ...]
+    test_replay: SimulationReport
+    random: Point
+    oracle: Point
+    test_curve: tuple[Point, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    draft: LabelledDraft
+    outcome: Outcome
+    rules_score: float
+
+
+class CalibrateCascade:
+    def __init__(self, cascade_for: Callable[[QualityConfig], RunCascade],
+                 trainer: ScorerTrainer | None = None, folds: int = 5) -> None:
+        self._cascade_for = cascade_for
+        self._trainer = trainer
+        self._folds = folds
+
+    async def execute(
+        self, records: Sequence[TraceRecord], drafter: ModelConfig, verifier: ModelConfig, *,
+        target_quality: float = 0.95, base: QualityConfig | None = None,
+        learned: bool = False, pre_route: bool = False, swap_halves: bool = False,
+    ) -> CalibrationReport:
+        """``swap_halves`` calibrates on the usual test half and reports on the other: the
+        second fold of a two-fold check."""
+        if not 0.0 < target_quality <= 1.5:
+            raise ConfigurationError(f"target quality is a share of the verifier's, such as 0.95; got {target_quality}")
+        if learned and self._trainer is None:
+            raise ConfigurationError("no scorer trainer: install scikit-learn (pip install 'cascadeflow[ml]')")
+        rules = replace(base or QualityConfig(), scorer=None, pre_router=None).with_threshold(0.0)
+        usable = [r for r in records if _scored(r, drafter.name) and _scored(r, verifier.name)]
+        cal_records, test_records = split_halves(usable, lambda r: r.id)
+        if swap_halves:
+            cal_records, test_records = test_records, cal_records
+        if len(cal_records) < 2 * self._folds or not test_records:
+            raise ConfigurationError(
+                f"calibration needs at least {2 * self._folds + 1} scored queries answered by both models; "
+                f"this trace has {len(usable)}"
+            )
+        cal = await self._facts(cal_records, drafter, verifier, rules)
+        test = await self._facts(test_records, drafter, verifier, rules)
+        can_fit = len(cal) >= MIN_DRAFTS_TO_FIT
+        notes = () if can_fit else (
+            f"the calibration half has {len(cal)} drafts (< {MIN_DRAFTS_TO_FIT}): "
+            "nothing was fitted beyond a rescaling of the prior score",)
+        query_cuts: list[tuple[ScoreModel | None, dict[str, float]]] = [(None, {})]
+        if pre_route and can_fit:
+            query_cuts.append(self._query_model(cal))
+        candidates = [
+            self._candidate(name, scorer, oof, qmodel, qoof, cal, test, rules, target_quality)
+            for name, scorer, oof in self._scorers(cal, learned and can_fit, fit=can_fit)
+            for qmodel, qoof in query_cuts
+        ]
+        reaching = [c for c in candidates if c.calibration.relative_quality >= target_quality - 1e-12]
+        chosen = (min(reaching, key=lambda c: c.calibration.cost) if reaching
+                  else max(candidates, key=lambda c: c.calibration.quality))
+        replay = await SimulateCascade(self._cascade_for(chosen.config),
+                                       pre_router=chosen.config.pre_router).execute(
+            test_records, drafter, verifier)
+        quality = replay.figures("cascade").quality
+        outcomes = [self._rescore(f, chosen.config) for f in test]
+        return CalibrationReport(
+            drafter=drafter.name, verifier=verifier.name, target_quality=target_quality,
+            calibration_size=len(cal), test_size=len(test), reached_target=bool(reaching),
+            chosen=chosen, candidates=tuple(candidates), test_replay=replay,
+            random=random_escalation(outcomes, quality), oracle=oracle(outcomes, quality),
+            test_curve=tuple(curve(outcomes, chosen.calibration.pre_route_below)), notes=notes,
+        )
+
+    async def _facts(self, records: Sequence[TraceRecord], drafter: ModelConfig,
+                     verifier: ModelConfig, rules: QualityConfig) -> list[_Fact]:
+        """Each query's recorded qualities, the real cascade's cost of each model, and
+        whether the draft passes the rule checks."""
+        cascade = self._cascade_for(rules)
+        facts = []
+        for record in records:
+            runs = [await cascade.execute(CascadeRequest(models=(m,), messages=record.messages,
+                                                         domain=record.domain))
+                    for m in (drafter, verifier)]
+            draft, strong = record.responses[drafter.name], record.responses[verifier.name]
+            context = ValidationContext(query=record.messages[-1].content, finish_reason=draft.finish_reason,
+                                        logprobs=draft.logprobs, domain=record.domain)
+            good = draft.correct if draft.correct is not None else (draft.quality or 0.0) >= (strong.quality or 0.0)
+            facts.append(_Fact(
+                LabelledDraft(record.id, draft.text, context, good),
+                Outcome(record.id, draft.quality or 0.0, strong.quality or 0.0, runs[0].total_cost,
+                        runs[1].total_cost, runs[0].validation_passed),
+                runs[0].quality_score if runs[0].quality_score is not None else 1.0,
+            ))
+        return facts
+
+    def _scorers(self, cal: list[_Fact], learned: bool, fit: bool
+                 ) -> list[tuple[str, DraftScorer | None, dict[str, float]]]:
+        """(name, scorer fitted on the whole half, out-of-fold scores of the half)."""
+        drafts = [f.draft for f in cal]
+        rows = {d.id: features_of(d.draft, d.context) for d in drafts}
+        prior = platt(DEFAULT_DRAFT_MODEL, list(rows.values()), [d.good for d in drafts])
+        scorers: list[tuple[str, DraftScorer | None, dict[str, float]]] = [
+            ("rules only", None, {f.draft.id: f.rules_score for f in cal}),
+            # a monotone rescaling: thresholds chosen on it select the same drafts as the prior's
+            ("prior score", prior, {d.id: prior.probability(rows[d.id]) for d in drafts}),
+        ]
+
+        def fitted(train: Sequence[LabelledDraft]) -> DraftScorer:
+            return fit_score_model([rows[d.id] for d in train], [d.good for d in train])
+
+        fits: list[tuple[str, Callable[[Sequence[LabelledDraft]], DraftScorer]]] = (
+            [("fitted score", fitted)] if fit else [])
+        if learned and self._trainer is not None:
+            fits.append(("learned scorer", self._trainer.fit))
+        for name, train in fits:
+            oof: dict[str, float] = {}
+            for fold in range(self._folds):
+                held = [d for d in drafts if fold_of(d.id, self._folds) == fold]
+                model = train([d for d in drafts if fold_of(d.id, self._folds) != fold])
+                oof.update({d.id: model.score(d.draft, d.context) for d in held})
+            scorers.append((name, train(drafts), oof))
+        return scorers
+
+    def _query_model(self, cal: list[_Fact]) -> tuple[ScoreModel, dict[str, float]]:
+        rows = {f.draft.id: query_features(f.draft.context.query) for f in cal}
+        oof: dict[str, float] = {}
+        for fold in range(self._folds):
+            train = [f.draft for f in cal if fold_of(f.draft.id, self._folds) != fold]
+            model = fit_score_model([rows[d.id] for d in train], [d.good for d in train], kind="query")
+            oof.update({f.draft.id: model.probability(rows[f.draft.id]) for f in cal
+                        if fold_of(f.draft.id, self._folds) == fold})
+        drafts = [f.draft for f in cal]
+        return fit_score_model([rows[d.id] for d in drafts], [d.good for d in drafts], kind="query"), oof
+
+    def _candidate(self, name: str, scorer: DraftScorer | None, oof: dict[str, float],
+                   qmodel: ScoreModel | None, qoof: dict[str, float], cal: list[_Fact],
+                   test: list[_Fact], rules: QualityConfig, target: float) -> Candidate:
+        outcomes = [replace(f.outcome, score=oof[f.draft.id], query_score=qoof.get(f.draft.id, 1.0))
+                    for f in cal]
+        cuts = [0.0]
+        if qmodel is not None:
+            ranked = sorted(qoof.values())
+            cuts += [ranked[int(share * len(ranked))] for share in PRE_ROUTE_SHARES]
+        points = [p for cut in cuts for p in curve(outcomes, cut)]
+        best = cheapest_reaching(points, target) or max(points, key=lambda p: (p.quality, -p.cost))
+        config = replace(rules, scorer=scorer, min_score=best.threshold, name=f"calibrated: {name}",
+                         pre_router=PreRouter(qmodel, best.pre_route_below)
+                         if qmodel is not None and best.pre_route_below > 0 else None)
+        scored = [self._rescore(f, config) for f in test]
+        label = name + (" + pre-routing" if qmodel is not None else "")
+        return Candidate(
+            label, config, best, _evaluate_config(scored, config),
+            cheapest_reaching(curve(scored, best.pre_route_below), target),
+            auc([o.score for o in outcomes], [f.draft.good for f in cal]),
+            auc([o.score for o in scored], [f.draft.good for f in test]),
+        )
+
+    @staticmethod
+    def _rescore(fact: _Fact, config: QualityConfig) -> Outcome:
+        draft = fact.draft
+        score = fact.rules_score if config.scorer is None else config.scorer.score(draft.draft, draft.context)
+        router = config.pre_router
+        query_score = router.scorer.score_query(draft.context.query) if isinstance(router, PreRouter) else 1.0
+        return replace(fact.outcome, score=score, query_score=query_score)
+
+
+def _evaluate_config(outcomes: list[Outcome], config: QualityConfig) -> Point:
+    router = config.pre_router
+    cut = router.min_probability if isinstance(router, PreRouter) else 0.0
+    return evaluate(outcomes, config.min_score, cut)
+
+
+def _scored(record: TraceRecord, model: str) -> bool:
+    response = record.responses.get(model)
+    return response is not None and response.quality is not None

@@ -1,0 +1,108 @@
+"""How one query runs: its domain, the models its user's tier may use, and then a
+domain strategy or the standard cascade.
+
+The routing configuration is an immutable value and every decision is a local of
+``execute``: concurrent requests for different tiers never see each other's models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from cascadeflow.application.budget_gate import BudgetGate, max_input_tokens
+from cascadeflow.application.ports import PricingCatalog
+from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
+from cascadeflow.application.run_strategy import RunStrategy, StrategyRequest, question_of
+from cascadeflow.domain.complexity import ComplexityAnalyzer
+from cascadeflow.domain.detection import DomainDetector
+from cascadeflow.domain.messages import Message
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.results import CascadeResult
+from cascadeflow.domain.strategies import DomainCascadeStrategy
+from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingConfig:
+    models: tuple[ModelConfig, ...]
+    strategies: Mapping[str, DomainCascadeStrategy] = field(default_factory=dict)
+    multi_step: bool = False
+    detector: DomainDetector | None = None
+    tier_router: TierAwareRouter | None = None
+    tier_routing: bool = False
+    complexity: ComplexityAnalyzer = ComplexityAnalyzer()
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRequest:
+    """One query. ``models`` narrows the configured models for this request only
+    (None: all of them); tier routing, when it applies, picks from the tier's instead."""
+
+    messages: tuple[Message, ...]
+    models: tuple[ModelConfig, ...] | None = None
+    max_tokens: int | None = None
+    temperature: float = 0.7
+    user_id: str | None = None
+    domain: str | None = None
+    user_tier: str | None = None
+    query_id: str | None = None
+
+
+class RouteQuery:
+    def __init__(
+        self,
+        cascade: RunCascade,
+        strategy: RunStrategy,
+        pricing: PricingCatalog,
+        budget_gate: BudgetGate | None = None,
+    ) -> None:
+        self._cascade = cascade
+        self._strategy = strategy
+        self._pricing = pricing
+        self._gate = budget_gate
+
+    async def execute(self, config: RoutingConfig, request: RouteRequest) -> CascadeResult:
+        question = question_of(request.messages)
+        domain = request.domain
+        if domain is None and config.detector is not None:
+            domain, _ = config.detector.detect(question)
+        models = request.models or config.models
+        known = {m.name: m for m in config.models}
+        choice: TierChoice | None = None
+        if config.tier_routing and config.tier_router is not None and request.user_tier is not None:
+            complexity = config.complexity.analyze(question)["complexity"]
+            choice = self.tier_models(config.tier_router, request.user_tier, request, complexity)
+            models = choice.models
+            known = {**config.tier_router.all_models, **known}
+        strategy = config.strategies.get(domain) if config.multi_step and domain else None
+        if strategy is not None and choice is not None:
+            strategy = strategy.restricted_to({m.name for m in models})
+        if strategy is not None:
+            result = await self._strategy.execute(StrategyRequest(
+                strategy, request.messages, known, request.max_tokens, request.temperature,
+                request.user_id, request.query_id,
+            ))
+        else:
+            result = await self._cascade.execute(CascadeRequest(
+                models, request.messages, request.max_tokens, request.temperature,
+                request.user_id, domain, request.query_id,
+            ))
+        if choice is None:
+            return result
+        return replace(result, user_tier=choice.tier, complexity=choice.complexity)
+
+    def tier_models(
+        self, router: TierAwareRouter, tier: str, request: RouteRequest, complexity: str
+    ) -> TierChoice:
+        """The tier's models that fit this query's worst-case cost and the user's
+        remaining budget (from the budget store, when budgets are enforced)."""
+        context = self._gate.context(request.user_id, 0.0) if self._gate is not None else None
+        remaining = context.budget_remaining if context is not None else None
+        prompt_tokens = max_input_tokens(request.messages)
+
+        def estimate(model: ModelConfig) -> float:
+            output_tokens = min(request.max_tokens or model.max_tokens, model.max_tokens)
+            return self._pricing.price(model).cost(prompt_tokens, output_tokens)
+
+        return router.route(tier, complexity, estimate, remaining)

@@ -1,0 +1,113 @@
+"""Evidence that a query is a mathematics problem: notation (LaTeX, exponents,
+equations, fractions), mathematical vocabulary, and the shape of a word problem
+(several numbers and a question about a quantity)."""
+
+from __future__ import annotations
+
+from cascadeflow.domain.detection.rules import DomainRule, Pattern
+
+DIGITS = "0123456789"
+
+_VOCABULARY = {
+    "solve": 2.5, "solving": 2, "equation": 3.5, "equations": 3.5, "simplify": 4,
+    "compute": 2, "calculate": 2.5, "calculation": 2, "integers": 2.5, "integer": 1.5,
+    "polynomial": 4, "polynomials": 4, "quadratic": 4, "linear": 1.5, "derivative": 4,
+    "integral": 4, "integrals": 4, "integrate": 2, "differentiate": 2, "theorem": 3,
+    "lemma": 4, "proof": 2, "prove": 2, "sum": 1.5, "quotient": 3, "remainder": 3,
+    "divisible": 4, "divisor": 4, "divisors": 4, "multiples": 1.5, "factors": 1,
+    "factorization": 2, "prime": 2, "primes": 2.5, "gcd": 4, "lcm": 4, "fraction": 3,
+    "fractions": 3, "decimal": 1.5, "percent": 2, "percentage": 2, "ratio": 2.5,
+    "proportion": 2, "probability": 3.5, "probabilities": 3.5, "dice": 2.5, "coin": 1.5,
+    "coins": 1.5, "average": 1.5, "median": 2.5, "variance": 3, "deviation": 2,
+    "geometry": 4, "algebra": 4, "algebraic": 4, "arithmetic": 3, "calculus": 4,
+    "trigonometry": 4, "triangle": 3, "triangles": 3, "rectangle": 3, "rectangular": 2.5,
+    "circle": 2, "circles": 2, "radius": 3, "diameter": 3, "circumference": 4,
+    "perimeter": 4, "area": 1.5, "volume": 1, "angle": 2.5, "angles": 2.5,
+    "hypotenuse": 5, "polygon": 3.5, "hexagon": 3, "pentagon": 3, "octagon": 3,
+    "parallelogram": 4, "trapezoid": 4, "rhombus": 4, "isosceles": 5, "equilateral": 5,
+    "quadrilateral": 5, "cube": 2, "cubes": 2, "cylinder": 2.5, "cone": 2, "sphere": 2.5,
+    "parabola": 5, "hyperbola": 5, "ellipse": 4, "asymptote": 5, "asymptotes": 5,
+    "vertex": 2, "vertices": 2, "foci": 5, "focus": 0.3, "slope": 3, "intercept": 4,
+    "coordinate": 3, "coordinates": 2.5, "axis": 1.5, "matrix": 2, "matrices": 2.5,
+    "determinant": 4, "eigenvalue": 5, "eigenvalues": 5, "eigenvector": 5, "vector": 2,
+    "vectors": 2, "logarithm": 5, "log": 1, "exponent": 4, "exponents": 4,
+    "exponential": 2, "sqrt": 4, "roots": 2, "inequality": 3.5, "inequalities": 3.5,
+    "maximize": 1.5, "minimize": 1.5, "digit": 2.5, "digits": 2.5, "numerator": 5,
+    "denominator": 5, "sequence": 1.5, "geometric": 2.5, "modulo": 3, "congruent": 3,
+    "imaginary": 1.5, "sin": 3, "cos": 4, "tan": 3, "theta": 4, "pi": 2, "infinity": 2,
+    "permutation": 3, "permutations": 3, "combinations": 2, "combinatorics": 5,
+    "factorial": 2.5, "binomial": 4, "twice": 1.5, "thrice": 2, "dozen": 1.5,
+    "dozens": 1, "cents": 2, "multiply": 2.5, "multiplied": 2.5, "divide": 1.5,
+    "divided": 1.5, "subtract": 3, "subtracted": 3, "plus": 1, "minus": 2,
+    "reciprocal": 4, "parallel": 0.5, "perpendicular": 3, "tangent": 3, "chord": 2,
+    "arc": 1.5, "symmetric": 1.5, "odd": 0.5, "even": 0.2, "sqrt": 4, "cubed": 3,
+    "squared": 3, "real": 0.2, "rational": 2, "irrational": 3, "infinite": 1,
+    "converge": 3, "converges": 3, "diverges": 3, "series": 0.5, "limit": 0.5,
+    "statistics": 1.5, "mean": 0.5, "mode": 0.5, "interest": 0.5, "discount": 1,
+    "profit": 1, "miles": 1, "mph": 2, "km": 1, "inches": 1.5, "feet": 1, "pounds": 1,
+    "ounces": 1.5, "gallons": 1.5, "liters": 1, "meters": 1, "cm": 1.5,
+    "estimate": 0.5, "expression": 2, "expressions": 2, "equals": 2.5, "value": 0.5,
+    "values": 0.5, "greatest": 1, "least": 0.5, "smallest": 0.5, "largest": 0.5,
+    "remaining": 0.5, "total": 1, "altogether": 2.5, "each": 0.5, "respectively": 1,
+    "half": 1, "thirds": 2, "quarter": 0.5, "double": 0.5, "triple": 1, "two": 0.3,
+    "three": 0.5, "four": 0.5, "five": 0.5, "six": 0.5, "seven": 0.5, "eight": 0.5,
+    "nine": 0.5, "ten": 0.5, "eleven": 0.5, "twelve": 0.5, "twenty": 0.5, "fifty": 0.5,
+    "hundred": 0.5, "thousand": 0.3, "minutes": 0.5, "hours": 0.5, "spends": 1,
+    "earns": 1.5, "costs": 1, "sells": 1, "buys": 1, "pays": 1,
+}
+
+_PHRASES = {
+    "how many": 1.5, "how much": 1.5, "is the value": 3, "value of": 1.5,
+    "find the": 1.5, "solve for": 5, "real numbers": 4, "positive integers": 5,
+    "positive integer": 5, "whole numbers": 4, "whole number": 3, "square root": 5,
+    "square feet": 2, "square inches": 3, "square units": 4, "greatest common": 4,
+    "least common": 4, "common divisor": 5, "prime factors": 2.5, "the sum": 2,
+    "the product": 2, "the difference": 1, "the average": 2, "the total": 1.5,
+    "in total": 1.5, "total number": 2, "times as many": 4, "times more": 3,
+    "as many": 2, "per hour": 2, "miles per hour": 3, "per day": 1, "each day": 1,
+    "how far": 2, "how old": 2.5, "what percentage": 3, "what percent": 3,
+    "what fraction": 4, "nearest integer": 4, "nearest whole": 4, "nearest tenth": 4,
+    "nearest hundredth": 4, "nearest dollar": 3, "round to": 2, "decimal point": 3,
+    "the equation": 3, "the line": 1.5, "the graph": 2, "the expression": 3,
+    "an expression": 3, "the probability": 4, "the remainder": 4, "smallest possible": 3,
+    "largest possible": 3, "least possible": 3, "greatest possible": 3,
+    "maximum value": 3, "minimum value": 3, "right triangle": 5, "the area": 2,
+    "the perimeter": 3, "the slope": 4, "the origin": 3, "the point": 1.5,
+    "the points": 1.5, "the roots": 4, "complex number": 4, "complex numbers": 4,
+    "real number": 4, "arithmetic sequence": 5, "geometric sequence": 5,
+    "expected value": 4, "standard deviation": 4, "at least": 0.5, "more than": 0.3,
+    "less than": 0.3, "how many more": 2.5, "how much more": 2.5, "how many times": 1,
+    "is equal to": 2, "the number of": 0.5, "what number": 3, "which number": 3,
+    "the first term": 4, "the nth": 3, "prove that": 3, "show that": 2,
+    "for all": 1, "and only if": 2.5, "field extension": 5, "the function f": 3,
+    "f x": 3, "the integral": 4, "the derivative": 4, "the limit": 3,
+    "simple interest": 4, "compound interest": 4, "per cent": 2, "a dozen": 1.5,
+    "each of": 0.5, "the rest": 0.5, "the price": 1, "per pound": 2, "per week": 1,
+    "an hour": 1, "per month": 1, "per year": 1, "to the nearest": 3,
+    "which expression": 4, "the solution": 1.5, "solution set": 4, "system of": 1.5,
+    "units digit": 5, "ones digit": 5, "tens digit": 5, "the circle": 2,
+}
+
+MATH_RULE = DomainRule(
+    "math",
+    {**_VOCABULARY, **_PHRASES},
+    patterns=(
+        Pattern(r"\$(?!\s)[^$\n]{1,200}(?<!\s)\$(?!\d)", 5, requires_chars="$"),
+        Pattern(r"\\(?:frac|dfrac|tfrac|sqrt|cdot|times|div|le|leq|ge|geq|neq|pi|theta|alpha|beta|"
+                r"angle|circ|infty|sum|prod|int|lim|log|ln|sin|cos|tan|begin|left|right|overline|"
+                r"mathbf|mathrm|binom|pmod|equiv|ldots|cdots)\b", 4, requires_chars="\\"),
+        Pattern(r"[a-zA-Z0-9)\]]\s?\^\s?[-(0-9a-zA-Z{]", 3, requires_chars="^"),
+        Pattern(r"(?<![\w.])\d*[a-z]\s*[-+*/]\s*\d+\s*(?:[-+*/]\s*\w+\s*)*(?:=|<|>|≤|≥)", 3,
+                requires_chars="=<>≤≥"),
+        Pattern(r"(?<![\w.])\d*[a-z]\s*(?:=|<|>|≤|≥)\s*-?\d", 2, requires_chars="=<>≤≥"),
+        Pattern(r"\d\s*[×÷]\s*\d|\d\s*[-+*]\s*\d+\s*=", 3, requires_chars="×÷="),
+        Pattern(r"/(?=\d)(?<=\d/)", 1, requires_chars="/"),
+        Pattern(r"\|\s*[a-z0-9 +\-]+\s*\|", 1.5, requires_chars="|"),
+        Pattern(r"\$\s?\d", 1, requires_chars="$"),
+        Pattern(r"\d%", 0.5, requires_chars="%"),
+        Pattern(r"\bhow (?:many|much|long|far|old)\b|\bwhat (?:is|was) the (?:total|sum|average|"
+                r"difference|ratio|percentage)\b", 3, lowercase=True, requires_chars=DIGITS,
+                requires_words=frozenset({"how", "what"})),
+        Pattern(r"\d+", 1.5, min_count=3, requires_chars=DIGITS),
+    ),
+)

@@ -1,0 +1,176 @@
+"""Cheap signals read from a query and a draft answer, for scoring drafts without a model.
+
+Every feature is a float; names are stable because fitted score models and saved
+configurations refer to them. Math features read the worked arithmetic of a draft
+(``3 x 60 = 180``, GSM8K's ``<<3*60=180>>``) and check it with a tiny evaluator that
+only knows numbers and + - * /: model output is never executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+
+_NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+_NUMBER_RE = re.compile(_NUMBER)
+_ANNOTATION = re.compile(r"<<([^=<>]+)=([^<>]+)>>")
+_INLINE = re.compile(
+    r"((?:\(?\s*\$?\d[\d,]*(?:\.\d+)?%?\s*\)?\s*[-+*/x×÷]\s*)+\(?\$?\d[\d,]*(?:\.\d+)?%?\)?)"
+    r"\s*=\s*\$?(-?\d[\d,]*(?:\.\d+)?)"
+)
+_RESULT = re.compile(r"=\s*\$?\s*(" + _NUMBER + ")")
+_FINAL_ANSWER = (
+    re.compile(r"####\s*\$?\s*(" + _NUMBER + ")"),
+    re.compile(r"(?:answer|total|result)\s+is\s*:?\s*\$?\s*\**\s*(" + _NUMBER + ")", re.I),
+    re.compile(r"\\boxed\{\s*\$?(" + _NUMBER + ")"),
+)
+_SELF_CORRECTION = re.compile(
+    r"\b(?:wait|actually|oops|my mistake|i made a mistake|re-?calculat\w*|re-?evaluat\w*|"
+    r"let me (?:re|try)\w*|correction|i apologi[sz]e|that(?:'s| is) (?:not right|incorrect))\b",
+    re.I,
+)
+_APPROXIMATION = re.compile(r"\b(?:approximately|roughly|round(?:ed|ing)?|nearest|estimate)\b", re.I)
+_REASONING = re.compile(
+    r"\b(?:prove|derive|explain why|step by step|analy[sz]e|compare|design|implement|"
+    r"optimi[sz]e|evaluate|justify|trade-?offs?)\b",
+    re.I,
+)
+_ARITHMETIC_CHARS = str.maketrans({"x": "*", "×": "*", "÷": "/", ",": "", "$": "", "%": ""})
+_ENUMERATION = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+", re.M)
+_OPERATORS: Mapping[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+# constants a worked answer may use without taking them from the question
+_COMMON_CONSTANTS = frozenset(
+    {float(i) for i in range(13)} | {24.0, 30.0, 52.0, 60.0, 100.0, 365.0, 1000.0}
+)
+
+DRAFT_FEATURES: tuple[str, ...] = (
+    "refusal_or_hedge", "truncated", "has_logprobs", "logprob_confidence",
+    "log_length", "length_ratio", "self_corrections", "approximation",
+    "math_query", "has_final_answer", "final_not_integer", "final_negative",
+    "final_not_last_result", "steps", "arithmetic_checked", "arithmetic_errors",
+    "question_numbers_used", "question_numbers", "unexplained_numbers",
+)
+QUERY_FEATURES: tuple[str, ...] = (
+    "q_log_words", "q_numbers", "q_questions", "q_enumerated", "q_code",
+    "q_reasoning_words", "q_percent", "q_fraction",
+)
+
+
+def number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "").rstrip("."))
+    except ValueError:
+        return None
+
+
+def evaluate_arithmetic(expression: str) -> float | None:
+    """The value of a plain arithmetic expression, or None for anything else."""
+    cleaned = expression.translate(_ARITHMETIC_CHARS)
+    try:
+        return _evaluate(ast.parse(cleaned, mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+
+
+def _evaluate(node: ast.expr) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand)
+    raise ValueError("not plain arithmetic")
+
+
+def _numbers(text: str) -> list[float]:
+    return [n for n in (number(t) for t in _NUMBER_RE.findall(text)) if n is not None]
+
+
+def arithmetic_check(draft: str) -> tuple[int, int]:
+    """(equations checked, equations whose stated result is wrong)."""
+    checked = wrong = 0
+    equations = [(m.group(1), m.group(2)) for m in _ANNOTATION.finditer(draft)]
+    equations += [(m.group(1), m.group(2)) for m in _INLINE.finditer(_ANNOTATION.sub("", draft))]
+    for expression, stated in equations:
+        value, result = evaluate_arithmetic(expression), number(stated)
+        if value is None or result is None:
+            continue
+        checked += 1
+        wrong += abs(value - result) > 1e-6 * max(1.0, abs(value)) and abs(round(value, 2) - result) > 0.011
+    return checked, wrong
+
+
+def final_answers(draft: str) -> list[float]:
+    found = [number(m) for pattern in _FINAL_ANSWER for m in pattern.findall(draft)]
+    return [n for n in found if n is not None]
+
+
+def draft_features(
+    query: str, draft: str, logprobs: tuple[float, ...] | None = None,
+    finish_reason: str | None = None, refusal_or_hedge: bool = False,
+) -> dict[str, float]:
+    """The DRAFT_FEATURES of one draft; math features are 0 when the query has no number."""
+    question_numbers = set(_numbers(query))
+    math_query = bool(question_numbers)
+    finals = final_answers(draft)
+    results = [n for n in (number(r) for r in _RESULT.findall(draft)) if n is not None]
+    mentioned = _numbers(_ANNOTATION.sub("", draft))
+    final = finals[-1] if finals else (mentioned[-1] if mentioned else None)
+    checked, wrong = arithmetic_check(draft)
+    unexplained = {n for n in mentioned if n not in question_numbers and n not in results
+                   and n not in _COMMON_CONSTANTS}
+    confidence = math.exp(sum(logprobs) / len(logprobs)) if logprobs else None
+    on_math = float(math_query)
+    return {
+        "refusal_or_hedge": float(refusal_or_hedge),
+        "truncated": float(finish_reason == "length"),
+        "has_logprobs": float(confidence is not None),
+        "logprob_confidence": 0.0 if confidence is None else confidence - 0.5,
+        "log_length": math.log1p(len(draft)),
+        "length_ratio": math.log1p(len(draft)) - math.log1p(len(query)),
+        "self_corrections": math.log1p(len(_SELF_CORRECTION.findall(draft))),
+        "approximation": float(bool(_APPROXIMATION.search(draft))),
+        "math_query": on_math,
+        "has_final_answer": on_math * bool(finals),
+        "final_not_integer": on_math * (final is not None and final != round(final)),
+        "final_negative": on_math * (final is not None and final < 0),
+        "final_not_last_result": on_math * bool(finals and results and finals[-1] != results[-1]),
+        "steps": on_math * math.log1p(len(results)),
+        "arithmetic_checked": math.log1p(checked),
+        "arithmetic_errors": float(wrong),
+        "question_numbers_used": on_math * (
+            sum(1 for n in question_numbers if n in mentioned) / len(question_numbers)
+            if question_numbers else 0.0),
+        "question_numbers": math.log1p(len(question_numbers)),
+        "unexplained_numbers": on_math * math.log1p(len(unexplained)),
+    }
+
+
+def query_features(query: str) -> dict[str, float]:
+    """The QUERY_FEATURES: what can be known before any model answers."""
+    return {
+        "q_log_words": math.log1p(len(query.split())),
+        "q_numbers": math.log1p(len(_numbers(query))),
+        "q_questions": math.log1p(query.count("?")),
+        "q_enumerated": math.log1p(len(_ENUMERATION.findall(query))),
+        "q_code": float("```" in query or bool(re.search(r"\bdef |\bclass |[{};]\s*$", query, re.M))),
+        "q_reasoning_words": math.log1p(len(_REASONING.findall(query))),
+        "q_percent": float("%" in query or "percent" in query.lower()),
+        "q_fraction": float(bool(re.search(r"\b\d+/\d+\b|\bhalf\b|\bthird\b|\bquarter\b", query, re.I))),
+    }
+
+
+def query_complexity(query: str) -> str:
+    """``simple``, ``medium`` or ``high`` from length, structure and reasoning words."""
+    words = len(query.split())
+    points = (words > 60) + (words > 200) + (query.count("?") > 1)
+    points += bool(_ENUMERATION.search(query)) + ("```" in query) + bool(_REASONING.search(query))
+    return "simple" if points == 0 else "medium" if points <= 2 else "high"

@@ -1,0 +1,205 @@
+"""Tier-aware routing: which models a user's tier may use for this query.
+
+Each allowed model's cost for this query is estimated (input tokens plus the most
+output tokens it may produce, at its prices); models whose estimate exceeds the
+tier's ``max_cost_per_query`` or the user's remaining budget are dropped; the rest
+are sorted by that estimate and cut by the query's complexity (simple: the two
+cheapest, medium: three, high: all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from cascadeflow.domain.complexity import Complexity, check_complexity
+from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError, UnknownModelPriceError
+from cascadeflow.domain.models import ModelConfig
+
+MODELS_PER_COMPLEXITY: Mapping[str, int | None] = MappingProxyType(
+    {"simple": 2, "medium": 3, "high": None}
+)
+
+
+class UnknownTierError(ConfigurationError):
+    """A tier name the router has no policy for."""
+
+
+@dataclass(frozen=True, slots=True)
+class TierModelPolicy:
+    """Which models a tier may use, and at most how much one query may cost (USD)."""
+
+    tier_name: str
+    allowed_models: tuple[str, ...]
+    max_cost_per_query: float | None = None
+    prefer_cheap_first: bool = True
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        owner = f"TierModelPolicy({self.tier_name!r})"
+        if not isinstance(self.tier_name, str) or not self.tier_name.strip():
+            raise ConfigurationError(f"TierModelPolicy: tier_name must be a non-empty string, got {self.tier_name!r}")
+        models: Iterable[str] = self.allowed_models
+        if isinstance(models, str):
+            models = (models,)
+        models = tuple(models)
+        if not models or not all(isinstance(m, str) and m for m in models):
+            raise ConfigurationError(f"{owner}: allowed_models must name at least one model")
+        object.__setattr__(self, "allowed_models", models)
+        limit = self.max_cost_per_query
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
+            raise ConfigurationError(f"{owner}: max_cost_per_query must be a positive amount of USD or None, got {limit!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TierChoice:
+    """The models a query may use, cheapest first (unless the policy says otherwise),
+    with each candidate's estimated cost and why the others were left out."""
+
+    tier: str
+    complexity: Complexity
+    models: tuple[ModelConfig, ...]
+    estimates: Mapping[str, float] = field(default_factory=dict)
+    excluded: Mapping[str, str] = field(default_factory=dict)
+
+
+class TierAwareRouter:
+    """Routes a query to the models its user's tier allows and can afford.
+
+    Immutable after construction: routing one request never changes what the next
+    one sees, so one router serves concurrent requests for different tiers.
+    """
+
+    def __init__(
+        self, tier_policies: Mapping[str, TierModelPolicy], all_models: Sequence[ModelConfig]
+    ) -> None:
+        if not tier_policies:
+            raise ConfigurationError("TierAwareRouter needs at least one tier policy")
+        for name, policy in tier_policies.items():
+            if not isinstance(policy, TierModelPolicy):
+                raise ConfigurationError(f"tier_policies[{name!r}] must be a TierModelPolicy, got {policy!r}")
+        for model in all_models:
+            if not isinstance(model, ModelConfig):
+                raise ConfigurationError(f"all_models must be ModelConfig objects, got {model!r}")
+        self.tier_policies: Mapping[str, TierModelPolicy] = MappingProxyType(dict(tier_policies))
+        self.all_models: Mapping[str, ModelConfig] = MappingProxyType({m.name: m for m in all_models})
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        return tuple(self.tier_policies)
+
+    def policy(self, tier: str) -> TierModelPolicy:
+        try:
+            return self.tier_policies[tier]
+        except (KeyError, TypeError):
+            raise UnknownTierError(
+                f"unknown tier {tier!r}: this router knows {', '.join(map(repr, self.tier_policies))}; "
+                "pass one of them as user_tier or add a TierModelPolicy for it"
+            ) from None
+
+    def candidates(self, tier: str) -> tuple[ModelConfig, ...]:
+        """The tier's allowed models that are configured, in the policy's order."""
+        policy = self.policy(tier)
+        found = tuple(self.all_models[n] for n in policy.allowed_models if n in self.all_models)
+        if not found:
+            raise ConfigurationError(
+                f"tier {tier!r} allows {', '.join(policy.allowed_models)} but none of them is "
+                f"configured (configured: {', '.join(self.all_models) or 'none'}); add a ModelConfig "
+                "for at least one of them to all_models"
+            )
+        return found
+
+    def route(
+        self,
+        tier: str,
+        complexity: str,
+        estimate: Callable[[ModelConfig], float],
+        budget_remaining: float | None = None,
+    ) -> TierChoice:
+        """``estimate(model)`` is this query's worst-case cost on ``model`` in USD;
+        ``budget_remaining`` None means the user has no budget limit."""
+        level = check_complexity(complexity)
+        policy = self.policy(tier)
+        estimates: dict[str, float] = {}
+        excluded: dict[str, str] = {}
+        kept: list[ModelConfig] = []
+        for model in self.candidates(tier):
+            cost = estimates[model.name] = estimate(model)
+            if policy.max_cost_per_query is not None and cost > policy.max_cost_per_query:
+                excluded[model.name] = (
+                    f"up to ${cost:.6f} for this query, above the tier's "
+                    f"${policy.max_cost_per_query:g} per query"
+                )
+            elif budget_remaining is not None and cost > budget_remaining:
+                excluded[model.name] = (
+                    f"up to ${cost:.6f} for this query, above the ${budget_remaining:.6f} "
+                    "left in the user's budget"
+                )
+            else:
+                kept.append(model)
+        if not kept:
+            raise BudgetExceededError(
+                f"no model of tier {tier!r} fits this query: "
+                + "; ".join(f"{name} needs {why}" for name, why in excluded.items())
+                + ". Lower max_tokens, shorten the query, or raise the limit."
+            )
+        kept.sort(key=lambda m: estimates[m.name], reverse=not policy.prefer_cheap_first)
+        limit = MODELS_PER_COMPLEXITY[level]
+        return TierChoice(
+            tier, level, tuple(kept[:limit]) if limit is not None else tuple(kept),
+            MappingProxyType(estimates), MappingProxyType(excluded),
+        )
+
+    def get_models_for_tier(
+        self,
+        tier: str,
+        budget_remaining: float | None = None,
+        complexity: str = "medium",
+        *,
+        input_tokens: int = 0,
+        max_output_tokens: int | None = None,
+    ) -> list[ModelConfig]:
+        """The seed's API, pricing models from their own ModelConfig (``cost`` or
+        per-token prices). Each model's estimate is ``input_tokens`` plus
+        ``max_output_tokens`` (default: the model's ``max_tokens``) at its price.
+        CascadeAgent routes through ``route`` with the price map instead."""
+
+        def configured(model: ModelConfig) -> float:
+            price = model.configured_price
+            if price is None:
+                raise UnknownModelPriceError(
+                    f"TierAwareRouter prices models from their ModelConfig: give {model.name!r} a "
+                    "cost= (USD per 1K tokens), or route through CascadeAgent, which uses the price map"
+                )
+            out = model.max_tokens if max_output_tokens is None else max_output_tokens
+            return price.cost(input_tokens, out)
+
+        return list(self.route(tier, complexity, configured, budget_remaining).models)
+
+
+TIER_POLICIES_DEFAULT: Mapping[str, TierModelPolicy] = MappingProxyType({
+    "free": TierModelPolicy(
+        tier_name="free",
+        allowed_models=("llama-3.1-8b-instant", "llama-3.3-70b-versatile", "gpt-4o-mini"),
+        max_cost_per_query=0.001,
+        prefer_cheap_first=True,
+        description="Free tier - Ultra-cheap models only ($0.001 max per query)",
+    ),
+    "pro": TierModelPolicy(
+        tier_name="pro",
+        allowed_models=("llama-3.3-70b-versatile", "claude-3-5-haiku", "gpt-4o-mini", "gpt-4o"),
+        max_cost_per_query=0.005,
+        prefer_cheap_first=True,
+        description="Pro tier - Quality models with smart escalation ($0.005 max)",
+    ),
+    "enterprise": TierModelPolicy(
+        tier_name="enterprise",
+        allowed_models=(
+            "llama-3.3-70b-versatile", "claude-3-5-haiku", "gpt-4o-mini", "gpt-4o", "claude-sonnet-4",
+        ),
+        max_cost_per_query=0.01,
+        prefer_cheap_first=True,
+        description="Enterprise tier - Full model access with cost optimization",
+    ),
+})

@@ -1,0 +1,111 @@
+"""What `cascadeflow simulate --calibrate` prints: rich tables, or a JSON document."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+
+from cascadeflow.application.calibrate import CalibrationReport, Candidate
+from cascadeflow.domain.calibration import Point
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.1%}"
+
+
+def captured(report: CalibrationReport) -> float:
+    """Share of the oracle's saving (at the same quality) that the cascade captured."""
+    cascade = report.test_replay.figures("cascade").savings_vs_verifier
+    return cascade / report.oracle.cost_reduction if report.oracle.cost_reduction > 0 else float("nan")
+
+
+def calibration_tables(report: CalibrationReport, title: str) -> Group:
+    replay = report.test_replay
+    verifier = replay.figures("always-verifier")
+    metric = replay.quality_metric
+    at_target = report.chosen.test_at_target
+    caption = (f"chosen: {report.chosen.name}, threshold {report.chosen.config.min_score:.3f}; "
+               f"captured {_percent(captured(report))} of the oracle's saving")
+    if at_target is not None:
+        caption += ("\n* the chosen scorer (fitted on the calibration half) with the threshold "
+                    "read off the test-half curve, as router papers report")
+    caption += "".join(f"\nnote: {n}" for n in report.notes)
+    main = Table(title=f"{title}\ncalibrated on {report.calibration_size} queries, reported on the "
+                 f"{report.test_size} others (test half); target {report.target_quality:.0%} of "
+                 f"always-{report.verifier}", title_justify="left",
+                 caption=caption, caption_justify="left")
+    for column in ("test half", metric, "of verifier", "cost", "cost cut", "to verifier"):
+        main.add_column(column, justify="left" if column == "test half" else "right", no_wrap=True)
+
+    def row(name: str, quality: float, cost: float, cut: float, share: float) -> None:
+        relative = quality / verifier.quality if verifier.quality else float("nan")
+        shown = f"{quality:.1%}" if metric == "accuracy" else f"{quality:.2f}"
+        main.add_row(name, shown, _percent(relative), f"${cost:.4f}", _percent(cut), _percent(share))
+
+    for s in replay.strategies:
+        label = "cascade (chosen)" if s.name == "cascade" else s.name
+        row(label, s.quality, s.total_cost, s.savings_vs_verifier, s.escalation_rate)
+    for name, p in (("random escalation", report.random), ("perfect router", report.oracle)):
+        row(f"{name}, same quality", p.quality, p.cost, p.cost_reduction, p.escalation_share)
+    if at_target is not None:
+        row(f"cascade at {report.target_quality:.0%}*", at_target.quality, at_target.cost,
+            at_target.cost_reduction, at_target.escalation_share)
+    scorers = Table(title="every scorer tried: chosen on the calibration half (out-of-fold "
+                    "scores), then the same settings on the test half", title_justify="left")
+    for column in ("scorer", "cal: to verifier", "cal: cost cut", "test: of verifier",
+                   "test: to verifier", "test: cost cut", "test AUC"):
+        scorers.add_column(column, justify="left" if column == "scorer" else "right", no_wrap=True)
+    for c in report.candidates:
+        scorers.add_row(c.name, _percent(c.calibration.escalation_share),
+                        _percent(c.calibration.cost_reduction), _percent(c.test.relative_quality),
+                        _percent(c.test.escalation_share), _percent(c.test.cost_reduction),
+                        "-" if math.isnan(c.test_auc) else f"{c.test_auc:.3f}")
+    return Group(main, scorers)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _point(point: Point | None) -> Any:
+    return None if point is None else _clean(asdict(point))
+
+
+def _candidate(c: Candidate) -> dict[str, Any]:
+    return {"name": c.name, "threshold": c.config.min_score,
+            "calibration": _point(c.calibration), "test": _point(c.test),
+            "test_at_target": _point(c.test_at_target),
+            "calibration_auc": _clean(c.calibration_auc), "test_auc": _clean(c.test_auc)}
+
+
+def calibration_json(report: CalibrationReport) -> dict[str, Any]:
+    replay = report.test_replay
+    return {
+        "drafter": report.drafter, "verifier": report.verifier,
+        "target_quality": report.target_quality, "quality_metric": replay.quality_metric,
+        "calibration_size": report.calibration_size, "test_size": report.test_size,
+        "reached_target_on_calibration": report.reached_target,
+        "chosen": _candidate(report.chosen),
+        "test": {s.name: _clean(asdict(s)) for s in replay.strategies},
+        "random_same_quality": _point(report.random), "oracle_same_quality": _point(report.oracle),
+        "captured_share_of_oracle_saving": _clean(captured(report)),
+        "candidates": [_candidate(c) for c in report.candidates],
+        "notes": list(report.notes),
+    }
+
+
+def calibration_summary(report: CalibrationReport) -> dict[str, Any]:
+    """What a saved config records about where its settings came from."""
+    data = calibration_json(report)
+    return {k: data[k] for k in ("drafter", "verifier", "target_quality", "quality_metric",
+                                 "calibration_size", "test_size", "chosen", "test")}

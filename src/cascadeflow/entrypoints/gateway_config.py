@@ -1,0 +1,200 @@
+"""The gateway's configuration: a TOML or YAML file validated by pydantic, or embedded
+defaults built from the provider keys found in the environment.
+
+Any string may say ``${NAME}`` to take a secret from the environment variable NAME.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+from cascadeflow.domain.budgets import BudgetConfig
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.providers import split_model_spec
+from cascadeflow.domain.quality import QualityConfig
+
+USER_ID = r"^[A-Za-z0-9_.@:+-]{1,128}$"
+Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSettings(_Strict):
+    name: str = Field(min_length=1)
+    provider: str | None = None  # default: guessed from the name, as `cascadeflow run` does
+    cost: Usd | None = None  # USD per 1K tokens, when LiteLLM's price map lacks the model
+    input_cost_per_token: Usd | None = None
+    output_cost_per_token: Usd | None = None
+    max_tokens: int = Field(default=4096, gt=0)
+    api_base: str | None = None
+    api_key: SecretStr | None = None
+    supports_logprobs: bool = False
+
+    def to_model_config(self) -> ModelConfig:
+        name, provider = split_model_spec(self.name) if self.provider is None else (self.name, self.provider)
+        return ModelConfig(
+            name=name, provider=provider, cost=self.cost,
+            input_cost_per_token=self.input_cost_per_token,
+            output_cost_per_token=self.output_cost_per_token, max_tokens=self.max_tokens,
+            api_base=self.api_base, supports_logprobs=self.supports_logprobs,
+            api_key=self.api_key.get_secret_value() if self.api_key else None,
+        )
+
+
+class BudgetSettings(_Strict):
+    daily: Usd | None = None
+    weekly: Usd | None = None
+    monthly: Usd | None = None
+    total: Usd | None = None
+
+    def to_budget(self) -> BudgetConfig:
+        return BudgetConfig(daily=self.daily, weekly=self.weekly, monthly=self.monthly, total=self.total)
+
+
+class UserSettings(_Strict):
+    tier: str | None = None
+    budget: BudgetSettings | None = None
+
+
+class TierSettings(_Strict):
+    models: list[str] | None = None  # None: every model; else only these may answer
+
+
+class KeySettings(_Strict):
+    """One API key: ``key`` in clear (usually ``${ENV_VAR}``) or ``sha256`` of it."""
+
+    user: str = Field(pattern=USER_ID)
+    role: Literal["user", "admin"] = "user"
+    tier: str | None = None
+    key: SecretStr | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> KeySettings:
+        if (self.key is None) == (self.sha256 is None):
+            raise ValueError("give exactly one of `key` (the key itself) or `sha256` (its hash)")
+        return self
+
+    @property
+    def digest(self) -> str:
+        return self.sha256 or hash_key(self.key.get_secret_value() if self.key else "")
+
+
+class ServerSettings(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8084, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    max_body_bytes: int = Field(default=1_048_576, gt=0)
+    timeout: float = Field(default=60.0, gt=0)  # seconds per model call
+    max_attempts: int = Field(default=3, ge=1)  # per model call, for rate limits and timeouts
+
+
+class QualitySettings(_Strict):
+    threshold: float | None = Field(default=None, ge=0, le=1)
+
+    def to_quality(self) -> QualityConfig:
+        return QualityConfig() if self.threshold is None else QualityConfig().with_threshold(self.threshold)
+
+
+class GatewayConfig(_Strict):
+    server: ServerSettings = ServerSettings()
+    database_url: SecretStr | None = None  # None: CASCADEFLOW_DATABASE_URL or ./cascadeflow.db
+    otel_endpoint: str | None = None
+    models: list[ModelSettings] = Field(min_length=1)
+    default_models: list[str] | None = None  # the `cascadeflow` virtual model; None: all
+    presets: dict[str, list[str]] = {}
+    domains: dict[str, list[str]] = {}  # models for `cascadeflow:<domain>`
+    tiers: dict[str, TierSettings] = {}
+    users: dict[str, UserSettings] = {}
+    default_budget: BudgetSettings | None = None
+    keys: list[KeySettings] = []
+    quality: QualitySettings = QualitySettings()
+
+    @model_validator(mode="after")
+    def _names_resolve(self) -> GatewayConfig:
+        known = {m.name for m in self.models}
+        lists = {"default_models": self.default_models or []}
+        lists |= {f"presets.{k}": v for k, v in self.presets.items()}
+        lists |= {f"domains.{k}": v for k, v in self.domains.items()}
+        lists |= {f"tiers.{k}.models": t.models or [] for k, t in self.tiers.items()}
+        for where, names in lists.items():
+            if unknown := [n for n in names if n not in known]:
+                raise ValueError(f"{where}: unknown model(s) {unknown}; models are {sorted(known)}")
+        tiered = {f"users.{u}.tier": s.tier for u, s in self.users.items()}
+        tiered |= {f"keys.{i}.tier": k.tier for i, k in enumerate(self.keys)}
+        for where, tier in tiered.items():
+            if tier is not None and self.tiers and tier not in self.tiers:
+                raise ValueError(f"{where}: unknown tier {tier!r}; tiers are {sorted(self.tiers)}")
+        return self
+
+
+def hash_key(key: str) -> str:
+    """How keys are stored: SHA-256 hex. API keys are long random strings, not
+    passwords, so a fast hash resists guessing as well as a slow one would."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> GatewayConfig:
+    """Read, expand ``${VAR}`` references and validate; errors name the field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read the config file {path}: {exc.strerror or exc}") from exc
+    raw = _parse(path, text)
+    return parse_config(raw, environ if environ is not None else os.environ, source=str(path))
+
+
+def parse_config(raw: Any, environ: Mapping[str, str], source: str = "config") -> GatewayConfig:
+    try:
+        return GatewayConfig.model_validate(_expand(raw, environ, ""))
+    except ValidationError as exc:
+        lines = [f"  {_where(e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()]
+        raise ConfigurationError(f"{source} is not a valid gateway config:\n" + "\n".join(lines)) from None
+
+
+def _parse(path: Path, text: str) -> Any:
+    try:
+        if path.suffix.lower() == ".toml":
+            return tomllib.loads(text)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            return yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigurationError(f"{path} does not parse: {exc}") from exc
+    except Exception as exc:  # yaml.YAMLError, kept lazy with the import
+        raise ConfigurationError(f"{path} does not parse: {exc}") from exc
+    raise ConfigurationError(f"{path}: name the config file *.toml, *.yaml or *.yml")
+
+
+def _expand(value: Any, environ: Mapping[str, str], where: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _expand(v, environ, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, environ, f"{where}.{i}") for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def lookup(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            raise ConfigurationError(f"{where}: refers to ${{{name}}}, which is not set in the environment")
+        return environ[name]
+
+    return _ENV_REF.sub(lookup, value)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)

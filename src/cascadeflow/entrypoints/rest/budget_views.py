@@ -1,0 +1,65 @@
+"""Budgets and spend as the API shows them: per window, with where the budget came from."""
+
+from __future__ import annotations
+
+from cascadeflow.application.live_budgets import LiveBudgets
+from cascadeflow.application.ports import Clock, UsageStore
+from cascadeflow.domain.budgets import BudgetConfig, Window, window_start
+from cascadeflow.domain.results import CascadeResult
+from cascadeflow.entrypoints.rest.schemas import BudgetBody, BudgetState, BudgetView, UsageView
+
+
+class BudgetViews:
+    def __init__(self, usage: UsageStore, live: LiveBudgets, default: BudgetConfig | None,
+                 clock: Clock) -> None:
+        self._usage = usage
+        self._live = live
+        self._default = default
+        self._clock = clock
+
+    def budget_of(self, user: str) -> tuple[BudgetConfig | None, str]:
+        budget, source = self._live.lookup(user)
+        if budget is not None:
+            return budget, source
+        return (self._default, "default") if self._default is not None else (None, "none")
+
+    def view(self, user: str) -> BudgetView:
+        budget, source = self.budget_of(user)
+        now = self._clock.now()
+        spend = {w.value: self._usage.spent(user, window_start(w, now)) for w in Window}
+        reserved = self._usage.reserved(user, now)
+        limits = budget.limits if budget is not None else {}
+        return BudgetView(
+            user=user,
+            budget=_body(budget),
+            source=source,  # type: ignore[arg-type]  # one of the four literals by construction
+            spend=spend,
+            reserved=reserved,
+            remaining={w.value: max(limit - spend[w.value] - reserved, 0.0) for w, limit in limits.items()},
+        )
+
+    def usage(self, user: str, tier: str | None) -> UsageView:
+        return UsageView(**self.view(user).model_dump(), tier=tier, calls=len(self._usage.entries(user)))
+
+    def put(self, user: str, body: BudgetBody) -> BudgetView:
+        self._live.store.put(user, BudgetConfig(**body.model_dump()))
+        return self.view(user)
+
+    def state(self, result: CascadeResult, user: str) -> BudgetState:
+        """After a request: what enforcement decided, and the window with least left."""
+        budget, _ = self.budget_of(user)
+        state = BudgetState(action=result.budget_action, message=result.budget_message)
+        if budget is None or not budget.limits:
+            return state
+        now = self._clock.now()
+        reserved = self._usage.reserved(user, now)
+        left = {w: limit - self._usage.spent(user, window_start(w, now)) - reserved
+                for w, limit in budget.limits.items()}
+        window = min(left, key=lambda w: left[w])
+        return state.model_copy(update={"window": window.value, "remaining": max(left[window], 0.0)})
+
+
+def _body(budget: BudgetConfig | None) -> BudgetBody | None:
+    if budget is None:
+        return None
+    return BudgetBody(daily=budget.daily, weekly=budget.weekly, monthly=budget.monthly, total=budget.total)

@@ -1,0 +1,82 @@
+"""Every error leaves the gateway in OpenAI's shape: {"error": {message, type, param, code}}."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.routing import Match
+
+from cascadeflow.domain.errors import BudgetExceededError, CascadeflowError
+from cascadeflow.entrypoints.rest.error_statuses import ApiError, http_error_for
+from cascadeflow.entrypoints.rest.schemas import error_body
+
+log = logging.getLogger("cascadeflow.gateway")
+
+_HTTP_CODES = {400: "invalid_body", 401: "invalid_api_key", 404: "not_found", 405: "method_not_allowed",
+               413: "request_too_large"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(CascadeflowError, _cascadeflow_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_exception)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    http = exc.http
+    return JSONResponse(error_body(exc.message, http.type, http.code, exc.param), http.status)
+
+
+async def _cascadeflow_error(_: Request, exc: CascadeflowError) -> JSONResponse:
+    http = http_error_for(exc)
+    headers = {}
+    if isinstance(exc, BudgetExceededError) and exc.context is not None:
+        headers["X-Cascadeflow-Budget-Remaining"] = f"{exc.context.budget_remaining:.6f}"
+    if http.status >= 500:
+        log.warning("%s: %s", type(exc).__name__, exc)
+    return JSONResponse(error_body(str(exc), http.type, http.code), http.status, headers=headers)
+
+
+async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    """Broken JSON is a 400; JSON that breaks the schema a 422 naming the field."""
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return JSONResponse(error_body("the request body is not valid JSON", "invalid_request_error",
+                                       "invalid_json"), 400)
+    fields = [".".join(str(p) for p in e.get("loc", ())[1:]) or str(e.get("loc", ("body",))[0])
+              for e in errors]
+    lines = "; ".join(f"{field}: {e.get('msg')}" for field, e in zip(fields, errors, strict=True))
+    return JSONResponse(error_body(lines or "invalid request", "invalid_request_error",
+                                   "invalid_value", fields[0] if fields else None), 422)
+
+
+async def _http_exception(request: Request, exc: HTTPException) -> JSONResponse:
+    kind = "authentication_error" if exc.status_code == 401 else "invalid_request_error"
+    code = _HTTP_CODES.get(exc.status_code, str(exc.status_code))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return JSONResponse(error_body(str(exc.detail), kind, code), exc.status_code, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Starlette's 405 names the methods of the first route matching the path only;
+    GET and PUT /v1/budgets/{user} are two routes."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return JSONResponse(error_body("internal error in the gateway; see its log", "server_error",
+                                   "internal_error"), 500)

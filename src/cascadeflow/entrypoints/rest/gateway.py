@@ -1,0 +1,171 @@
+"""The gateway's use of the library: which models answer a request, for whom, under
+which budget. Routes stay thin; everything they need is here."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cascadeflow.application.budget_gate import BudgetPolicy
+from cascadeflow.application.live_budgets import LiveBudgets
+from cascadeflow.bootstrap import bootstrap, budget_store, usage_store
+from cascadeflow.domain.messages import Message
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.results import CascadeResult
+from cascadeflow.domain.retry import RetryPolicy
+from cascadeflow.entrypoints.agent import CascadeAgent
+from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.rest.auth import Caller, KeyRing, acting_user
+from cascadeflow.entrypoints.rest.budget_views import BudgetViews
+from cascadeflow.entrypoints.rest.error_statuses import ApiError
+from cascadeflow.entrypoints.rest.schemas import ChatCompletionRequest
+from cascadeflow.entrypoints.rest.setup import GatewaySetup
+
+VIRTUAL = "cascadeflow"
+KNOWN_DOMAINS = ("code", "math", "medical", "legal", "general")
+_DOMAIN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_AGENT_TAKES_TIER = "user_tier" in inspect.signature(CascadeAgent.run).parameters
+
+
+class _LiveBudgetTracker(CostTracker):
+    """A CostTracker whose per-user budgets are read through the BudgetStore."""
+
+    def __init__(self, live: LiveBudgets, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.live = live
+
+    @property
+    def policy(self) -> BudgetPolicy:
+        return replace(super().policy, user_budgets=self.live)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    result: CascadeResult
+    user: str
+    tier: str | None
+    id: str
+    created: int
+
+
+class Gateway:
+    def __init__(self, setup: GatewaySetup) -> None:
+        config = self.config = setup.config
+        url = config.database_url.get_secret_value() if config.database_url else None
+        self.models = {m.name: m.to_model_config() for m in config.models}
+        configured = {u: s.budget.to_budget() for u, s in config.users.items() if s.budget}
+        live = LiveBudgets(setup.budgets or budget_store(url), configured)
+        default = config.default_budget.to_budget() if config.default_budget else None
+        self.tracker = _LiveBudgetTracker(live, store=setup.usage or usage_store(url),
+                                          default_budget=default, clock=setup.clock, ids=setup.ids)
+        self.budgets = BudgetViews(self.tracker.store, live, default, self.tracker.clock)
+        self.keys = KeyRing(config.keys)
+        self._provider, self._pricing = setup.provider, setup.pricing
+        self._agents: dict[tuple[str, ...], CascadeAgent] = {}
+        self._check_prices()
+
+    def model_ids(self) -> list[str]:
+        domains = dict.fromkeys([*KNOWN_DOMAINS, *self.config.domains])
+        return [VIRTUAL, *(f"{VIRTUAL}:{d}" for d in domains), *self.config.presets, *self.models]
+
+    async def answer(self, caller: Caller, body: ChatCompletionRequest,
+                     domain_hint: str | None, tier_hint: str | None) -> Answered:
+        user = acting_user(caller, body.user)
+        tier = self._tier(caller, user, tier_hint)
+        names, domain = self._route(body.model, _domain(domain_hint))
+        agent = self._agent(self._for_tier(names, tier, body.model))
+        extra: dict[str, Any] = {"user_tier": tier} if _AGENT_TAKES_TIER and tier else {}
+        result = await agent.run(
+            [Message("system" if m.role == "developer" else m.role, m.text) for m in body.messages],
+            max_tokens=body.max_completion_tokens or body.max_tokens,
+            temperature=body.temperature, user_id=user, domain=domain, **extra,
+        )
+        now = self.tracker.clock.now()
+        return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))
+
+    def export(self, fmt: str, user: str | None, since: datetime | None) -> bytes:
+        try:
+            start = since.astimezone(UTC) if since is not None else None
+        except (OverflowError, ValueError):
+            raise ApiError(422, "invalid_value", f"since={since} is out of range", param="since") from None
+        with tempfile.TemporaryDirectory(prefix="cascadeflow-export-") as folder:
+            path = Path(folder) / f"export.{fmt}"
+            self.tracker.export(path, format=fmt, user_id=user, since=start)
+            return path.read_bytes()
+
+    def ping(self) -> None:
+        """Touch the usage database: a replica that cannot reach it is not healthy."""
+        self.tracker.store.reserved("", self.tracker.clock.now())
+
+    def tier_of(self, user: str, caller: Caller | None = None) -> str | None:
+        if caller is not None and caller.user == user and caller.tier:
+            return caller.tier
+        settings = self.config.users.get(user)
+        return settings.tier if settings else None
+
+    def _tier(self, caller: Caller, user: str, hint: str | None) -> str | None:
+        if hint is None:
+            return self.tier_of(user, caller)
+        if not caller.is_admin:
+            raise ApiError(403, "insufficient_permissions", "only admin keys may send "
+                           "X-Cascadeflow-User-Tier", kind="permission_error")
+        if self.config.tiers and hint not in self.config.tiers:
+            raise ApiError(404, "tier_not_found", f"tier {hint!r} does not exist; tiers are "
+                           f"{sorted(self.config.tiers)}")
+        return hint
+
+    def _route(self, name: str, hint: str | None) -> tuple[Sequence[str], str | None]:
+        cfg = self.config
+        default = cfg.default_models or list(self.models)
+        if name == VIRTUAL:
+            return cfg.domains.get(hint or "", default), hint
+        prefix, _, domain = name.partition(":")
+        if prefix == VIRTUAL and domain in (*KNOWN_DOMAINS, *cfg.domains):
+            return cfg.domains.get(domain, default), domain
+        if name in cfg.presets:
+            return cfg.presets[name], hint
+        if name in self.models:
+            return [name], hint
+        raise ApiError(404, "model_not_found", f"model {name!r} does not exist; this gateway "
+                       f"serves {', '.join(self.model_ids())}", param="model")
+
+    def _for_tier(self, names: Sequence[str], tier: str | None, asked: str) -> tuple[str, ...]:
+        policy = self.config.tiers.get(tier or "")
+        if policy is None or policy.models is None:
+            return tuple(names)
+        allowed = tuple(n for n in names if n in policy.models)
+        if not allowed:
+            raise ApiError(403, "model_not_allowed", f"tier {tier!r} may not use any model of "
+                           f"{asked!r}; it may use {', '.join(policy.models)}",
+                           kind="permission_error", param="model")
+        return allowed
+
+    def _agent(self, names: tuple[str, ...]) -> CascadeAgent:
+        if names not in self._agents:
+            cfg = self.config
+            self._agents[names] = CascadeAgent(
+                models=[self.models[n] for n in names], quality_config=cfg.quality.to_quality(),
+                provider=self._provider, pricing=self._pricing, clock=self.tracker.clock,
+                retry_policy=RetryPolicy(max_attempts=cfg.server.max_attempts),
+                timeout=cfg.server.timeout, cost_tracker=self.tracker,
+            )
+        return self._agents[names]
+
+    def _check_prices(self) -> None:
+        """An unpriced model would fail every request: refuse to start instead."""
+        catalog = bootstrap(provider=self._provider, pricing=self._pricing).adapters.pricing()
+        for model in self.models.values():
+            catalog.price(model)
+
+
+def _domain(hint: str | None) -> str | None:
+    if hint is None or _DOMAIN.match(hint):
+        return hint
+    raise ApiError(400, "invalid_domain", f"X-Cascadeflow-Domain must look like 'code' or "
+                   f"'medical' (lowercase letters, digits, - and _), got {hint!r}")

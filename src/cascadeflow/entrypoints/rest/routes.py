@@ -1,0 +1,128 @@
+"""The HTTP routes: parse, authorize, hand over to the Gateway, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cascadeflow import __version__
+from cascadeflow.entrypoints.rest import responses
+from cascadeflow.entrypoints.rest.auth import Caller, acting_user, require_admin
+from cascadeflow.entrypoints.rest.gateway import Gateway
+from cascadeflow.entrypoints.rest.schemas import (
+    BudgetBody,
+    BudgetView,
+    ChatCompletion,
+    ChatCompletionRequest,
+    ErrorBody,
+    Health,
+    ModelCard,
+    ModelList,
+    UsageView,
+    UserId,
+)
+
+router = APIRouter()
+_bearer = HTTPBearer(auto_error=False, description="A gateway API key (see docs/gateway.md)")
+_DOMAIN_HINT = r"^[a-z][a-z0-9_-]{0,31}$"
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+_AUTHED = _errors(400, 401, 403, 404, 413, 422, 503)
+
+
+def _gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+def _caller(request: Request,
+            _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    return _gateway(request).keys.caller(request.headers.get("authorization"))
+
+
+def _admin(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+    return require_admin(caller)
+
+
+_STREAM = {"text/event-stream": {"schema": {"type": "string"}}}
+
+
+@router.post("/v1/chat/completions", response_model=ChatCompletion,
+             responses={200: {"content": _STREAM}, **_AUTHED, **_errors(429, 502, 504)})
+async def chat_completions(
+    body: ChatCompletionRequest,
+    request: Request,
+    caller: Annotated[Caller, Depends(_caller)],
+    x_cascadeflow_domain: Annotated[str | None, Header(pattern=_DOMAIN_HINT)] = None,
+    x_cascadeflow_user_tier: Annotated[str | None, Header(max_length=64)] = None,
+) -> Response:
+    """OpenAI's chat completion, answered by the cascade. ``model`` names a virtual model
+    (``cascadeflow``, ``cascadeflow:<domain>``), a preset or one configured model."""
+    gateway = _gateway(request)
+    done = await gateway.answer(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
+    budget = await run_in_threadpool(gateway.budgets.state, done.result, done.user)
+    headers = {"X-Cascadeflow-Model-Used": done.result.model_used,
+               "X-Cascadeflow-Cost": f"{done.result.total_cost:.8f}"}
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        return StreamingResponse(responses.chunks(done, budget, include_usage),
+                                 media_type="text/event-stream", headers=headers)
+    return JSONResponse(responses.completion(done, budget).model_dump(), headers=headers)
+
+
+@router.get("/v1/models", response_model=ModelList, responses=_errors(401, 503))
+def list_models(request: Request, _: Annotated[Caller, Depends(_caller)]) -> ModelList:
+    return ModelList(data=[ModelCard(id=name) for name in _gateway(request).model_ids()])
+
+
+@router.get("/v1/usage", response_model=UsageView, responses=_AUTHED)
+def usage(request: Request, caller: Annotated[Caller, Depends(_caller)],
+          user: Annotated[UserId | None, Query()] = None) -> UsageView:
+    """The caller's spend per window (admins may ask about any ``user``)."""
+    gateway = _gateway(request)
+    who = acting_user(caller, user)
+    return gateway.budgets.usage(who, gateway.tier_of(who, caller))
+
+
+@router.get("/v1/budgets/{user}", response_model=BudgetView, responses=_AUTHED)
+def get_budget(request: Request, user: UserId,
+               _: Annotated[Caller, Depends(_admin)]) -> BudgetView:
+    return _gateway(request).budgets.view(user)
+
+
+@router.put("/v1/budgets/{user}", response_model=BudgetView, responses=_AUTHED)
+def put_budget(request: Request, user: UserId, body: BudgetBody,
+               _: Annotated[Caller, Depends(_admin)]) -> BudgetView:
+    """Set a user's limits (USD per window); every replica applies them at once."""
+    return _gateway(request).budgets.put(user, body)
+
+
+@router.get("/v1/export", responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                                       "application/json": {}}}, **_AUTHED})
+def export(request: Request, _: Annotated[Caller, Depends(_admin)],
+           format: Literal["csv", "json"] = "json",
+           user: Annotated[UserId | None, Query()] = None,
+           since: Annotated[datetime | None, Query(description="ISO date or time, UTC")] = None,
+           ) -> Response:
+    """Every stored cost entry, optionally for one user and from a time on."""
+    start = since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+    data = _gateway(request).export(format, user, start)
+    media = "text/csv" if format == "csv" else "application/json"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="cascadeflow.{format}"'})
+
+
+@router.get("/health", response_model=Health, responses=_errors(503))
+def health(request: Request) -> Health:
+    gateway = _gateway(request)
+    gateway.ping()
+    return Health(version=__version__, models=len(gateway.models))

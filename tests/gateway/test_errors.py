@@ -1,0 +1,123 @@
+"""Failures reach the client in OpenAI's error shape with the right status, and nothing
+is charged for calls that produced nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import openai
+import pytest
+
+from tests.integration.openai_server import Fail, OpenAIServer, Reply, Stall
+
+from .conftest import ADMIN_KEY, ALICE_KEY, ThreadServer, client, gateway_config
+
+QUESTION = [{"role": "user", "content": "What is 2 + 2?"}]
+ALICE = {"Authorization": f"Bearer {ALICE_KEY}"}
+
+
+def _spend(gateway: ThreadServer) -> tuple[int, float]:
+    usage = httpx.get(gateway.url + "/v1/usage", headers=ALICE).json()
+    return usage["calls"], usage["spend"]["total"]
+
+
+def test_a_failing_drafter_falls_back_and_only_the_answer_is_charged(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", Fail(500, "boom"))
+    upstream.script("fake-big", Reply("Four.", completion_tokens=1))
+    gateway = serve(gateway_config(upstream))
+    answer = client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    report = (answer.model_extra or {})["cascadeflow"]
+    assert answer.choices[0].message.content == "Four."
+    assert [s["verdict"] for s in report["steps"]] == ["failed", "accepted"]
+    assert _spend(gateway) == (1, pytest.approx(12 * 1e-5 + 1 * 2e-5))
+
+
+def test_every_provider_failing_is_a_502_and_costs_nothing(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", Fail(500, "small is down"))
+    upstream.script("fake-big", Fail(503, "big is down"))
+    gateway = serve(gateway_config(upstream))
+    with pytest.raises(openai.APIStatusError) as failed:
+        client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert failed.value.status_code == 502
+    assert failed.value.code == "all_providers_failed"
+    assert "small is down" in failed.value.message and "big is down" in failed.value.message
+    assert _spend(gateway) == (0, 0.0)
+
+
+def test_an_upstream_timeout_is_a_504(upstream: OpenAIServer, serve: Callable[..., ThreadServer]) -> None:
+    upstream.script("fake-small", Stall(5))
+    gateway = serve(gateway_config(upstream, server={"timeout": 0.3, "max_attempts": 1},
+                                   default_models=["fake-small"]))
+    with pytest.raises(openai.APIStatusError) as failed:
+        client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert failed.value.status_code == 504 and failed.value.code == "upstream_timeout"
+    assert _spend(gateway) == (0, 0.0)
+
+
+def test_upstream_rate_limits_are_retried_then_a_429_rate_limited(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", Fail(429, "slow down"), Fail(429, "slow down"))
+    gateway = serve(gateway_config(upstream, server={"max_attempts": 2},
+                                   default_models=["fake-small"]))
+    with pytest.raises(openai.RateLimitError) as limited:
+        client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert limited.value.code == "rate_limited"
+    assert len(upstream.requests_for("fake-small")) == 2  # the retry happened
+
+
+def test_a_blocked_budget_is_a_429_budget_exceeded_before_any_call(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    gateway = serve(gateway_config(upstream, users={"alice": {"budget": {"daily": 0.0}}}))
+    with pytest.raises(openai.RateLimitError) as blocked:
+        client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert blocked.value.code == "budget_exceeded"
+    assert blocked.value.body["type"] == "insufficient_quota"  # type: ignore[index]
+    assert upstream.requests == []
+
+
+@pytest.mark.parametrize(("body", "status", "param"), [
+    (b"{not json", 400, None),
+    (b'{"model": "cascadeflow"}', 422, "messages"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "robot", "content": "hi"}]}', 422, "messages.0.role"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 0}',
+     422, "max_tokens"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "n": 3}', 422, "n"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "\\ud800"}]}', 422, None),
+    (b'{"model": "nope", "messages": [{"role": "user", "content": "hi"}]}', 404, "model"),
+])
+def test_bad_bodies_are_4xx_in_openai_shape(
+    serve: Callable[..., ThreadServer], body: bytes, status: int, param: str | None
+) -> None:
+    gateway = serve(gateway_config(None))
+    response = httpx.post(gateway.url + "/v1/chat/completions", content=body,
+                          headers={**ALICE, "Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["message"] and error["type"] == "invalid_request_error"
+    if param is not None:
+        assert error["param"] == param
+
+
+def test_bodies_over_the_limit_are_413_declared_or_chunked(serve: Callable[..., ThreadServer]) -> None:
+    gateway = serve(gateway_config(None))
+    big = b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "' + b"x" * 70_000 + b'"}]}'
+    declared = httpx.post(gateway.url + "/v1/chat/completions", content=big, headers=ALICE)
+    assert declared.status_code == 413 and declared.json()["error"]["code"] == "request_too_large"
+    chunked = httpx.post(gateway.url + "/v1/chat/completions", headers=ALICE,
+                         content=iter([big[i:i + 8192] for i in range(0, len(big), 8192)]))
+    assert chunked.status_code == 413 and chunked.json()["error"]["code"] == "request_too_large"
+
+
+def test_unknown_routes_and_methods_answer_in_openai_shape(serve: Callable[..., ThreadServer]) -> None:
+    gateway = serve(gateway_config(None))
+    missing = httpx.get(gateway.url + "/v1/nothing", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = httpx.delete(gateway.url + "/v1/models", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert wrong.status_code == 405 and "error" in wrong.json()
