@@ -7,16 +7,15 @@ Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py
   the database, LiteLLM, the cascade, JSON);
 - requests per second of that one worker with 32 requests in flight.
 Budgets are on (every request reserves and commits), for 32 users taking turns. The
-gateway runs on SQLite (the embedded default) and, when CASCADEFLOW_TEST_POSTGRES_URL is
-set, on a scratch PostgreSQL schema.
+gateway runs on a process-local in-memory store (what the gateway itself costs), SQLite
+(the embedded default: two fsynced write transactions per request) and, when
+CASCADEFLOW_TEST_POSTGRES_URL is set, a scratch PostgreSQL schema.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ from sqlalchemy import create_engine, make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the fake upstream lives with the tests
 
+from tests.gateway.serve_process import ServeProcess  # noqa: E402
 from tests.integration.openai_server import OpenAIServer, Reply  # noqa: E402
 
 from cascadeflow.adapters.litellm_loader import load_litellm  # noqa: E402
@@ -60,13 +60,6 @@ async def timed(call: Callable[[int], Awaitable[None]], runs: int = SEQUENTIAL) 
     return samples
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def gateway(upstream: OpenAIServer, database_url: str, folder: Path) -> Iterator[str]:
     config = {
@@ -79,24 +72,11 @@ def gateway(upstream: OpenAIServer, database_url: str, folder: Path) -> Iterator
     }
     path = folder / f"gateway-{uuid.uuid4().hex[:6]}.yaml"
     path.write_text(yaml.safe_dump(config))
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cascadeflow.entrypoints.cli", "serve", "--config", str(path),
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server = ServeProcess("--config", str(path), cwd=folder)
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield url
+        yield server.wait_ready().url
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        server.stop()
 
 
 async def gateway_figures(url: str) -> tuple[list[float], float]:
@@ -162,7 +142,7 @@ def postgres_schema() -> Iterator[str | None]:
 
 def row(label: str, samples: list[float], direct_p50: float, direct_p99: float) -> str:
     p50, p99 = percentiles(samples)
-    return f"{label:<34} {p50:8.2f} {p99:8.2f} {p50 - direct_p50:+10.2f} {p99 - direct_p99:+10.2f}"
+    return f"{label:<42} {p50:8.2f} {p99:8.2f} {p50 - direct_p50:+10.2f} {p99 - direct_p99:+10.2f}"
 
 
 def main() -> None:
@@ -172,12 +152,12 @@ def main() -> None:
         direct, bare = asyncio.run(baselines(upstream))
         d50, d99 = percentiles(direct)
         print(f"{SEQUENTIAL} sequential requests each; ms; 'added' is over the direct call")
-        print(f"{'path':<34} {'p50':>8} {'p99':>8} {'added p50':>10} {'added p99':>10}")
+        print(f"{'path':<42} {'p50':>8} {'p99':>8} {'added p50':>10} {'added p99':>10}")
         print(row("upstream directly (httpx)", direct, d50, d99))
         print(row("bare litellm.acompletion", bare, d50, d99))
         throughput = []
         with tempfile.TemporaryDirectory() as folder, postgres_schema() as pg:
-            stores = [("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}")]
+            stores = [("in-memory store", "memory"), ("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}")]
             stores += [("PostgreSQL", pg)] if pg else []
             for name, url in stores:
                 with gateway(upstream, url, Path(folder)) as base:

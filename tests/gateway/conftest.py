@@ -4,17 +4,13 @@ the official `openai` client talking to it."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openai
 import pytest
 import uvicorn
@@ -22,6 +18,8 @@ import uvicorn
 from cascadeflow.entrypoints.gateway_config import parse_config
 from cascadeflow.entrypoints.rest import GatewaySetup, create_app
 from tests.integration.openai_server import OpenAIServer
+
+from .serve_process import ServeProcess as ServeProcess  # re-exported for the tests
 
 ADMIN_KEY = "cf-test-admin"
 ALICE_KEY = "cf-test-alice"
@@ -110,46 +108,3 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., ThreadServer]]:
 def client(server: ThreadServer, key: str = ALICE_KEY) -> openai.OpenAI:
     """The official client; no retries, so each test sees the gateway's first answer."""
     return openai.OpenAI(base_url=f"{server.url}/v1", api_key=key, max_retries=0, timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class ServeProcess:
-    """`cascadeflow serve` as its own process: what an operator runs."""
-
-    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        command = [sys.executable, "-m", "cascadeflow.entrypoints.cli", "serve", "--port",
-                   str(self.port), "--log-level", "warning", "--no-access-log", *args]
-        self.process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=cwd,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_ready(self, seconds: float = 60.0) -> ServeProcess:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited: {self.process.stdout.read() if self.process.stdout else ''}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"serve did not answer /health within {seconds} s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()

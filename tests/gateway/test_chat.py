@@ -121,3 +121,25 @@ def test_health_needs_no_key(serve: Callable[..., ThreadServer]) -> None:
     gateway = serve(gateway_config(None))
     health = httpx.get(f"{gateway.url}/health")
     assert health.status_code == 200 and health.json()["status"] == "ok"
+
+
+def test_a_tier_cost_cap_routes_within_the_models_and_blocks_when_nothing_fits(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    import openai
+    import pytest
+
+    upstream.script("fake-small", Reply("I'm not sure."))
+    tiers = {"capped": {"max_cost_per_query": 1e-3}, "broke": {"max_cost_per_query": 1e-6}}
+    gateway = serve(gateway_config(upstream, tiers=tiers, users={"alice": {"tier": "capped"}}))
+    answer = client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION,
+                                                     max_tokens=100)
+    report = (answer.model_extra or {})["cascadeflow"]
+    # fake-big could cost up to ~$0.0025 here, over the cap: the draft is final, flagged
+    assert [s["model"] for s in report["steps"]] == ["fake-small"] and report["tier"] == "capped"
+    assert report["validation_passed"] is False
+    with pytest.raises(openai.RateLimitError, match="no model of tier 'broke' fits") as blocked:
+        client(gateway, ADMIN_KEY).chat.completions.create(
+            model="cascadeflow", messages=QUESTION, max_tokens=100,
+            extra_headers={"X-Cascadeflow-User-Tier": "broke"})
+    assert blocked.value.code == "budget_exceeded"

@@ -167,10 +167,3 @@ def query_features(query: str) -> dict[str, float]:
         "q_fraction": float(bool(re.search(r"\b\d+/\d+\b|\bhalf\b|\bthird\b|\bquarter\b", query, re.I))),
     }
 
-
-def query_complexity(query: str) -> str:
-    """``simple``, ``medium`` or ``high`` from length, structure and reasoning words."""
-    words = len(query.split())
-    points = (words > 60) + (words > 200) + (query.count("?") > 1)
-    points += bool(_ENUMERATION.search(query)) + ("```" in query) + bool(_REASONING.search(query))
-    return "simple" if points == 0 else "medium" if points <= 2 else "high"

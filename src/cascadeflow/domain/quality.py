@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from cascadeflow.domain.draft_features import query_complexity
+from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.errors import ConfigurationError
 
 
@@ -60,6 +60,7 @@ class QueryRouter(Protocol):
 
 
 COMPLEXITIES = ("simple", "medium", "high")
+_COMPLEXITY = ComplexityAnalyzer()  # the routing's notion of a hard query
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,10 @@ class QualityConfig:
     min_score: float = 0.0
     refusal_patterns: tuple[str, ...] = REFUSAL_PATTERNS
     hedging_patterns: tuple[str, ...] = HEDGING_PATTERNS
-    scorer: DraftScorer | None = None
-    thresholds_by_complexity: Mapping[str, float] = field(default_factory=dict)
-    pre_router: QueryRouter | None = None
+    # left out of hash() (a config stays usable as a cache key), kept in ==
+    scorer: DraftScorer | None = field(default=None, hash=False)
+    thresholds_by_complexity: Mapping[str, float] = field(default_factory=dict, hash=False)
+    pre_router: QueryRouter | None = field(default=None, hash=False)
     name: str = "custom"
     _compiled: tuple[re.Pattern[str], re.Pattern[str]] = field(
         init=False, repr=False, compare=False
@@ -125,7 +127,8 @@ class QualityConfig:
     def threshold_for(self, query: str) -> float:
         if not self.thresholds_by_complexity:
             return self.min_score
-        return self.thresholds_by_complexity.get(query_complexity(query), self.min_score)
+        level = str(_COMPLEXITY.analyze(query)["complexity"])
+        return self.thresholds_by_complexity.get(level, self.min_score)
 
 
 class QualityValidator:

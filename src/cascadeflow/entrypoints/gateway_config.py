@@ -70,6 +70,7 @@ class UserSettings(_Strict):
 
 class TierSettings(_Strict):
     models: list[str] | None = None  # None: every model; else only these may answer
+    max_cost_per_query: float | None = Field(default=None, gt=0, allow_inf_nan=False)  # USD
 
 
 class KeySettings(_Strict):

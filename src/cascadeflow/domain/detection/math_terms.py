@@ -53,7 +53,18 @@ _VOCABULARY = {
     "three": 0.5, "four": 0.5, "five": 0.5, "six": 0.5, "seven": 0.5, "eight": 0.5,
     "nine": 0.5, "ten": 0.5, "eleven": 0.5, "twelve": 0.5, "twenty": 0.5, "fifty": 0.5,
     "hundred": 0.5, "thousand": 0.3, "minutes": 0.5, "hours": 0.5, "spends": 1,
-    "earns": 1.5, "costs": 1, "sells": 1, "buys": 1, "pays": 1,
+    "earns": 1.5, "costs": 1, "sells": 1, "buys": 1, "pays": 1, "times": 1, "weighs": 1.5,
+    "combined": 1, "ratios": 2.5, "subgroup": 4, "subgroups": 4, "homomorphism": 5,
+    "isomorphic": 4, "isomorphism": 5, "coset": 5, "cosets": 5, "cyclic": 2.5, "abelian": 5,
+    "automorphism": 5, "polynomial": 4, "topological": 3, "compact": 1, "bijective": 5,
+    "injective": 5, "surjective": 5, "sampling": 2, "sample": 1.5, "samples": 1.5,
+    "survey": 1, "census": 1, "bias": 1, "biased": 1.5, "unbiased": 2.5, "estimator": 4,
+    "hypothesis": 1.5, "regression": 2.5, "correlation": 2, "distribution": 1.5,
+    "statistic": 2, "statistically": 2, "significance": 1.5, "experiment": 1,
+    "randomly": 1.5, "random": 0.5, "outlier": 3, "outliers": 3, "quartile": 5,
+    "percentile": 4, "histogram": 4, "scatterplot": 4, "decimals": 3, "numeral": 4,
+    "numerals": 4, "subtraction": 3, "addition": 1, "multiplication": 3, "division": 1,
+    "rounded": 2, "round": 0.5, "nearest": 1, "terms": 0.3, "term": 0.3, "pattern": 0.5,
 }
 
 _PHRASES = {
@@ -86,6 +97,11 @@ _PHRASES = {
     "an hour": 1, "per month": 1, "per year": 1, "to the nearest": 3,
     "which expression": 4, "the solution": 1.5, "solution set": 4, "system of": 1.5,
     "units digit": 5, "ones digit": 5, "tens digit": 5, "the circle": 2,
+    "null hypothesis": 5, "confidence interval": 5, "margin of error": 4, "standard error": 4,
+    "normal distribution": 4, "random sample": 3, "simple random": 3, "p value": 4,
+    "least to greatest": 3, "greatest to least": 3, "place value": 4, "expanded form": 4,
+    "number pattern": 3, "finite group": 5, "normal subgroup": 5, "order of": 0.5,
+    "the group": 1.5, "a group": 0.5, "combined weight": 2, "word form": 2,
 }
 
 MATH_RULE = DomainRule(

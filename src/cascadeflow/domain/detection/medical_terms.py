@@ -120,6 +120,16 @@ _CLINICAL = {
     "elbow": 2, "hip": 1.5, "shoulder": 1.5, "neck": 1.5, "heal": 2, "healing": 2,
     "recovery": 1.5, "sleep": 1, "vaccines": 4, "sick": 1.5, "illness": 3,
     "ill": 1, "cure": 2.5, "remedy": 1.5, "remedies": 1.5, "healthy": 1,
+    "tongue": 2, "saliva": 3, "mouth": 1.5, "bile": 3, "digestive": 3, "digestion": 3,
+    "mitochondria": 2, "mitochondrion": 2, "cranial": 3, "intercostal": 4, "respiration": 2,
+    "mandible": 4, "maxilla": 4, "sphincter": 4, "duodenum": 5, "esophageal": 5,
+    "pyruvate": 3, "lactate": 3, "creatine": 3, "phosphocreatine": 3, "glycogen": 3,
+    "mutations": 1.5, "karyotype": 4, "trisomy": 5, "meiosis": 3, "mitosis": 3,
+    "chromosomal": 3, "genotype": 3, "phenotype": 2.5, "heterozygous": 4, "homozygous": 4,
+    "schizophrenia": 5, "bipolar": 4, "autism": 3, "adhd": 4, "intracellular": 3,
+    "extracellular": 3, "anatomical": 4, "ventricle": 4, "atrium": 3, "aorta": 5,
+    "cortex": 2, "hypothalamus": 4, "pituitary": 5, "lymphatic": 4, "tendons": 4,
+    "ligaments": 4, "skeletal": 3, "sinusitis": 5, "vertigo": 4, "tinnitus": 5,
     "cream": 1, "inhaler": 5, "nebulizer": 5, "drops": 1.5, "syringe": 4.5, "iv": 2,
 }
 

@@ -32,12 +32,13 @@ _SEEK_CARE = re.compile(
 _DIAGNOSIS = re.compile(
     r"\byou (?:definitely |certainly |clearly |obviously )?(?:have|are suffering from|'ve got|"
     r"have got) (?:a |an )?(?!to\b|been\b|no\b|any\b|some\b|questions?\b|a (?:right|choice)\b)"
-    r"[a-z-]+(?:itis|osis|oma|emia|disease|syndrome|disorder|cancer|infection|diabetes|flu|"
-    r"pneumonia|fracture|deficiency|failure|attack)\b|"
+    r"(?:[a-z-]*(?:itis|osis|oma|emia)|[a-z -]{0,30}?(?:disease|syndrome|disorder|cancer|infection|"
+    r"diabetes|flu|pneumonia|fracture|deficiency|failure|attack))\b|"
     r"\b(?:this|it) is (?:definitely|certainly|clearly|undoubtedly) (?:a |an )?[a-z -]{3,40}\b|"
     r"\bI (?:can )?(?:diagnose|confirm) (?:you|that you|this as)\b",
     re.I,
 )
+_CONDITIONAL = re.compile(r"\b(?:if|when|whether|unless|in case|once|think|worried|sure)\W*$", re.I)
 _DOSE = re.compile(
     r"\b(?:take|give|use|inject|apply|start|increase (?:to|by))\b[^.\n]{0,60}?"
     r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|mL|units?|IU|tablets?|pills?|capsules?|puffs?)\b",
@@ -53,6 +54,15 @@ _DOSE_CAVEAT = re.compile(
 )
 
 
+def _definitive_diagnosis(text: str) -> str | None:
+    """'You have X' stated as fact, not 'if you have X' or 'you may have X'."""
+    for match in _DIAGNOSIS.finditer(text):
+        before = text[max(0, match.start() - 25):match.start()]
+        if not _CONDITIONAL.search(before):
+            return match.group(0)
+    return None
+
+
 def medical_safety_checker(text: str, context: ValidationContext | None = None) -> ValidationResult:
     """Rule-based safety check of a medical answer; the reason names every problem found."""
     context = context or ValidationContext()
@@ -62,8 +72,8 @@ def medical_safety_checker(text: str, context: ValidationContext | None = None) 
         problems.append(
             f"mentions an emergency sign ({emergency.group(0)!r}) without advising to seek care now"
         )
-    if diagnosis := _DIAGNOSIS.search(text):
-        problems.append(f"states a definitive diagnosis: {diagnosis.group(0)!r}")
+    if diagnosis := _definitive_diagnosis(text):
+        problems.append(f"states a definitive diagnosis: {diagnosis!r}")
     if (dose := _DOSE.search(text)) and not _DOSE_CAVEAT.search(text):
         problems.append(f"gives a dose without a caveat: {dose.group(0)!r}")
     if problems:

@@ -3,7 +3,6 @@ which budget. Routes stay thin; everything they need is here."""
 
 from __future__ import annotations
 
-import inspect
 import re
 import tempfile
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
+from cascadeflow.domain.tiers import TierAwareRouter, TierModelPolicy
 from cascadeflow.entrypoints.agent import CascadeAgent
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 from cascadeflow.entrypoints.rest.auth import Caller, KeyRing, acting_user
@@ -30,7 +30,6 @@ from cascadeflow.entrypoints.rest.setup import GatewaySetup
 VIRTUAL = "cascadeflow"
 KNOWN_DOMAINS = ("code", "math", "medical", "legal", "general")
 _DOMAIN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_AGENT_TAKES_TIER = "user_tier" in inspect.signature(CascadeAgent.run).parameters
 
 
 class _LiveBudgetTracker(CostTracker):
@@ -67,7 +66,7 @@ class Gateway:
         self.budgets = BudgetViews(self.tracker.store, live, default, self.tracker.clock)
         self.keys = KeyRing(config.keys)
         self._provider, self._pricing = setup.provider, setup.pricing
-        self._agents: dict[tuple[str, ...], CascadeAgent] = {}
+        self._agents: dict[tuple[tuple[str, ...], str | None], CascadeAgent] = {}
         self._check_prices()
 
     def model_ids(self) -> list[str]:
@@ -79,12 +78,12 @@ class Gateway:
         user = acting_user(caller, body.user)
         tier = self._tier(caller, user, tier_hint)
         names, domain = self._route(body.model, _domain(domain_hint))
-        agent = self._agent(self._for_tier(names, tier, body.model))
-        extra: dict[str, Any] = {"user_tier": tier} if _AGENT_TAKES_TIER and tier else {}
+        routed_tier = tier if tier in self.config.tiers else None
+        agent = self._agent(self._for_tier(names, tier, body.model), routed_tier)
         result = await agent.run(
             [Message("system" if m.role == "developer" else m.role, m.text) for m in body.messages],
             max_tokens=body.max_completion_tokens or body.max_tokens,
-            temperature=body.temperature, user_id=user, domain=domain, **extra,
+            temperature=body.temperature, user_id=user, domain=domain, user_tier=routed_tier,
         )
         now = self.tracker.clock.now()
         return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))
@@ -146,16 +145,27 @@ class Gateway:
                            kind="permission_error", param="model")
         return allowed
 
-    def _agent(self, names: tuple[str, ...]) -> CascadeAgent:
-        if names not in self._agents:
+    def _agent(self, names: tuple[str, ...], tier: str | None) -> CascadeAgent:
+        """One agent per model list and tier, built on first use. A tier routes within
+        the list: its per-query cost cap, the user's remaining budget, the complexity cut."""
+        key = (names, tier)
+        if key not in self._agents:
             cfg = self.config
-            self._agents[names] = CascadeAgent(
-                models=[self.models[n] for n in names], quality_config=cfg.quality.to_quality(),
+            models = [self.models[n] for n in names]
+            router = None
+            if tier is not None:
+                policy = TierModelPolicy(tier, tuple(m.name for m in models),
+                                         cfg.tiers[tier].max_cost_per_query)
+                router = TierAwareRouter({tier: policy}, models)
+            self._agents[key] = CascadeAgent(
+                models=models, quality_config=cfg.quality.to_quality(),
                 provider=self._provider, pricing=self._pricing, clock=self.tracker.clock,
                 retry_policy=RetryPolicy(max_attempts=cfg.server.max_attempts),
                 timeout=cfg.server.timeout, cost_tracker=self.tracker,
+                otel_endpoint=cfg.otel_endpoint, tier_router=router,
+                enable_tier_routing=router is not None,
             )
-        return self._agents[names]
+        return self._agents[key]
 
     def _check_prices(self) -> None:
         """An unpriced model would fail every request: refuse to start instead."""

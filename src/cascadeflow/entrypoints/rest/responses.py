@@ -38,7 +38,7 @@ def cascade_info(done: Answered, budget: BudgetState) -> CascadeInfo:
                for c in result.calls],
         domain=result.domain,
         user=done.user,
-        tier=done.tier,
+        tier=result.user_tier or done.tier,
         budget=budget,
     )
 

@@ -1,0 +1,136 @@
+"""The seed plan's usage examples for Parts 4 and 5, as written, with FakeProvider
+swapped in for real API keys (``provider=fake``). ``all_models`` is not shown in the
+plan; here it holds the plan's own models and prices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cascadeflow import ModelConfig
+from cascadeflow.testing import FakeProvider
+
+QUICKSORT = """Here is quicksort:
+```python
+def quicksort(items):
+    if len(items) <= 1:
+        return items
+    pivot, *rest = items
+    return quicksort([x for x in rest if x < pivot]) + [pivot] + quicksort([x for x in rest if x >= pivot])
+```"""
+
+all_models = [
+    ModelConfig(name="llama-3.1-8b-instant", provider="groq", cost=0.00005, max_tokens=500),
+    ModelConfig(name="llama-3.3-70b-versatile", provider="groq", cost=0.00069, max_tokens=500),
+    ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.00015, max_tokens=500),
+    ModelConfig(name="claude-3-5-haiku", provider="anthropic", cost=0.0008, max_tokens=500),
+    ModelConfig(name="gpt-4o", provider="openai", cost=0.0025, max_tokens=500),
+    ModelConfig(name="claude-sonnet-4", provider="anthropic", cost=0.009, max_tokens=500),
+    ModelConfig(name="deepseek-coder", provider="deepseek", cost=0.0014, domains=["code"]),
+    ModelConfig(name="gpt-3.5-turbo", provider="openai", cost=0.002),
+    ModelConfig(name="med-palm-2", provider="vertex_ai", cost=0.025, domains=["medical"]),
+    ModelConfig(name="claude-opus", provider="anthropic", cost=0.015),
+]
+
+
+async def test_part_4_domain_specific_cascading() -> None:
+    fake = FakeProvider({
+        "deepseek-coder": [QUICKSORT],
+        "gpt-3.5-turbo": ["Common symptoms of diabetes are thirst, frequent urination, tiredness "
+                          "and blurred vision."],
+        "gpt-4o-mini": ["VERDICT: PASS\nSCORE: 0.9\nREASON: consistent with guidelines"],
+        "med-palm-2": ["Typical symptoms are polydipsia, polyuria, fatigue and blurred vision "
+                       "(https://diabetes.org/about-diabetes/warning-signs-symptoms)."],
+        "claude-opus": ["Typical symptoms are thirst, frequent urination, fatigue and blurred "
+                        "vision (https://diabetes.org). If you notice them, see your doctor for a "
+                        "blood sugar test."],
+    })
+    # --- the seed's example ---
+    from cascadeflow import CascadeAgent
+    from cascadeflow.routing import CODE_DOMAIN_STRATEGY, MEDICAL_DOMAIN_STRATEGY
+
+    # Enable domain-specific multi-step cascading
+    agent = CascadeAgent(
+        models=all_models,
+        enable_multi_step_cascade=True,
+        domain_strategies={
+            'code': CODE_DOMAIN_STRATEGY,
+            'medical': MEDICAL_DOMAIN_STRATEGY,
+        },
+        provider=fake,
+    )
+
+    # Code query → 2-step code strategy
+    result = await agent.run("Write quicksort in Python", domain='code')
+    # Step 1: deepseek-coder ($0.0014) → syntax check → ✅ valid
+    # Step 2: Skipped (syntax valid, quality good)
+    assert result.strategy_used == "code" and result.steps_executed == 1
+    assert result.model_used == "deepseek-coder" and result.validation_passed
+    assert result.steps[0].reason.startswith("parsed 1 code block")
+
+    # Medical query → 3-step medical strategy
+    result = await agent.run("What are symptoms of diabetes?", domain='medical')
+    # Step 1: gpt-3.5 ($0.002) → fact check → ✅ facts correct
+    # Step 2: med-palm-2 ($0.025) → citation validation → ✅ citations valid
+    # Step 3: claude-opus ($0.015) → safety check → ✅ safe
+    assert result.strategy_used == "medical" and result.steps_executed == 3
+    assert [s.validator for s in result.steps] == [
+        "medical_fact_checker", "citation_validator", "medical_safety_checker"
+    ]
+    assert all(s.passed for s in result.steps) and result.model_used == "claude-opus"
+    assert result.models_called == ("gpt-3.5-turbo", "gpt-4o-mini", "med-palm-2", "claude-opus")
+    assert result.total_cost == pytest.approx(sum(c.cost for c in result.calls))
+
+
+async def test_part_5_tier_aware_routing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # CostTracker() keeps spend in ./cascadeflow.db unless told otherwise: keep it in tmp
+    monkeypatch.setenv("CASCADEFLOW_DATABASE_URL", f"sqlite:///{tmp_path}/usage.db")
+    fake = FakeProvider({
+        "llama-3.1-8b-instant": ["4", "I'm not sure."],
+        "gpt-4o-mini": ["Quantum physics describes matter and energy at the smallest scales.",
+                        "I'm not sure."],
+        "llama-3.3-70b-versatile": ["I'm not sure."],
+        "claude-3-5-haiku": ["Split the system into services that own their data and talk over APIs."],
+    })
+    # --- the seed's example ---
+    from cascadeflow import CascadeAgent
+    from cascadeflow.routing import TierAwareRouter, TIER_POLICIES_DEFAULT
+    from cascadeflow.telemetry import BudgetConfig, CostTracker
+
+    # Setup tier-aware agent
+    agent = CascadeAgent(
+        models=all_models,
+        tier_router=TierAwareRouter(
+            tier_policies=TIER_POLICIES_DEFAULT,
+            all_models=all_models
+        ),
+        enable_tier_routing=True,
+        cost_tracker=CostTracker(
+            user_budgets={
+                'user_free': BudgetConfig(daily=0.10),
+                'user_pro': BudgetConfig(daily=1.00),
+                'user_ent': BudgetConfig(daily=10.00),
+            }
+        ),
+        provider=fake,
+    )
+
+    # Free user - simple query
+    result = await agent.run("What is 2+2?", user_id='user_free', user_tier='free')
+    assert result.complexity == "simple" and result.content == "4"
+    assert result.model_used == "llama-3.1-8b-instant"
+
+    # Free user - complex query (within budget)
+    result = await agent.run("Explain quantum physics", user_id='user_free', user_tier='free')
+    assert result.complexity == "medium" and result.model_used == "gpt-4o-mini"
+    assert set(result.models_called) <= set(TIER_POLICIES_DEFAULT["free"].allowed_models)
+
+    # Pro user - complex query
+    result = await agent.run("Design microservices architecture", user_id='user_pro', user_tier='pro')
+    # cheapest first: gpt-4o-mini and llama-70b hedge, claude-3-5-haiku's answer is accepted
+    assert result.complexity == "high" and result.model_used == "claude-3-5-haiku"
+    assert result.models_called == ("gpt-4o-mini", "llama-3.3-70b-versatile", "claude-3-5-haiku")
+    assert set(result.models_called) <= set(TIER_POLICIES_DEFAULT["pro"].allowed_models)
+    assert agent.cost_tracker is not None
+    assert agent.cost_tracker.by_user.keys() == {"user_free", "user_pro"}
