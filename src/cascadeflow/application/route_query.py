@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from cascadeflow.application.budget_gate import BudgetGate, max_input_tokens
 from cascadeflow.application.ports import PricingCatalog
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
-from cascadeflow.application.run_strategy import RunStrategy, StrategyRequest, question_of
+from cascadeflow.application.run_strategy import RunStrategy, StrategyRequest
+from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.detection import DomainDetector
 from cascadeflow.domain.messages import Message

@@ -13,23 +13,16 @@ from dataclasses import dataclass, field, replace
 
 from cascadeflow.application.ports import Clock, PricingCatalog, Validator
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade, _failed_call
+from cascadeflow.application.strategy_steps import StepCheck, question_of, retry_prompt, review_prompt
 from cascadeflow.domain.errors import AllModelsFailedError, BudgetExceededError, ProviderError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult, ModelCall, StepVerdict, Verdict
 from cascadeflow.domain.strategies import DomainCascadeStrategy, ResolvedStep, resolve_model, resolve_steps
-from cascadeflow.domain.validators.adapt import AdaptedValidator
 from cascadeflow.domain.validators.judge import JudgeValidator
 
 CascadeFactory = Callable[..., RunCascade]
-
-REVIEW_PROMPT = (
-    "Review the answer above to the question before it: check every statement, correct what "
-    "is wrong and add what is missing{focus}. Reply with the complete, improved answer only."
-)
-RETRY_PROMPT = "That answer was rejected: {reason}. Answer the question again, fixing this."
-
 
 @dataclass(frozen=True, slots=True)
 class StrategyRequest:
@@ -40,21 +33,6 @@ class StrategyRequest:
     temperature: float = 0.7
     user_id: str | None = None
     query_id: str | None = None
-
-
-class StepCheck(Validator):
-    """A step's rule-based validation behind the Validator port. Validators see the
-    user's question, not the review or retry prompt the step model was sent."""
-
-    def __init__(self, checker: AdaptedValidator | None, query: str, domain: str) -> None:
-        self._checker = checker
-        self._query = query
-        self._domain = domain
-
-    def validate(self, text: str, context: ValidationContext) -> ValidationResult:
-        if self._checker is None:
-            return ValidationResult(True, 1.0, "no validation")
-        return self._checker(text, replace(context, query=self._query, domain=self._domain))
 
 
 @dataclass(slots=True)
@@ -102,7 +80,9 @@ class RunStrategy:
         for step in steps:
             if run.blocked is not None:
                 break
-            prompt = _prompt(strategy, step, request.messages, accepted)
+            prompt = request.messages
+            if strategy.mode == "pipeline" and accepted is not None:
+                prompt = review_prompt(prompt, accepted.text, step.step.description)
             answer, verdict = await self._run_step(step, prompt, request, run)
             verdicts.append(verdict)
             last = answer or last
@@ -151,10 +131,8 @@ class RunStrategy:
             if is_primary and primary_failed:
                 continue
             retry_of = answer if is_primary and answer is not None else None
-            messages = prompt if retry_of is None else (
-                *prompt,
-                Message("assistant", retry_of.text),
-                Message("user", RETRY_PROMPT.format(reason=retry_of.verdict.reason)),
+            messages = prompt if retry_of is None else retry_prompt(
+                prompt, retry_of.text, retry_of.verdict.reason
             )
             attempts += 1
             got = await self._attempt(step, model, messages, request, run)
@@ -244,23 +222,6 @@ class RunStrategy:
         dearest = max(models, key=lambda m: self._pricing.price(m).blended_per_1k)
         answered = answer.result.calls[-1]
         return self._pricing.price(dearest).cost(answered.input_tokens, answered.output_tokens)
-
-
-def question_of(messages: tuple[Message, ...]) -> str:
-    """The last user message: what validators and detectors judge."""
-    return next((m.content for m in reversed(messages) if m.role == "user"), messages[-1].content)
-
-
-def _prompt(
-    strategy: DomainCascadeStrategy, step: ResolvedStep, messages: tuple[Message, ...],
-    previous: _Answer | None,
-) -> tuple[Message, ...]:
-    """Pipeline steps after the first review the last accepted answer; cascade steps
-    answer the question afresh."""
-    if strategy.mode != "pipeline" or previous is None:
-        return messages
-    focus = f" (your role: {step.step.description})" if step.step.description else ""
-    return (*messages, Message("assistant", previous.text), Message("user", REVIEW_PROMPT.format(focus=focus)))
 
 
 def _step_verdict(step: ResolvedStep, answer: _Answer | None, attempts: int, run: _Run) -> StepVerdict:

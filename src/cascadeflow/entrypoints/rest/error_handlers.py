@@ -35,12 +35,14 @@ async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
 
 async def _cascadeflow_error(_: Request, exc: CascadeflowError) -> JSONResponse:
     http = http_error_for(exc)
-    headers = {}
-    if isinstance(exc, BudgetExceededError) and exc.context is not None:
-        headers["X-Cascadeflow-Budget-Remaining"] = f"{exc.context.budget_remaining:.6f}"
+    message, headers = str(exc), {}
+    if isinstance(exc, BudgetExceededError) and (ctx := exc.context) is not None:
+        headers["X-Cascadeflow-Budget-Remaining"] = f"{ctx.budget_remaining:.6f}"
+        message += (f" (user {ctx.user_id!r}: ${ctx.budget_used:.6f} used or reserved of the "
+                    f"${ctx.budget_limit:g} {ctx.window} budget)")
     if http.status >= 500:
         log.warning("%s: %s", type(exc).__name__, exc)
-    return JSONResponse(error_body(str(exc), http.type, http.code), http.status, headers=headers)
+    return JSONResponse(error_body(message, http.type, http.code), http.status, headers=headers)
 
 
 async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
