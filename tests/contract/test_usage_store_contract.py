@@ -375,3 +375,12 @@ def test_long_expired_reservations_are_pruned_but_settlements_kept(
     assert store.commit(settled.id, spend(1.0, id="call-1-again")) is False
     assert store.spent("alice", None) == pytest.approx(1.0)
 
+
+
+def test_count_per_user_and_for_everyone(store: UsageStore) -> None:
+    assert store.count("alice") == 0 and store.count(None) == 0
+    store.record(spend(0.1))
+    store.record(spend(0.2))
+    store.record(spend(0.3, user="bob"))
+    store.record(spend(0.4, user=None))
+    assert store.count("alice") == 2 and store.count("bob") == 1 and store.count(None) == 4

@@ -169,3 +169,13 @@ async def test_200_concurrent_runs_never_spend_past_the_budget() -> None:
     assert len(succeeded) == fits and len(blocked) == 200 - fits
     assert tracker.get_user_summary("u")["spend"]["daily"] == pytest.approx(fits * 0.01)
     assert tracker.get_user_summary("u")["spend"]["daily"] <= fits * 0.01 + 1e-9
+
+
+async def test_entries_carry_query_id_tier_and_the_result_its_finish_reason() -> None:
+    fake = FakeProvider({"small": [FakeReply("A fine answer.", 5, MAX, finish_reason="stop")]})
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), fake)
+    result = await agent.run("Q?", user_id="u", query_id="req-42")
+    assert result.finish_reason == "stop"
+    (entry,) = tracker.entries("u")
+    assert entry.query_id == "req-42"
+    assert tracker.store.count("u") == 1 and tracker.store.count(None) == 1

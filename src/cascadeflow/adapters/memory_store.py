@@ -58,6 +58,10 @@ class InMemoryUsageStore(UsageStore):
         with self._lock:
             return self._reserved(user_id, now)
 
+    def count(self, user_id: str | None) -> int:
+        with self._lock:
+            return sum(1 for e in self._entries.values() if user_id is None or e.user_id == user_id)
+
     def entries(self, user_id: str | None = None, since: datetime | None = None) -> list[CostEntry]:
         with self._lock:
             chosen = [

@@ -111,6 +111,11 @@ class SQLModelUsageStore(UsageStore):
         with self._transaction(write=False) as session:
             return float(session.connection().scalar(select(_reserved(user_id, now))) or 0.0)
 
+    def count(self, user_id: str | None) -> int:
+        query = select(func.count()).select_from(CostEntryRow).where(*_entry_filter(user_id, None))
+        with self._transaction(write=False) as session:
+            return int(session.connection().scalar(query) or 0)
+
     def entries(
         self, user_id: str | None = None, since: datetime | None = None
     ) -> list[CostEntry]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import timedelta
 
 from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore
@@ -25,6 +26,9 @@ from cascadeflow.domain.enforcement import (
 from cascadeflow.domain.errors import BudgetExceededError
 from cascadeflow.domain.messages import Completion, Message
 from cascadeflow.domain.models import ModelConfig
+
+if TYPE_CHECKING:
+    from cascadeflow.application.run_cascade import CascadeRequest
 
 ANONYMOUS = "anonymous"
 
@@ -103,7 +107,7 @@ class BudgetGate:
             budget_used=used,
             budget_pct_used=used / limit if limit > 0 else 1.0,
             current_cost=current_cost,
-            total_requests=len(self.store.entries(user_id)) if user_id else 0,
+            total_requests=self.store.count(user_id) if user_id else 0,
             window=window.value,
         )
 
@@ -159,8 +163,9 @@ class BudgetGate:
 
     def settle(
         self, reservation: Reservation | None, model: ModelConfig, completion: Completion,
-        cost: float, user_id: str | None, domain: str | None, query_id: str | None,
+        cost: float, request: CascadeRequest,
     ) -> None:
+        """Store the call's real cost (and free the rest of its reservation)."""
         entry = CostEntry(
             id=reservation.id if reservation is not None else self._ids.new_id(),
             model=model.name,
@@ -169,9 +174,10 @@ class BudgetGate:
             timestamp=self._clock.now(),
             input_tokens=completion.input_tokens,
             output_tokens=completion.output_tokens,
-            user_id=user_id,
-            query_id=query_id,
-            domain=domain,
+            user_id=request.user_id,
+            query_id=request.query_id,
+            domain=request.domain,
+            tier=request.tier,
         )
         if reservation is None:
             self.store.record(entry)

@@ -90,6 +90,10 @@ class UsageStore(Protocol):
         """Amount held by live (unexpired) reservations."""
 
     @abstractmethod
+    def count(self, user_id: str | None) -> int:
+        """How many entries are stored for a user (None: for everyone)."""
+
+    @abstractmethod
     def entries(
         self, user_id: str | None = None, since: datetime | None = None
     ) -> list[CostEntry]:

@@ -82,12 +82,12 @@ class RouteQuery:
         if strategy is not None:
             result = await self._strategy.execute(StrategyRequest(
                 strategy, request.messages, known, request.max_tokens, request.temperature,
-                request.user_id, request.query_id,
+                request.user_id, request.query_id, tier=request.user_tier,
             ))
         else:
             result = await self._cascade.execute(CascadeRequest(
                 models, request.messages, request.max_tokens, request.temperature,
-                request.user_id, domain, request.query_id,
+                request.user_id, domain, request.query_id, tier=request.user_tier,
             ))
         if choice is None:
             return result

@@ -32,6 +32,7 @@ class CascadeRequest:
     user_id: str | None = None
     domain: str | None = None
     query_id: str | None = None
+    tier: str | None = None
 
     def __post_init__(self) -> None:
         if not self.models:
@@ -108,8 +109,7 @@ class RunCascade:
                 case Success(completion):
                     answer = self._judge(model, completion, request)
                     if self._gate:
-                        self._gate.settle(reservation, model, completion, answer.cost,
-                                          request.user_id, request.domain, request.query_id)
+                        self._gate.settle(reservation, model, completion, answer.cost, request)
                     calls.append(_answered_call(answer, attempts))
                     if answer.verdict.passed:
                         break
@@ -128,6 +128,7 @@ class RunCascade:
             calls=tuple(calls),
             domain=request.domain,
             user_id=request.user_id,
+            finish_reason=answer.completion.finish_reason,
             budget_action=admission.action.value,
             budget_message=budget_note,
         )

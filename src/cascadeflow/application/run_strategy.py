@@ -33,6 +33,7 @@ class StrategyRequest:
     temperature: float = 0.7
     user_id: str | None = None
     query_id: str | None = None
+    tier: str | None = None
 
 
 @dataclass(slots=True)
@@ -203,6 +204,7 @@ class RunStrategy:
             user_id=request.user_id,
             domain=request.strategy.domain,
             query_id=request.query_id,
+            tier=request.tier,
         )
         try:
             outcome = await cascade.execute(call)

@@ -73,6 +73,7 @@ class CascadeResult:
     calls: tuple[ModelCall, ...]
     domain: str | None = None
     user_id: str | None = None
+    finish_reason: str = "stop"
     budget_action: str | None = None
     budget_message: str | None = None
     strategy_used: str | None = None

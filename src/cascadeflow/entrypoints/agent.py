@@ -150,9 +150,11 @@ class CascadeAgent:
         user_id: str | None = None,
         domain: str | None = None,
         user_tier: str | None = None,
+        query_id: str | None = None,
     ) -> CascadeResult:
         """Answer ``query``. ``domain`` picks a domain strategy (detected when None and
-        multi-step cascading is on); ``user_tier`` routes to that tier's models."""
+        multi-step cascading is on); ``user_tier`` routes to that tier's models;
+        ``query_id`` is stored with every cost entry of this run."""
         messages = to_messages(query)
         request = RouteRequest(
             messages=messages,
@@ -162,6 +164,7 @@ class CascadeAgent:
             user_id=user_id,
             domain=domain,
             user_tier=user_tier,
+            query_id=query_id,
         )
         try:
             result = await self._router.execute(self._routing, request)
@@ -215,6 +218,7 @@ class CascadeAgent:
         user_id: str | None = None,
         domain: str | None = None,
         user_tier: str | None = None,
+        query_id: str | None = None,
     ) -> CascadeResult:
         """``run`` for scripts without an event loop."""
         return asyncio.run(
@@ -225,5 +229,6 @@ class CascadeAgent:
                 user_id=user_id,
                 domain=domain,
                 user_tier=user_tier,
+                query_id=query_id,
             )
         )
