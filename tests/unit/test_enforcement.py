@@ -179,3 +179,58 @@ async def test_entries_carry_query_id_tier_and_the_result_its_finish_reason() ->
     (entry,) = tracker.entries("u")
     assert entry.query_id == "req-42"
     assert tracker.store.count("u") == 1 and tracker.store.count(None) == 1
+
+
+async def test_a_cancelled_run_releases_its_reservation() -> None:
+    started = asyncio.Event()
+
+    class HangingFake(FakeProvider):
+        async def complete(self, request):  # type: ignore[no-untyped-def]
+            started.set()
+            await asyncio.Event().wait()  # never answers, like a client that hung up
+
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), HangingFake(default=reply()))
+    task = asyncio.create_task(agent.run("Q?", user_id="u"))
+    await started.wait()
+    assert tracker.get_user_summary("u")["reserved"] > 0
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    summary = tracker.get_user_summary("u")
+    assert summary["reserved"] == 0.0 and summary["spend"]["daily"] == 0.0
+
+
+async def test_a_provider_bug_releases_the_reservation_and_surfaces() -> None:
+    class BuggyFake(FakeProvider):
+        async def complete(self, request):  # type: ignore[no-untyped-def]
+            raise RuntimeError("adapter bug")
+
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), BuggyFake(default=reply()))
+    with pytest.raises(RuntimeError, match="adapter bug"):
+        await agent.run("Q?", user_id="u")
+    assert tracker.get_user_summary("u")["reserved"] == 0.0
+
+
+async def test_spend_is_stored_even_when_a_validator_crashes() -> None:
+    from dependency_injector import providers
+
+    from cascadeflow.application.budget_gate import BudgetPolicy
+    from cascadeflow.application.run_cascade import CascadeRequest
+    from cascadeflow.bootstrap import bootstrap
+    from cascadeflow.domain.messages import Message
+    from cascadeflow.testing import InMemoryUsageStore
+
+    class Exploding:
+        def validate(self, text: str, context: object) -> None:
+            raise RuntimeError("validator bug")
+
+    store = InMemoryUsageStore()
+    container = bootstrap(provider=FakeProvider(default=reply()), pricing=ConfiguredPricing(),
+                          clock=FakeClock(), usage=store, ids=SequentialIds(),
+                          budget_policy=BudgetPolicy(user_budgets={"u": BudgetConfig(daily=1.0)}))
+    container.validator.override(providers.Object(Exploding()))
+    with pytest.raises(RuntimeError, match="validator bug"):
+        await container.run_cascade().execute(
+            CascadeRequest(models=(SMALL,), messages=(Message("user", "Q?"),), user_id="u"))
+    assert store.spent("u", None) == pytest.approx(0.01)
+    assert store.reserved("u", FakeClock().now()) == 0.0

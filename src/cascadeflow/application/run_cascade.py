@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from cascadeflow.domain.errors import (
     ConfigurationError,
     ProviderError,
 )
+from cascadeflow.domain.budgets import Reservation
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.enforcement import BudgetAction
@@ -82,7 +84,7 @@ class RunCascade:
 
     async def execute(self, request: CascadeRequest) -> CascadeResult:
         dearest = self.order(request.models)[-1]
-        admission = self._admit(request)
+        admission = await self._admit(request)
         started = self._clock.monotonic()
         calls: list[ModelCall] = []
         failures: list[ProviderError] = []
@@ -91,25 +93,27 @@ class RunCascade:
         for model in self.order(admission.models):
             call = self._request_for(model, request)
             try:
-                reservation = self._gate.reserve(
-                    request.user_id, model, call.messages, call.max_tokens
-                ) if self._gate else None
+                reservation = await self._reserve(request, call)
             except BudgetExceededError as refused:
                 if answer is None:
                     raise
                 budget_note = str(refused)
                 break
-            outcome, attempts = await self._call(call)
+            try:
+                outcome, attempts = await self._call(call)
+            except BaseException:
+                await self._release(reservation)  # cancelled, or a bug: nothing to charge
+                raise
             match outcome:
                 case Failure(error):
-                    if self._gate:
-                        self._gate.release(reservation)
+                    await self._release(reservation)
                     failures.append(error)
                     calls.append(_failed_call(model, error, attempts))
                 case Success(completion):
-                    answer = self._judge(model, completion, request)
-                    if self._gate:
-                        self._gate.settle(reservation, model, completion, answer.cost, request)
+                    cost = self._cost(model, completion)
+                    # the money is spent: store it before anything else can fail
+                    await self._settle(reservation, call, completion, cost, request)
+                    answer = self._judge(model, completion, cost, request)
                     calls.append(_answered_call(answer, attempts))
                     if answer.verdict.passed:
                         break
@@ -133,12 +137,35 @@ class RunCascade:
             budget_message=budget_note,
         )
 
-    def _admit(self, request: CascadeRequest) -> Admission:
+    # Store calls run in a worker thread: a database round trip must not stall every
+    # other request on the event loop.
+    async def _admit(self, request: CascadeRequest) -> Admission:
         if self._gate is None:
             return Admission(request.models, BudgetAction.ALLOW, None, None)
-        return self._gate.admit(
-            request.user_id, request.models, request.messages, request.max_tokens
+        return await asyncio.to_thread(
+            self._gate.admit, request.user_id, request.models, request.messages,
+            request.max_tokens,
         )
+
+    async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
+        if self._gate is None:
+            return None
+        return await asyncio.to_thread(
+            self._gate.reserve, request.user_id, call.model, call.messages, call.max_tokens
+        )
+
+    async def _release(self, reservation: Reservation | None) -> None:
+        if self._gate is not None and reservation is not None:
+            await asyncio.to_thread(self._gate.release, reservation)
+
+    async def _settle(
+        self, reservation: Reservation | None, call: CompletionRequest, completion: Completion,
+        cost: float, request: CascadeRequest,
+    ) -> None:
+        if self._gate is not None:
+            await asyncio.to_thread(
+                self._gate.settle, reservation, call.model, completion, cost, request
+            )
 
     @staticmethod
     def _request_for(model: ModelConfig, request: CascadeRequest) -> CompletionRequest:
@@ -164,7 +191,7 @@ class RunCascade:
             await self._clock.sleep(self._retry.delay(attempt))
 
     def _judge(
-        self, model: ModelConfig, completion: Completion, request: CascadeRequest
+        self, model: ModelConfig, completion: Completion, cost: float, request: CascadeRequest
     ) -> _Answer:
         context = ValidationContext(
             query=request.messages[-1].content,
@@ -173,7 +200,7 @@ class RunCascade:
             domain=request.domain,
         )
         verdict = self._validator.validate(completion.text, context)
-        return _Answer(model, completion, verdict, self._cost(model, completion))
+        return _Answer(model, completion, verdict, cost)
 
     def _cost(self, model: ModelConfig, completion: Completion) -> float:
         if completion.cost_usd is not None:
