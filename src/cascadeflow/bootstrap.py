@@ -134,7 +134,9 @@ def bootstrap(
                 ids=adapters.ids,
                 pricing=adapters.pricing,
                 policy=policy,
-                enforcement=enforcement or EnforcementCallbacks(warn_threshold=policy.warn_threshold),
+                enforcement=(enforcement or EnforcementCallbacks()).with_default_threshold(
+                    policy.warn_threshold
+                ),
             )
         )
     if quality_config is not None:

@@ -95,3 +95,14 @@ def test_bad_add_cost_input(tokens: object, cost: object, fragment: str) -> None
 def test_bad_tracker_config(kwargs: dict[str, object]) -> None:
     with pytest.raises(ConfigurationError):
         tracker(**kwargs)
+
+
+def test_reservations_outlive_the_slowest_possible_call() -> None:
+    from datetime import timedelta
+
+    from cascadeflow import RetryPolicy
+    from cascadeflow.application.budget_gate import BudgetPolicy
+
+    slow = BudgetPolicy().outliving(300.0, RetryPolicy(max_attempts=3, base_delay=1, max_delay=8))
+    assert slow.reservation_ttl == timedelta(seconds=300 * 3 + 1 + 2 + 60)
+    assert BudgetPolicy().outliving(5.0, RetryPolicy()).reservation_ttl == timedelta(minutes=10)

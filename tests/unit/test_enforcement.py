@@ -234,3 +234,21 @@ async def test_spend_is_stored_even_when_a_validator_crashes() -> None:
             CascadeRequest(models=(SMALL,), messages=(Message("user", "Q?"),), user_id="u"))
     assert store.spent("u", None) == pytest.approx(0.01)
     assert store.reserved("u", FakeClock().now()) == 0.0
+
+
+async def test_user_callbacks_inherit_the_trackers_warn_threshold() -> None:
+    seen: list[EnforcementContext] = []
+    agent, tracker, _ = setup(BudgetConfig(daily=1.0), warn_threshold=0.3,
+                              enforcement=EnforcementCallbacks(on_budget_warning=seen.append))
+    tracker.add_cost("large", "openai", 10, 0.35, user_id="u")
+    assert (await agent.run("Q?", user_id="u")).budget_action == "warn" and len(seen) == 1
+
+
+async def test_anonymous_calls_are_not_held_to_a_users_default_budget() -> None:
+    fake = FakeProvider(default=reply())
+    tracker = CostTracker(default_budget=BudgetConfig(daily=0.0), store="memory", clock=FakeClock())
+    agent = CascadeAgent(models=[SMALL], provider=fake, pricing=ConfiguredPricing(), cost_tracker=tracker)
+    await agent.run("Q?")  # no user: only a global budget could stop it
+    with pytest.raises(BudgetExceededError):
+        await agent.run("Q?", user_id="someone")
+    assert tracker.get_user_summary("nobody-yet")["remaining"] == {"daily": 0.0}

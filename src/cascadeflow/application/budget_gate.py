@@ -4,7 +4,8 @@ release each model call against the UsageStore."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from datetime import timedelta
 
@@ -25,12 +26,14 @@ from cascadeflow.domain.enforcement import (
 )
 from cascadeflow.domain.errors import BudgetExceededError
 from cascadeflow.domain.messages import Completion, Message
-from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.models import ModelConfig, call_max_tokens
+from cascadeflow.domain.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from cascadeflow.application.run_cascade import CascadeRequest
 
 ANONYMOUS = "anonymous"
+log = logging.getLogger("cascadeflow.budget")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,22 @@ class BudgetPolicy:
     reservation_ttl: timedelta = timedelta(minutes=10)
 
     def limits_for(self, user_id: str | None) -> Mapping[Window, float]:
-        budget = self.user_budgets.get(user_id or "", self.default_budget)
+        """A user's own limits. Anonymous calls have none: spend without a user can't
+        be told apart per caller, so only the global budget covers it."""
+        if user_id is None:
+            return {}
+        budget = self.user_budgets.get(user_id, self.default_budget)
         return budget.limits if budget is not None else {}
+
+    def outliving(self, timeout: float, retry: RetryPolicy) -> BudgetPolicy:
+        """This policy with a reservation TTL longer than the slowest call can take
+        (every attempt timing out, plus the backoff between them), so a reservation
+        never expires under a call that is still running."""
+        slowest = timeout * retry.max_attempts + sum(
+            retry.delay(attempt) for attempt in range(1, retry.max_attempts)
+        )
+        ttl = max(self.reservation_ttl, timedelta(seconds=slowest + 60))
+        return replace(self, reservation_ttl=ttl)
 
     @property
     def global_limits(self) -> Mapping[Window, float]:
@@ -116,7 +133,7 @@ class BudgetGate:
         max_tokens: int | None,
     ) -> Admission:
         """Decide before any model is called; BudgetExceededError when blocked."""
-        estimates = {m.name: self.estimate(m, messages, max_tokens or m.max_tokens) for m in models}
+        estimates = {m.name: self.estimate(m, messages, call_max_tokens(max_tokens, m)) for m in models}
         ctx = self.context(user_id, min(estimates.values()))
         if ctx is None:
             return Admission(tuple(models), BudgetAction.ALLOW, None, None)
@@ -181,8 +198,15 @@ class BudgetGate:
         )
         if reservation is None:
             self.store.record(entry)
-        else:
-            self.store.commit(reservation.id, entry)
+            return
+        self.store.commit(reservation.id, entry)
+        if cost > reservation.amount + 1e-12:
+            # the provider went past max_tokens (reasoning tokens, a price change):
+            # the spend is real and recorded; say so, since the limit may now be exceeded
+            log.warning(
+                "call to %s cost $%.6f, more than the $%.6f reserved for it",
+                model.name, cost, reservation.amount,
+            )
 
     def release(self, reservation: Reservation | None) -> None:
         if reservation is not None:

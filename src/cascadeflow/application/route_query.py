@@ -18,7 +18,7 @@ from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.detection import DomainDetector
 from cascadeflow.domain.messages import Message
-from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.strategies import DomainCascadeStrategy
 from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
@@ -103,7 +103,7 @@ class RouteQuery:
         prompt_tokens = max_input_tokens(request.messages)
 
         def estimate(model: ModelConfig) -> float:
-            output_tokens = min(request.max_tokens or model.max_tokens, model.max_tokens)
+            output_tokens = call_max_tokens(request.max_tokens, model)
             return self._pricing.price(model).cost(prompt_tokens, output_tokens)
 
         return router.route(tier, complexity, estimate, remaining)

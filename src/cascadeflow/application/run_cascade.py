@@ -18,7 +18,7 @@ from cascadeflow.domain.errors import (
 )
 from cascadeflow.domain.budgets import Reservation
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message
-from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
@@ -172,7 +172,7 @@ class RunCascade:
         return CompletionRequest(
             model=model,
             messages=request.messages,
-            max_tokens=min(request.max_tokens or model.max_tokens, model.max_tokens),
+            max_tokens=call_max_tokens(request.max_tokens, model),
             temperature=request.temperature,
             logprobs=model.supports_logprobs,
         )

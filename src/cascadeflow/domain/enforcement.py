@@ -49,8 +49,10 @@ class EnforcementCallbacks:
         on_budget_check: CheckFn | None = None,
         on_model_filter: FilterFn | None = None,
         on_budget_warning: WarnFn | None = None,
-        warn_threshold: float = 0.8,
+        warn_threshold: float | None = None,
     ) -> None:
+        """``warn_threshold`` None: the CostTracker's ``warn_threshold`` when used by an
+        agent, else 0.8."""
         self.on_budget_check = on_budget_check
         self.on_model_filter = on_model_filter
         self.on_budget_warning = on_budget_warning
@@ -62,9 +64,16 @@ class EnforcementCallbacks:
             return self.on_budget_check(ctx)
         if ctx.budget_remaining <= 0:
             return "block", "Budget exceeded"
-        if ctx.budget_pct_used >= self.warn_threshold:
+        if ctx.budget_pct_used >= (0.8 if self.warn_threshold is None else self.warn_threshold):
             return "warn", f"Budget {ctx.budget_pct_used:.0%} used"
         return "allow", None
+
+    def with_default_threshold(self, warn_threshold: float) -> EnforcementCallbacks:
+        """A copy that warns at ``warn_threshold`` unless this one set its own level."""
+        return EnforcementCallbacks(
+            self.on_budget_check, self.on_model_filter, self.on_budget_warning,
+            warn_threshold if self.warn_threshold is None else self.warn_threshold,
+        )
 
     def filter_models(self, ctx: EnforcementContext, models: Sequence[Any]) -> list[Any]:
         if self.on_model_filter is None:

@@ -100,3 +100,9 @@ class ModelConfig:
             if self.output_cost_per_token is None
             else self.output_cost_per_token,
         )
+
+
+def call_max_tokens(requested: int | None, model: ModelConfig) -> int:
+    """The output cap one call to ``model`` runs with: what was asked, within the model's
+    own limit. Reservations and the call itself must agree on it."""
+    return min(requested or model.max_tokens, model.max_tokens)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
@@ -24,6 +25,8 @@ from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.strategies import DomainCascadeStrategy
 from cascadeflow.domain.tiers import TierAwareRouter
 from cascadeflow.entrypoints.cost_tracker import CostTracker
+
+log = logging.getLogger("cascadeflow.agent")
 
 Query = str | Sequence[Message | Mapping[str, str]]
 
@@ -107,7 +110,8 @@ class CascadeAgent:
             retry_policy=retry_policy,
             timeout=timeout,
             usage=cost_tracker.store if cost_tracker else None,
-            budget_policy=cost_tracker.policy if cost_tracker else None,
+            budget_policy=cost_tracker.policy.outliving(timeout, retry_policy or RetryPolicy())
+            if cost_tracker else None,
             enforcement=enforcement,
             ids=cost_tracker.ids if cost_tracker else None,
             telemetry=telemetry,
@@ -170,7 +174,10 @@ class CascadeAgent:
             result = await self._router.execute(self._routing, request)
         except BudgetExceededError as blocked:
             if self.telemetry is not None:
-                self.telemetry.record_blocked(user_id=user_id, domain=domain)
+                try:
+                    self.telemetry.record_blocked(user_id=user_id, domain=domain, tier=user_tier)
+                except Exception:  # observers must not replace the budget error
+                    log.exception("telemetry failed to record a blocked request")
             if self.callbacks:
                 self.callbacks.trigger(CallbackEvent.BUDGET_BLOCKED, user_id=user_id,
                                        message=str(blocked), context=blocked.context)
@@ -190,7 +197,7 @@ class CascadeAgent:
         if self.metrics:
             self.metrics.record(result)
         if self.telemetry is not None:
-            self.telemetry.record_cascade(result)
+            self.telemetry.record_cascade(result, tier=result.user_tier)
         if not self.callbacks:
             return
         if result.budget_action == "warn":

@@ -127,7 +127,7 @@ class CostTracker:
         """Spend, entries, budget, and spend and remaining per window for one user."""
         entries = self.store.entries(user_id)
         budget = self.user_budgets.get(user_id, self.default_budget)
-        if not entries and user_id not in self.user_budgets:
+        if not entries and user_id not in self.user_budgets and self.default_budget is None:
             raise UnknownUserError(
                 f"user {user_id!r} has no budget and no recorded spend; known users: "
                 f"{', '.join(sorted(set(self.user_budgets) | set(self.by_user))) or 'none'}"
