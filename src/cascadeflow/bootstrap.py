@@ -306,6 +306,11 @@ def replay(trace: str) -> Replay:
     return Replay(ReplayProvider(records), ConfiguredPricing() if priced else None, tuple(models))
 
 
+def pricing_catalog() -> PricingCatalog:
+    """LiteLLM's price map, then each ModelConfig's own price."""
+    return LiteLLMPricing()
+
+
 def system_clock() -> Clock:
     return SystemClock()
 

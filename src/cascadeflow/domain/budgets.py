@@ -137,3 +137,23 @@ class ReservationRequest:
             created_at=self.now,
             expires_at=self.now + self.ttl,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CostBreakdown:
+    """What one call cost, split into prompt and completion."""
+
+    model: str
+    provider: str
+    input_tokens: int
+    output_tokens: int
+    input_cost: float
+    output_cost: float
+
+    @property
+    def total_cost(self) -> float:
+        return self.input_cost + self.output_cost
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens

@@ -1,10 +1,11 @@
 """Cost tracking, budgets and their enforcement (the plan's ``cascadeflow.telemetry``)."""
 
-from cascadeflow.domain.budgets import BudgetConfig, CostEntry, Window
+from cascadeflow.domain.budgets import BudgetConfig, CostBreakdown, CostEntry, Window
 from cascadeflow.domain.callbacks import CallbackEvent, CallbackManager
 from cascadeflow.domain.enforcement import BudgetAction, EnforcementCallbacks, EnforcementContext
 from cascadeflow.domain.errors import BudgetExceededError, UnknownUserError
 from cascadeflow.domain.metrics import MetricsCollector
+from cascadeflow.entrypoints.cost_calculator import CostCalculator
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 from cascadeflow.telemetry import anomaly, forecasting
 from cascadeflow.telemetry.anomaly import AnomalyDetector, AnomalyMonitor, detect_anomalies
@@ -23,6 +24,8 @@ __all__ = [
     "BudgetExceededError",
     "CallbackEvent",
     "CallbackManager",
+    "CostBreakdown",
+    "CostCalculator",
     "CostEntry",
     "CostTracker",
     "EnforcementCallbacks",
