@@ -46,6 +46,13 @@ Action = Reply | Fail | Stall
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 429: "rate_limit"}
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops connections under load tests' bursts; the
+    # client then waits out TCP's SYN retransmits (1 s, 3 s, 7 s, …) and times out.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 class OpenAIServer:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -54,7 +61,7 @@ class OpenAIServer:
         self._scripts: defaultdict[str, deque[Action]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

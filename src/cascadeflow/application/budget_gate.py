@@ -3,10 +3,13 @@ release each model call against the UsageStore."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 from datetime import timedelta
 
 from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore
@@ -34,24 +37,30 @@ if TYPE_CHECKING:
 
 ANONYMOUS = "anonymous"
 log = logging.getLogger("cascadeflow.budget")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetPolicy:
-    """Who may spend how much. ``default_budget`` applies to users without their own."""
+    """Who may spend how much: a user's own budget, else their tier's (``tier_budgets``,
+    for requests that name a tier), else ``default_budget``."""
 
     user_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
     default_budget: BudgetConfig | None = None
     global_budget: BudgetConfig | None = None
     warn_threshold: float = 0.8
     reservation_ttl: timedelta = timedelta(minutes=10)
+    tier_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
 
-    def limits_for(self, user_id: str | None) -> Mapping[Window, float]:
+    def limits_for(self, user_id: str | None, tier: str | None = None) -> Mapping[Window, float]:
         """A user's own limits. Anonymous calls have none: spend without a user can't
         be told apart per caller, so only the global budget covers it."""
         if user_id is None:
             return {}
-        budget = self.user_budgets.get(user_id, self.default_budget)
+        budget = self.user_budgets.get(user_id)
+        if budget is None and tier is not None:
+            budget = self.tier_budgets.get(tier)
+        budget = budget if budget is not None else self.default_budget
         return budget.limits if budget is not None else {}
 
     def outliving(self, timeout: float, retry: RetryPolicy) -> BudgetPolicy:
@@ -100,13 +109,24 @@ class BudgetGate:
         self._pricing = pricing
         self.policy = policy
         self._enforcement = enforcement
+        self._pool: ThreadPoolExecutor | None = None
+
+    async def off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a store call on the gate's own threads. Not the loop's default executor:
+        calls waiting on a database lock there would starve its other users (address
+        lookups for new upstream connections among them)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cascadeflow-budget")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
 
     def estimate(self, model: ModelConfig, messages: Sequence[Message], max_tokens: int) -> float:
         return self._pricing.price(model).cost(max_input_tokens(messages), max_tokens)
 
-    def context(self, user_id: str | None, current_cost: float) -> EnforcementContext | None:
+    def context(
+        self, user_id: str | None, current_cost: float, tier: str | None = None
+    ) -> EnforcementContext | None:
         """The user's state in the window with the least left; None without limits."""
-        limits = self.policy.limits_for(user_id)
+        limits = self.policy.limits_for(user_id, tier)
         if not limits:
             return None
         now = self._clock.now()
@@ -126,15 +146,16 @@ class BudgetGate:
             current_cost=current_cost,
             total_requests=self.store.count(user_id) if user_id else 0,
             window=window.value,
+            user_tier=tier,
         )
 
     def admit(
         self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
-        max_tokens: int | None,
+        max_tokens: int | None, tier: str | None = None,
     ) -> Admission:
         """Decide before any model is called; BudgetExceededError when blocked."""
         estimates = {m.name: self.estimate(m, messages, call_max_tokens(max_tokens, m)) for m in models}
-        ctx = self.context(user_id, min(estimates.values()))
+        ctx = self.context(user_id, min(estimates.values()), tier)
         if ctx is None:
             return Admission(tuple(models), BudgetAction.ALLOW, None, None)
         action_name, message = self._enforcement.check_budget(ctx)
@@ -155,9 +176,10 @@ class BudgetGate:
         return Admission(tuple(kept), action, message, ctx)
 
     def reserve(
-        self, user_id: str | None, model: ModelConfig, messages: Sequence[Message], max_tokens: int
+        self, user_id: str | None, model: ModelConfig, messages: Sequence[Message], max_tokens: int,
+        tier: str | None = None,
     ) -> Reservation | None:
-        limits = self.policy.limits_for(user_id)
+        limits = self.policy.limits_for(user_id, tier)
         global_limits = self.policy.global_limits
         if not limits and not global_limits:
             return None
@@ -172,7 +194,7 @@ class BudgetGate:
         )
         reservation = self.store.reserve(request)
         if reservation is None:
-            ctx = self.context(user_id, request.amount)
+            ctx = self.context(user_id, request.amount, tier)
             raise BudgetExceededError(
                 f"the budget cannot cover {model.name} (up to ${request.amount:.6f})", ctx
             )

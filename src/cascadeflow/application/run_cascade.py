@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -137,33 +136,34 @@ class RunCascade:
             budget_message=budget_note,
         )
 
-    # Store calls run in a worker thread: a database round trip must not stall every
-    # other request on the event loop.
+    # Store calls run off the event loop: a database round trip (or a wait for a row
+    # lock) must not stall every other request.
     async def _admit(self, request: CascadeRequest) -> Admission:
         if self._gate is None:
             return Admission(request.models, BudgetAction.ALLOW, None, None)
-        return await asyncio.to_thread(
+        return await self._gate.off_loop(
             self._gate.admit, request.user_id, request.models, request.messages,
-            request.max_tokens,
+            request.max_tokens, request.tier,
         )
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
         if self._gate is None:
             return None
-        return await asyncio.to_thread(
-            self._gate.reserve, request.user_id, call.model, call.messages, call.max_tokens
+        return await self._gate.off_loop(
+            self._gate.reserve, request.user_id, call.model, call.messages, call.max_tokens,
+            request.tier,
         )
 
     async def _release(self, reservation: Reservation | None) -> None:
         if self._gate is not None and reservation is not None:
-            await asyncio.to_thread(self._gate.release, reservation)
+            await self._gate.off_loop(self._gate.release, reservation)
 
     async def _settle(
         self, reservation: Reservation | None, call: CompletionRequest, completion: Completion,
         cost: float, request: CascadeRequest,
     ) -> None:
         if self._gate is not None:
-            await asyncio.to_thread(
+            await self._gate.off_loop(
                 self._gate.settle, reservation, call.model, completion, cost, request
             )
 
