@@ -84,7 +84,7 @@ _VOCABULARY = {
     "dmv": 2.5, "ticket": 1.5, "tickets": 1.5, "accident": 1.5, "insurance": 1.5,
     "claim": 1, "claims": 1, "stalking": 3.5, "abuse": 1.5, "abusive": 2,
     "cps": 3.5, "guardian": 2, "adoption": 2, "nda": 5, "compete": 1, "ethics": 1.5,
-    "federal": 2, "statehood": 1, "governmental": 2, "sovereign": 2.5,
+    "federal": 2, "governmental": 2, "sovereign": 2.5,
     "immunity": 1.5, "treaty": 3, "treaties": 3, "extradition": 5, "heads": 0.2,
 }
 

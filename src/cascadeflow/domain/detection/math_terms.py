@@ -7,6 +7,9 @@ from __future__ import annotations
 from cascadeflow.domain.detection.rules import DomainRule, Pattern
 
 DIGITS = "0123456789"
+# a quantity to compute with: a number that is not a year ('in 2017') nor part of a name
+# (written to start with a digit, which keeps the regex scan fast)
+QUANTITY = r"\d(?<![\w.,]\d)\d*+(?<!\b(?:1[6-9]|20)\d\d)"
 
 _VOCABULARY = {
     "solve": 2.5, "solving": 2, "equation": 3.5, "equations": 3.5, "simplify": 4,
@@ -16,7 +19,7 @@ _VOCABULARY = {
     "lemma": 4, "proof": 2, "prove": 2, "sum": 1.5, "quotient": 3, "remainder": 3,
     "divisible": 4, "divisor": 4, "divisors": 4, "multiples": 1.5, "factors": 1,
     "factorization": 2, "prime": 2, "primes": 2.5, "gcd": 4, "lcm": 4, "fraction": 3,
-    "fractions": 3, "decimal": 1.5, "percent": 2, "percentage": 2, "ratio": 2.5,
+    "fractions": 3, "decimal": 1.5, "percent": 2, "percentage": 1.5, "ratio": 2.5,
     "proportion": 2, "probability": 3.5, "probabilities": 3.5, "dice": 2.5, "coin": 1.5,
     "coins": 1.5, "average": 1.5, "median": 2.5, "variance": 3, "deviation": 2,
     "geometry": 4, "algebra": 4, "algebraic": 4, "arithmetic": 3, "calculus": 4,
@@ -76,7 +79,7 @@ _PHRASES = {
     "the product": 2, "the difference": 1, "the average": 2, "the total": 1.5,
     "in total": 1.5, "total number": 2, "times as many": 4, "times more": 3,
     "as many": 2, "per hour": 2, "miles per hour": 3, "per day": 1, "each day": 1,
-    "how far": 2, "how old": 2.5, "what percentage": 3, "what percent": 3,
+    "how far": 2, "how old": 2.5, "what percentage": 1, "what percent": 1,
     "what fraction": 4, "nearest integer": 4, "nearest whole": 4, "nearest tenth": 4,
     "nearest hundredth": 4, "nearest dollar": 3, "round to": 2, "decimal point": 3,
     "the equation": 3, "the line": 1.5, "the graph": 2, "the expression": 3,
@@ -119,11 +122,17 @@ MATH_RULE = DomainRule(
         Pattern(r"\d\s*[×÷]\s*\d|\d\s*[-+*]\s*\d+\s*=", 3, requires_chars="×÷="),
         Pattern(r"/(?=\d)(?<=\d/)", 1, requires_chars="/"),
         Pattern(r"\|\s*[a-z0-9 +\-]+\s*\|", 1.5, requires_chars="|"),
-        Pattern(r"\$\s?\d", 1, requires_chars="$"),
-        Pattern(r"\d%", 0.5, requires_chars="%"),
-        Pattern(r"\bhow (?:many|much|long|far|old)\b|\bwhat (?:is|was) the (?:total|sum|average|"
-                r"difference|ratio|percentage)\b", 3, lowercase=True, requires_chars=DIGITS,
-                requires_words=frozenset({"how", "what"})),
-        Pattern(r"\d+", 1.5, min_count=3, requires_chars=DIGITS),
+        Pattern(r"\$\s?\d", 1, requires_chars="$", stem_only=True),
+        Pattern(r"\d%", 0.5, requires_chars="%", stem_only=True),
+        # a question about a quantity, asked of at least two quantities in the question
+        Pattern(r"(?:how (?:many|much|long|far|old)|what (?:is|was) the (?:total|sum|average|"
+                r"difference|ratio|percentage)|what percent(?:age)? of)\b", 3, lowercase=True,
+                requires_chars=DIGITS, requires_words=frozenset({"how", "what"}), stem_only=True,
+                min_numbers=2),
+        Pattern(QUANTITY, 1.5, min_count=3, requires_chars=DIGITS, stem_only=True),
+        # the shape of a word problem: quantities given, then a closing question for a value
+        Pattern(r"(?:what|how|which|find|calculate|determine)\b[^.!?\n]*\?\s*$", 2.5,
+                lowercase=True, requires_chars="?", stem_only=True, min_numbers=2,
+                requires_words=frozenset({"what", "how", "which", "find", "calculate", "determine"})),
     ),
 )

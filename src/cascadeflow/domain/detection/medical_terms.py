@@ -155,7 +155,7 @@ _PHRASES = {
     "blood clot": 5, "blood clots": 5, "urinary tract": 5, "respiratory rate": 6,
     "body temperature": 4, "mental illness": 4, "eating disorder": 4,
     "sleep apnea": 5, "panic attack": 4, "panic attacks": 4,
-    "over the counter": 3, "health benefits": 2, "medical staff": 5, "the patient": 4,
+    "over the counter": 3, "health benefits": 1, "medical staff": 5, "the patient": 4,
     "a patient": 4, "public health": 2, "spinal cord": 5, "nervous system": 4,
     "bone marrow": 5, "cell count": 4, "viral load": 5,
     "ct scan": 5, "x ray": 4, "is brought": 2, "low dose": 4, "high dose": 4,
@@ -204,7 +204,7 @@ MEDICAL_RULE = DomainRule(
     "medical",
     {**_CLINICAL, **_PHRASES},
     patterns=(
-        Pattern(r"\b\d{1,3}-(?:year|month|week|day)-old\b", 3, lowercase=True,
+        Pattern(r"\b\d{1,3}[- ](?:year|month|week|day)s?[- ]old\b", 3, lowercase=True,
                 requires_words=frozenset({"old"})),
         Pattern(r"\b(?:presents|presenting|presented|comes|came|brought|admitted|visits)\b"
                 r"[^.]{0,60}\b(?:physician|emergency|clinic|hospital|office|department|doctor|with)\b",

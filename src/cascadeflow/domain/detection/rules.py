@@ -30,9 +30,13 @@ class Pattern:
     ``min_count`` times.
 
     ``lowercase`` matches against the lowercased query; ``max_chars`` searches only its
-    beginning. ``requires_chars`` (any one of these characters) and ``requires_words``
-    (any one of these words) are cheap preconditions: the regex only runs when they
-    hold, which keeps detection fast.
+    beginning; ``stem_only`` searches only the question of a multiple-choice query, not
+    its answer options (numbers among the options say nothing about the subject);
+    ``min_numbers`` counts the pattern only when that text holds at least this many
+    quantities (numbers in digits or words, years such as 1999 not counted).
+    ``requires_chars`` (any one of these characters) and ``requires_words`` (any one of
+    these words) are cheap preconditions: the regex only runs when they hold, which
+    keeps detection fast.
     """
 
     regex: str
@@ -42,6 +46,8 @@ class Pattern:
     requires_chars: str = ""
     requires_words: frozenset[str] = frozenset()
     max_chars: int | None = None
+    stem_only: bool = False
+    min_numbers: int = 0
     compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,133 @@
+"""The rules of every domain compiled for lookup: one dict per phrase length, the word
+forms with a memo of the words that have them, and the patterns indexed by their
+preconditions, so that a query only runs the regexes whose characters or words it
+contains."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from cascadeflow.domain.detection.rules import WORD, DomainRule, Pattern, WordForm
+
+Weights = tuple[tuple[int, float], ...]
+_FORM_CACHE_LIMIT = 50_000
+_NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million half twice thrice dozen triple double".split()
+)
+_YEAR = re.compile(r"(?:1[6-9]|20)\d\d")
+
+
+def quantities(tokens: list[str]) -> int:
+    """How many numbers a text states, in digits or in words; years ('2017') and
+    ordinals ('3rd') are not quantities."""
+    return sum(
+        1 for t in tokens
+        if t in _NUMBER_WORDS or (t.isdigit() and not (len(t) == 4 and _YEAR.match(t)))
+    )
+_OPTION_MARKERS = (("\nA.", "\nB."), ("\nA)", "\nB)"), ("\n(A)", "\n(B)"), ("\na)", "\nb)"),
+                   ("\n(a)", "\n(b)"))
+
+
+def options_start(text: str) -> int | None:
+    """Where the answer options of a multiple-choice query begin ('\\nA. ... \\nB. ...')."""
+    for first, second in _OPTION_MARKERS:
+        at = text.find(first)
+        if at >= 0 and text.find(second, at) > at:
+            return at
+    return None
+
+
+class CompiledRules:
+    def __init__(self, rules: Mapping[str, DomainRule]) -> None:
+        self.domains = tuple(rules)
+        unigrams: dict[str, list[tuple[int, float]]] = {}
+        phrases: dict[tuple[str, ...], list[tuple[int, float]]] = {}
+        self.forms: list[tuple[int, WordForm]] = []
+        self.patterns: list[tuple[int, Pattern]] = []
+        for index, rule in enumerate(rules.values()):
+            for phrase, weight in rule.keywords.items():
+                parts = tuple(phrase.split(" "))
+                if len(parts) == 1:
+                    unigrams.setdefault(parts[0], []).append((index, weight))
+                else:
+                    phrases.setdefault(parts, []).append((index, weight))
+            self.forms.extend((index, form) for form in rule.word_forms)
+            self.patterns.extend((index, pattern) for pattern in rule.patterns)
+        self.unigrams = {k: tuple(v) for k, v in unigrams.items()}
+        self.bigrams = {k: tuple(v) for k, v in phrases.items() if len(k) == 2}
+        self.trigrams = {k: tuple(v) for k, v in phrases.items() if len(k) == 3}
+        self.bigram_keys = frozenset(self.bigrams)
+        self.trigram_keys = frozenset(self.trigrams)
+        self.min_form_length = min((f.min_length for _, f in self.forms), default=0)
+        self.form_cache: dict[str, tuple[int, ...]] = {}
+        # each pattern is filed under its words when it has some (the more selective
+        # precondition), else under its characters, else it runs on every query
+        self.ungated: list[int] = []
+        self.by_word: dict[str, list[int]] = {}
+        self.by_char: dict[str, list[int]] = {}
+        for i, (_, pattern) in enumerate(self.patterns):
+            if pattern.requires_words:
+                for word in pattern.requires_words:
+                    self.by_word.setdefault(word, []).append(i)
+            elif pattern.requires_chars:
+                for char in pattern.requires_chars:
+                    self.by_char.setdefault(char, []).append(i)
+            else:
+                self.ungated.append(i)
+
+    def phrases_in(self, tokens: list[str]) -> list[tuple[object, Weights]]:
+        """Known two- and three-word phrases, each once (set intersections run in C)."""
+        found: list[tuple[object, Weights]] = [
+            (pair, self.bigrams[pair]) for pair in self.bigram_keys.intersection(zip(tokens, tokens[1:]))
+        ]
+        found += [
+            (triple, self.trigrams[triple])
+            for triple in self.trigram_keys.intersection(zip(tokens, tokens[1:], tokens[2:]))
+        ]
+        return found
+
+    def forms_of(self, word: str) -> tuple[int, ...]:
+        """Indexes of the word forms ``word`` has; memoised, words recur across queries."""
+        found = self.form_cache.get(word)
+        if found is None:
+            found = tuple(i for i, (_, form) in enumerate(self.forms) if form.matches(word))
+            if len(self.form_cache) >= _FORM_CACHE_LIMIT:
+                self.form_cache.clear()
+            self.form_cache[word] = found
+        return found
+
+    def patterns_firing(
+        self, text: str, lower: str, tokens: list[str], distinct: set[str]
+    ) -> list[tuple[int, Pattern]]:
+        """The (domain, pattern) pairs that match, each at most once."""
+        candidates = set(self.ungated)
+        for char, indexes in self.by_char.items():
+            if char in text:
+                candidates.update(indexes)
+        for word in distinct.intersection(self.by_word):
+            candidates.update(self.by_word[word])
+        if not candidates:
+            return []
+        cut = options_start(text)
+        numbers: dict[bool, int] = {}  # quantities in the question alone (True) or the text
+        fired = []
+        for i in sorted(candidates):
+            domain, pattern = self.patterns[i]
+            if pattern.requires_words and pattern.requires_chars:
+                if not any(c in text for c in pattern.requires_chars):
+                    continue
+            target = lower if pattern.lowercase else text
+            stem = pattern.stem_only and cut is not None
+            if stem:
+                target = target[:cut]
+            if pattern.min_numbers:
+                if stem not in numbers:
+                    numbers[stem] = quantities(WORD.findall(lower[:cut]) if stem else tokens)
+                if numbers[stem] < pattern.min_numbers:
+                    continue
+            if pattern.fires(target):
+                fired.append((domain, pattern))
+        return fired
