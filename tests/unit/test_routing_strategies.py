@@ -107,6 +107,21 @@ async def test_pipeline_hands_on_the_last_accepted_answer_and_reports_the_failed
     assert fake.requests[2].messages[-2].content == GOOD  # not the failing answer of step 2
 
 
+async def test_pipeline_step_after_a_failed_first_step_refines_that_answer() -> None:
+    strategy = DomainCascadeStrategy(
+        domain="code", mode="pipeline",
+        steps=[
+            CascadeStep("draft", "groq", validation=syntax_validator, max_retries=0),
+            CascadeStep("strong", "openai", validation=syntax_validator, max_retries=0),
+        ],
+    )
+    fake = FakeProvider({"draft": [BAD], "strong": [GOOD]})
+    result = await agent(fake, strategy).run(QUERY, domain="code")
+    assert [s.passed for s in result.steps] == [False, True]
+    assert fake.requests[1].messages[-2].content == BAD  # handed on to be fixed
+    assert result.content == GOOD
+
+
 async def test_a_failing_provider_goes_straight_to_the_fallback() -> None:
     fake = FakeProvider({
         "draft": [ProviderUnavailableError("draft", "503 from upstream")],

@@ -82,8 +82,11 @@ class RunStrategy:
             if run.blocked is not None:
                 break
             prompt = request.messages
-            if strategy.mode == "pipeline" and accepted is not None:
-                prompt = review_prompt(prompt, accepted.text, step.step.description)
+            # a pipeline step reviews the previous answer: the last one that passed its
+            # check, or, while none has, the latest one (to fix what its check found)
+            basis = accepted or last
+            if strategy.mode == "pipeline" and basis is not None:
+                prompt = review_prompt(prompt, basis.text, step.step.description)
             answer, verdict = await self._run_step(step, prompt, request, run)
             verdicts.append(verdict)
             last = answer or last
