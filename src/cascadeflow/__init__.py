@@ -29,6 +29,22 @@ if TYPE_CHECKING:
     from cascadeflow.domain.retry import RetryPolicy
     from cascadeflow.entrypoints.agent import CascadeAgent
     from cascadeflow.entrypoints.cost_tracker import CostTracker
+    from cascadeflow.domain.preset_models import (
+        PRESET_ANTHROPIC_ONLY,
+        PRESET_BEST_OVERALL,
+        PRESET_FREE_LOCAL,
+        PRESET_OPENAI_ONLY,
+        PRESET_ULTRA_CHEAP,
+        PRESET_ULTRA_FAST,
+    )
+    from cascadeflow.entrypoints.builtin_presets import (
+        PRESET_CODE_SPECIALIST,
+        PRESET_COST_OPTIMIZED_SAAS,
+        PRESET_ENTERPRISE_GRADE,
+        PRESET_MEDICAL_AI,
+        PRESET_PRODUCTION_READY,
+    )
+    from cascadeflow.entrypoints.cascade_preset import CascadePreset
 
 _EXPORTS = {
     "CascadeAgent": "cascadeflow.entrypoints.agent",
@@ -52,6 +68,13 @@ _EXPORTS = {
     "BudgetConfig": "cascadeflow.domain.budgets",
     "EnforcementCallbacks": "cascadeflow.domain.enforcement",
     "EnforcementContext": "cascadeflow.domain.enforcement",
+    "CascadePreset": "cascadeflow.entrypoints.cascade_preset",
+    **{name: "cascadeflow.entrypoints.builtin_presets" for name in (
+        "PRESET_PRODUCTION_READY", "PRESET_COST_OPTIMIZED_SAAS", "PRESET_CODE_SPECIALIST",
+        "PRESET_MEDICAL_AI", "PRESET_ENTERPRISE_GRADE")},
+    **{name: "cascadeflow.domain.preset_models" for name in (
+        "PRESET_BEST_OVERALL", "PRESET_ULTRA_FAST", "PRESET_ULTRA_CHEAP", "PRESET_OPENAI_ONLY",
+        "PRESET_ANTHROPIC_ONLY", "PRESET_FREE_LOCAL")},
 }
 
 __all__ = sorted(_EXPORTS)

@@ -122,3 +122,36 @@ def test_a_preset_can_be_simulated(trace: Path) -> None:
     rate = {n: next(s for s in r["strategies"] if s["name"] == "cascade")["escalation_rate"]
             for n, r in (("fast", loose), ("strict", strict))}
     assert rate["fast"] < rate["strict"]
+
+
+@pytest.mark.parametrize("confidence", ["0.8", "0"])
+def test_the_confidence_margin_round_trips_in_the_saved_config(trace: Path, tmp_path: Path,
+                                                               confidence: str) -> None:
+    path = tmp_path / "calibrated.json"
+    outcome = runner.invoke(app, ["simulate", "--trace", str(trace), "--calibrate", "--json",
+                                  "--target-quality", "0.95", "--confidence", confidence,
+                                  "--save-config", str(path)])
+    assert outcome.exit_code == 0, outcome.output
+    report, about = json.loads(outcome.stdout), json.loads(path.read_text())["about"]
+    assert report["confidence"] == about["confidence"] == float(confidence)
+    chosen = about["chosen"]
+    assert chosen == report["chosen"]
+    assert chosen["calibration"]["relative_quality_bound"] >= 0.95
+    if float(confidence) == 0:
+        assert chosen["calibration"]["relative_quality_bound"] == chosen["calibration"]["relative_quality"]
+    assert load_quality_config(path).min_score == pytest.approx(chosen["threshold"])
+
+
+def test_fitted_scorers_report_the_penalty_cross_validation_chose(calibrated: tuple) -> None:  # type: ignore[type-arg]
+    from cascadeflow.adapters.learned_scorer import SklearnScorerTrainer
+    from cascadeflow.domain.scoring import L2_STRENGTHS
+
+    penalties = {c["name"]: c["regularisation"] for c in calibrated[0]["candidates"]}
+    assert penalties["rules only"] is None and penalties["prior score"] is None
+    assert penalties["fitted score"] in L2_STRENGTHS
+    assert penalties["learned scorer"] in SklearnScorerTrainer().strengths
+
+
+def test_confidence_needs_calibrate(trace: Path) -> None:
+    outcome = runner.invoke(app, ["simulate", "--trace", str(trace), "--confidence", "0.5"])
+    assert outcome.exit_code == 2 and "--calibrate" in outcome.output

@@ -110,3 +110,12 @@ def test_needs_both_kinds_of_draft() -> None:
 
     with pytest.raises(ConfigurationError, match="both good and bad"):
         SklearnScorerTrainer().fit([d for d in labelled() if d.good])
+
+
+def test_a_stronger_penalty_shrinks_the_weights() -> None:
+    """Calibration hands the trainer each strength of its grid (1 / C) to cross-validate."""
+    trainer = SklearnScorerTrainer()
+    weak, strong = (trainer.fit(labelled(), strength) for strength in (min(trainer.strengths),
+                                                                       max(trainer.strengths)))
+    assert sum(abs(w) for w in strong.coef) < sum(abs(w) for w in weak.coef)
+    assert trainer.fit(labelled(), None).coef == SklearnScorerTrainer(c=1.0).fit(labelled()).coef

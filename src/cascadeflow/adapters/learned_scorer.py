@@ -145,13 +145,20 @@ def read_json(path: str | Path) -> Any:
 
 
 class SklearnScorerTrainer(ScorerTrainer):
-    """Fits a LearnedScorer with scikit-learn; the import happens here, on first fit."""
+    """Fits a LearnedScorer with scikit-learn; the import happens here, on first fit.
 
-    def __init__(self, max_terms: int = 2000, c: float = 1.0) -> None:
+    ``c`` is scikit-learn's inverse regularisation used when no strength is given;
+    calibration instead picks one of ``strengths`` (``1 / C``) by cross-validation on the
+    calibration half. Thousands of sparse TF-IDF columns over a few hundred drafts
+    overfit easily, hence a grid reaching strong penalties."""
+
+    def __init__(self, max_terms: int = 2000, c: float = 1.0,
+                 strengths: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0)) -> None:
         self.max_terms = max_terms
         self.c = c
+        self.strengths = strengths
 
-    def fit(self, drafts: Sequence[LabelledDraft]) -> LearnedScorer:
+    def fit(self, drafts: Sequence[LabelledDraft], strength: float | None = None) -> LearnedScorer:
         try:
             import numpy as np
             from scipy import sparse
@@ -174,12 +181,14 @@ class SklearnScorerTrainer(ScorerTrainer):
             except ValueError:  # too few documents for min_df: no vocabulary
                 vectorizer.set_params(min_df=1)
                 blocks.append(vectorizer.fit_transform(column))
-        hand = np.array([[features_of(d.draft, d.context)[n] for n in DRAFT_FEATURES] for d in drafts])
+        features = [features_of(d.draft, d.context) for d in drafts]
+        hand = np.array([[row[n] for n in DRAFT_FEATURES] for row in features])
         centers, scales = hand.mean(axis=0), hand.std(axis=0)
         scales[scales < 1e-12] = 0.0
         standard = (hand - centers) / np.where(scales > 0, scales, 1.0)
         matrix = sparse.hstack([*blocks, sparse.csr_matrix(standard)]).tocsr()
-        model = LogisticRegression(C=self.c, max_iter=5000).fit(matrix, labels)
+        c = self.c if strength is None else 1.0 / strength
+        model = LogisticRegression(C=c, max_iter=5000).fit(matrix, labels)
         good = list(model.classes_).index(True)
         sign = 1.0 if good == 1 else -1.0
         return LearnedScorer(

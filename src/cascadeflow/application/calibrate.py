@@ -1,11 +1,14 @@
 """Calibrate a drafter → verifier cascade on one half of a trace, report it on the other.
 
 The trace is split by a hash of each id. On the calibration half every scorer asked
-for is fitted, its draft scores are taken out-of-fold (each draft scored by a model that
-never saw it), and the cheapest threshold (and pre-routing cut) reaching the target
-quality relative to always-verifier is chosen; the cheapest scorer wins. The chosen
-configuration is then replayed through the unchanged cascade on the test half, beside
-random escalation and a perfect router at the same quality.
+for is fitted (its L2 penalty chosen by cross-validation), its draft scores are taken
+out-of-fold (each draft scored by a model that never saw it), and the cheapest threshold
+(and pre-routing cut) is chosen whose quality relative to always-verifier reaches the
+target with the asked confidence: the one-sided lower bound, not the point estimate,
+must reach it, because the calibration half is only a sample of the traffic. The
+cheapest scorer wins. The chosen configuration is then replayed through the unchanged
+cascade on the test half, beside random escalation and a perfect router at the same
+quality.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from cascadeflow.application.cross_fit import cross_fit
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.application.simulate import SimulateCascade, SimulationReport
 from cascadeflow.domain.calibration import (
@@ -24,7 +28,6 @@ from cascadeflow.domain.calibration import (
     cheapest_reaching,
     curve,
     evaluate,
-    fold_of,
     oracle,
     random_escalation,
     split_halves,
@@ -35,6 +38,7 @@ from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import DraftScorer, QualityConfig, ValidationContext
 from cascadeflow.domain.scoring import (
     DEFAULT_DRAFT_MODEL,
+    L2_STRENGTHS,
     PreRouter,
     ScoreModel,
     features_of,
@@ -46,6 +50,9 @@ from cascadeflow.domain.trace import TraceRecord
 PRE_ROUTE_SHARES = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 # Below this many labelled drafts a fitted scorer learns noise; the prior score is kept.
 MIN_DRAFTS_TO_FIT = 100
+# One-sided: the chosen settings keep the target on traffic like the calibration half's
+# with this probability, as far as sampling noise goes (0 chooses on the point estimate).
+DEFAULT_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +66,14 @@ class LabelledDraft:
 
 
 class ScorerTrainer(Protocol):
+    """Fits a draft scorer. ``strength`` is its L2 penalty on the summed log loss
+    (scikit-learn's ``1 / C``); calibration picks one of ``strengths`` by cross-validation
+    on the calibration half, and None means the trainer's own default."""
+
+    strengths: tuple[float, ...]
+
     @abstractmethod
-    def fit(self, drafts: Sequence[LabelledDraft]) -> DraftScorer: ...
+    def fit(self, drafts: Sequence[LabelledDraft], strength: float | None = None) -> DraftScorer: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +90,7 @@ class Candidate:
     test_at_target: Point | None
     calibration_auc: float
     test_auc: float
+    regularisation: float | None = None  # the L2 strength cross-validation chose, if fitted
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +108,7 @@ class CalibrationReport:
     oracle: Point
     test_curve: tuple[Point, ...]
     notes: tuple[str, ...] = ()
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +121,8 @@ class _Fact:
 class CalibrateCascade:
     def __init__(self, cascade_for: Callable[[QualityConfig], RunCascade],
                  trainer: ScorerTrainer | None = None, folds: int = 5) -> None:
+        if folds < 2:
+            raise ConfigurationError(f"cross-validation needs at least 2 folds; got {folds}")
         self._cascade_for = cascade_for
         self._trainer = trainer
         self._folds = folds
@@ -114,16 +131,22 @@ class CalibrateCascade:
         self, records: Sequence[TraceRecord], drafter: ModelConfig, verifier: ModelConfig, *,
         target_quality: float = 0.95, base: QualityConfig | None = None,
         learned: bool = False, pre_route: bool = False, swap_halves: bool = False,
+        confidence: float = DEFAULT_CONFIDENCE, split_salt: str = "",
     ) -> CalibrationReport:
-        """``swap_halves`` calibrates on the usual test half and reports on the other: the
-        second fold of a two-fold check."""
+        """``confidence``: how sure the chosen settings must be to reach the target (the
+        lower bound of relative quality on the calibration half must reach it); 0 chooses
+        on the point estimate. ``swap_halves`` calibrates on the usual test half and
+        reports on the other: the second fold of a two-fold check. ``split_salt`` draws
+        another split, to measure how much the result owes to one split."""
         if not 0.0 < target_quality <= 1.5:
             raise ConfigurationError(f"target quality is a share of the verifier's, such as 0.95; got {target_quality}")
+        if not 0.0 <= confidence < 1.0:
+            raise ConfigurationError(f"confidence is a probability below 1, such as 0.9 (0: no margin); got {confidence}")
         if learned and self._trainer is None:
             raise ConfigurationError("no scorer trainer: install scikit-learn (pip install 'cascadeflow[ml]')")
         rules = replace(base or QualityConfig(), scorer=None, pre_router=None).with_threshold(0.0)
         usable = [r for r in records if _scored(r, drafter.name) and _scored(r, verifier.name)]
-        cal_records, test_records = split_halves(usable, lambda r: r.id)
+        cal_records, test_records = split_halves(usable, lambda r: r.id, split_salt)
         if swap_halves:
             cal_records, test_records = test_records, cal_records
         if len(cal_records) < 2 * self._folds or not test_records:
@@ -141,11 +164,13 @@ class CalibrateCascade:
         if pre_route and can_fit:
             query_cuts.append(self._query_model(cal))
         candidates = [
-            self._candidate(name, scorer, oof, qmodel, qoof, cal, test, rules, target_quality)
-            for name, scorer, oof in self._scorers(cal, learned and can_fit, fit=can_fit)
+            replace(self._candidate(name, scorer, oof, qmodel, qoof, cal, test, rules, target_quality,
+                                    confidence), regularisation=strength)
+            for name, scorer, oof, strength in self._scorers(cal, learned and can_fit, fit=can_fit)
             for qmodel, qoof in query_cuts
         ]
-        reaching = [c for c in candidates if c.calibration.relative_quality >= target_quality - 1e-12]
+        reaching = [c for c in candidates
+                    if c.calibration.relative_quality_bound >= target_quality - 1e-12]
         chosen = (min(reaching, key=lambda c: c.calibration.cost) if reaching
                   else max(candidates, key=lambda c: c.calibration.quality))
         replay = await SimulateCascade(self._cascade_for(chosen.config),
@@ -159,6 +184,7 @@ class CalibrateCascade:
             chosen=chosen, candidates=tuple(candidates), test_replay=replay,
             random=random_escalation(outcomes, quality), oracle=oracle(outcomes, quality),
             test_curve=tuple(curve(outcomes, chosen.calibration.pre_route_below)), notes=notes,
+            confidence=confidence,
         )
 
     async def _facts(self, records: Sequence[TraceRecord], drafter: ModelConfig,
@@ -184,54 +210,55 @@ class CalibrateCascade:
         return facts
 
     def _scorers(self, cal: list[_Fact], learned: bool, fit: bool
-                 ) -> list[tuple[str, DraftScorer | None, dict[str, float]]]:
-        """(name, scorer fitted on the whole half, out-of-fold scores of the half)."""
+                 ) -> list[tuple[str, DraftScorer | None, dict[str, float], float | None]]:
+        """(name, scorer fitted on the whole half, out-of-fold scores of the half, the L2
+        strength cross-validation chose when the scorer is fitted)."""
         drafts = [f.draft for f in cal]
+        labels = [d.good for d in drafts]
         rows = {d.id: features_of(d.draft, d.context) for d in drafts}
-        prior = platt(DEFAULT_DRAFT_MODEL, list(rows.values()), [d.good for d in drafts])
-        scorers: list[tuple[str, DraftScorer | None, dict[str, float]]] = [
-            ("rules only", None, {f.draft.id: f.rules_score for f in cal}),
+        prior = platt(DEFAULT_DRAFT_MODEL, list(rows.values()), labels)
+        scorers: list[tuple[str, DraftScorer | None, dict[str, float], float | None]] = [
+            ("rules only", None, {f.draft.id: f.rules_score for f in cal}, None),
             # a monotone rescaling: thresholds chosen on it select the same drafts as the prior's
-            ("prior score", prior, {d.id: prior.probability(rows[d.id]) for d in drafts}),
+            ("prior score", prior, {d.id: prior.probability(rows[d.id]) for d in drafts}, None),
         ]
 
-        def fitted(train: Sequence[LabelledDraft]) -> DraftScorer:
-            return fit_score_model([rows[d.id] for d in train], [d.good for d in train])
+        if fit:
+            def fitted(train: Sequence[LabelledDraft], strength: float) -> ScoreModel:
+                return fit_score_model([rows[d.id] for d in train], [d.good for d in train], l2=strength)
 
-        fits: list[tuple[str, Callable[[Sequence[LabelledDraft]], DraftScorer]]] = (
-            [("fitted score", fitted)] if fit else [])
+            model = cross_fit(drafts, _id, labels, fitted, lambda m, d: m.probability(rows[d.id]),
+                              L2_STRENGTHS, self._folds)
+            scorers.append(("fitted score", model.model, model.out_of_fold, model.strength))
         if learned and self._trainer is not None:
-            fits.append(("learned scorer", self._trainer.fit))
-        for name, train in fits:
-            oof: dict[str, float] = {}
-            for fold in range(self._folds):
-                held = [d for d in drafts if fold_of(d.id, self._folds) == fold]
-                model = train([d for d in drafts if fold_of(d.id, self._folds) != fold])
-                oof.update({d.id: model.score(d.draft, d.context) for d in held})
-            scorers.append((name, train(drafts), oof))
+            trained = cross_fit(drafts, _id, labels, self._trainer.fit, _score, self._trainer.strengths,
+                                self._folds)
+            scorers.append(("learned scorer", trained.model, trained.out_of_fold, trained.strength))
         return scorers
 
     def _query_model(self, cal: list[_Fact]) -> tuple[ScoreModel, dict[str, float]]:
         rows = {f.draft.id: query_features(f.draft.context.query) for f in cal}
-        oof: dict[str, float] = {}
-        for fold in range(self._folds):
-            train = [f.draft for f in cal if fold_of(f.draft.id, self._folds) != fold]
-            model = fit_score_model([rows[d.id] for d in train], [d.good for d in train], kind="query")
-            oof.update({f.draft.id: model.probability(rows[f.draft.id]) for f in cal
-                        if fold_of(f.draft.id, self._folds) == fold})
         drafts = [f.draft for f in cal]
-        return fit_score_model([rows[d.id] for d in drafts], [d.good for d in drafts], kind="query"), oof
+
+        def train(part: Sequence[LabelledDraft], strength: float) -> ScoreModel:
+            return fit_score_model([rows[d.id] for d in part], [d.good for d in part], kind="query",
+                                   l2=strength)
+
+        result = cross_fit(drafts, _id, [d.good for d in drafts], train,
+                           lambda model, d: model.probability(rows[d.id]), L2_STRENGTHS, self._folds)
+        return result.model, result.out_of_fold
 
     def _candidate(self, name: str, scorer: DraftScorer | None, oof: dict[str, float],
                    qmodel: ScoreModel | None, qoof: dict[str, float], cal: list[_Fact],
-                   test: list[_Fact], rules: QualityConfig, target: float) -> Candidate:
+                   test: list[_Fact], rules: QualityConfig, target: float,
+                   confidence: float) -> Candidate:
         outcomes = [replace(f.outcome, score=oof[f.draft.id], query_score=qoof.get(f.draft.id, 1.0))
                     for f in cal]
         cuts = [0.0]
         if qmodel is not None:
             ranked = sorted(qoof.values())
             cuts += [ranked[int(share * len(ranked))] for share in PRE_ROUTE_SHARES]
-        points = [p for cut in cuts for p in curve(outcomes, cut)]
+        points = [p for cut in cuts for p in curve(outcomes, cut, confidence)]
         best = cheapest_reaching(points, target) or max(points, key=lambda p: (p.quality, -p.cost))
         config = replace(rules, scorer=scorer, min_score=best.threshold, name=f"calibrated: {name}",
                          pre_router=PreRouter(qmodel, best.pre_route_below)
@@ -258,6 +285,14 @@ def _evaluate_config(outcomes: list[Outcome], config: QualityConfig) -> Point:
     router = config.pre_router
     cut = router.min_probability if isinstance(router, PreRouter) else 0.0
     return evaluate(outcomes, config.min_score, cut)
+
+
+def _id(draft: LabelledDraft) -> str:
+    return draft.id
+
+
+def _score(scorer: DraftScorer, draft: LabelledDraft) -> float:
+    return scorer.score(draft.draft, draft.context)
 
 
 def _scored(record: TraceRecord, model: str) -> bool:

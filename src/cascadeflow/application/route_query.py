@@ -98,7 +98,8 @@ class RouteQuery:
     ) -> TierChoice:
         """The tier's models that fit this query's worst-case cost and the user's
         remaining budget (from the budget store, when budgets are enforced)."""
-        context = self._gate.context(request.user_id, 0.0) if self._gate is not None else None
+        gate = self._gate
+        context = gate.context(request.user_id, 0.0, tier) if gate is not None else None
         remaining = context.budget_remaining if context is not None else None
         prompt_tokens = max_input_tokens(request.messages)
 

@@ -5,14 +5,26 @@ plus the draft's score and the query's pre-routing score. A threshold escalates 
 draft that broke a rule or scores below it; a pre-routing cut sends queries whose score
 is below it straight to the verifier. Everything here is exact arithmetic on the
 recorded figures, so a point can be checked against a replay of the real cascade.
+
+A point also carries a one-sided lower confidence bound of its relative quality: the
+calibration half is a sample, so a threshold that just reaches the target on it reaches
+it on fresh traffic about half the time; choosing on the bound leaves a margin sized by
+the sample's own noise.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
+
+from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound
+
+__all__ = ["Outcome", "Point", "auc", "cheapest_reaching", "curve", "evaluate", "fold_of",
+           "in_calibration_half", "oracle", "random_escalation", "relative_quality_bound",
+           "split_halves"]
 
 T = TypeVar("T")
 
@@ -21,21 +33,22 @@ def _hash(record_id: str, salt: str = "") -> int:
     return int(hashlib.sha256(f"{salt}{record_id}".encode()).hexdigest()[:16], 16)
 
 
-def in_calibration_half(record_id: str) -> bool:
-    """Deterministic, order-free: the same id is always on the same side."""
-    return _hash(record_id) % 2 == 0
+def in_calibration_half(record_id: str, salt: str = "") -> bool:
+    """Deterministic, order-free: the same id is always on the same side. Another
+    ``salt`` draws another split (to measure how much a result depends on the split)."""
+    return _hash(record_id, salt) % 2 == 0
 
 
-def split_halves(items: Iterable[T], id_of: Callable[[T], str]) -> tuple[list[T], list[T]]:
+def split_halves(items: Iterable[T], id_of: Callable[[T], str], salt: str = "") -> tuple[list[T], list[T]]:
     calibration: list[T] = []
     test: list[T] = []
     for item in items:
-        (calibration if in_calibration_half(id_of(item)) else test).append(item)
+        (calibration if in_calibration_half(id_of(item), salt) else test).append(item)
     return calibration, test
 
 
-def fold_of(record_id: str, folds: int) -> int:
-    return _hash(record_id, "fold:") % folds
+def fold_of(record_id: str, folds: int, salt: str = "fold:") -> int:
+    return _hash(record_id, salt) % folds
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,58 +75,112 @@ class Point:
     cost_reduction: float
     escalation_share: float
     pre_routed_share: float = 0.0
+    # one-sided lower confidence bound of relative_quality (equal to it when no confidence is asked)
+    relative_quality_bound: float = math.nan
 
 
-def _point(outcomes: Sequence[Outcome], quality_sum: float, cost: float, called: float,
-           pre_routed: int, threshold: float, pre_route_below: float) -> Point:
-    n = len(outcomes)
-    verifier_quality = sum(o.verifier_quality for o in outcomes) / n
-    verifier_cost = sum(o.verifier_cost for o in outcomes)
-    return Point(
-        threshold=threshold,
-        pre_route_below=pre_route_below,
-        quality=quality_sum / n,
-        relative_quality=quality_sum / n / verifier_quality if verifier_quality else 1.0,
-        cost=cost,
-        cost_reduction=1.0 - cost / verifier_cost if verifier_cost else 0.0,
-        escalation_share=called / n,
-        pre_routed_share=pre_routed / n,
-    )
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    """What every point over the same outcomes shares: their count and always-verifier's."""
+
+    n: int
+    verifier_quality: float
+    verifier_cost: float
+
+    @classmethod
+    def of(cls, outcomes: Sequence[Outcome]) -> _Totals:
+        return cls(len(outcomes), sum(o.verifier_quality for o in outcomes),
+                   sum(o.verifier_cost for o in outcomes))
+
+    def point(self, quality_sum: float, cost: float, called: float, pre_routed: int,
+              threshold: float, pre_route_below: float, bound: float | None = None) -> Point:
+        relative = quality_sum / self.verifier_quality if self.verifier_quality else 1.0
+        return Point(
+            threshold=threshold,
+            pre_route_below=pre_route_below,
+            quality=quality_sum / self.n,
+            relative_quality=relative,
+            cost=cost,
+            cost_reduction=1.0 - cost / self.verifier_cost if self.verifier_cost else 0.0,
+            escalation_share=called / self.n,
+            pre_routed_share=pre_routed / self.n,
+            relative_quality_bound=relative if bound is None else bound,
+        )
 
 
-def evaluate(outcomes: Sequence[Outcome], threshold: float, pre_route_below: float = 0.0) -> Point:
-    """Figures of the cascade at this threshold (and pre-routing cut)."""
-    quality = cost = 0.0
-    called = pre_routed = 0
-    for o in outcomes:
-        if o.query_score < pre_route_below:
-            pre_routed += 1
-            called += 1
-            quality += o.verifier_quality
-            cost += o.verifier_cost
-        elif not o.rules_passed or o.score < threshold:
-            called += 1
-            quality += o.verifier_quality
-            cost += o.draft_cost + o.verifier_cost
-        else:
-            quality += o.draft_quality
-            cost += o.draft_cost
-    return _point(outcomes, quality, cost, called, pre_routed, threshold, pre_route_below)
+@dataclass(slots=True)
+class _Cascade:
+    """The running figures of the cascade while drafts are escalated one by one."""
+
+    totals: _Totals
+    sums: PairedSums
+    cost: float = 0.0
+    called: int = 0
+    pre_routed: int = 0
+
+    @classmethod
+    def start(cls, outcomes: Sequence[Outcome], pre_route_below: float,
+              escalated: Callable[[Outcome], bool]) -> _Cascade:
+        state = cls(_Totals.of(outcomes), PairedSums())
+        for o in outcomes:
+            if o.query_score < pre_route_below:
+                state.pre_routed += 1
+                state.called += 1
+                state.sums.add(o.verifier_quality, o.verifier_quality)
+                state.cost += o.verifier_cost
+            elif escalated(o):
+                state.called += 1
+                state.sums.add(o.verifier_quality, o.verifier_quality)
+                state.cost += o.draft_cost + o.verifier_cost
+            else:
+                state.sums.add(o.draft_quality, o.verifier_quality)
+                state.cost += o.draft_cost
+        return state
+
+    def escalate(self, o: Outcome) -> None:
+        self.called += 1
+        self.cost += o.verifier_cost
+        self.sums.change(o.draft_quality, o.verifier_quality, o.verifier_quality)
+
+    def point(self, threshold: float, pre_route_below: float, confidence: float) -> Point:
+        return self.totals.point(self.sums.c, self.cost, self.called, self.pre_routed, threshold,
+                                 pre_route_below, self.sums.bound(confidence))
 
 
-def curve(outcomes: Sequence[Outcome], pre_route_below: float = 0.0) -> list[Point]:
+def evaluate(outcomes: Sequence[Outcome], threshold: float, pre_route_below: float = 0.0,
+             confidence: float = 0.0) -> Point:
+    """Figures of the cascade at this threshold (and pre-routing cut); with ``confidence``
+    (such as 0.9) the point also carries that lower bound of its relative quality."""
+    state = _Cascade.start(outcomes, pre_route_below,
+                           lambda o: not o.rules_passed or o.score < threshold)
+    return state.point(threshold, pre_route_below, confidence)
+
+
+def curve(outcomes: Sequence[Outcome], pre_route_below: float = 0.0, confidence: float = 0.0) -> list[Point]:
     """Every distinct operating point, from escalating only rule failures to escalating
-    all; each threshold sits halfway between the last escalated and first kept score."""
+    all; each threshold sits halfway between the last escalated and first kept score.
+    One pass over the drafts sorted by score: each threshold escalates a few more."""
     scores = sorted({o.score for o in outcomes if o.rules_passed})
     cuts = [0.0] + [(a + b) / 2 for a, b in zip(scores, scores[1:])]
     if scores:
         cuts.append(min(1.0, scores[-1] + 1e-9) if scores[-1] < 1.0 else 1.0)
-    return [evaluate(outcomes, t, pre_route_below) for t in cuts]
+    cuts.sort()
+    state = _Cascade.start(outcomes, pre_route_below, lambda o: not o.rules_passed or o.score < cuts[0])
+    kept = sorted((o for o in outcomes if o.query_score >= pre_route_below and o.rules_passed
+                   and o.score >= cuts[0]), key=lambda o: o.score)
+    points, i = [], 0
+    for threshold in cuts:
+        while i < len(kept) and kept[i].score < threshold:
+            state.escalate(kept[i])
+            i += 1
+        points.append(state.point(threshold, pre_route_below, confidence))
+    return points
 
 
 def cheapest_reaching(points: Iterable[Point], target: float) -> Point | None:
-    """The cheapest point whose relative quality reaches the target (ties: better quality)."""
-    reaching = [p for p in points if p.relative_quality >= target - 1e-12]
+    """The cheapest point whose relative quality bound (the relative quality itself when
+    the points were taken without a confidence) reaches the target (ties: better quality)."""
+    reaching = [p for p in points if p.relative_quality_bound >= target - 1e-12]
     return min(reaching, key=lambda p: (p.cost, -p.quality)) if reaching else None
 
 
@@ -125,8 +192,8 @@ def random_escalation(outcomes: Sequence[Outcome], quality: float) -> Point:
     verifier = sum(o.verifier_quality for o in outcomes) / n
     share = 0.0 if verifier == drafter else min(1.0, max(0.0, (quality - drafter) / (verifier - drafter)))
     cost = sum(o.draft_cost for o in outcomes) + share * sum(o.verifier_cost for o in outcomes)
-    return _point(outcomes, n * (drafter + share * (verifier - drafter)), cost, share * n, 0,
-                  float("nan"), 0.0)
+    return _Totals.of(outcomes).point(n * (drafter + share * (verifier - drafter)), cost, share * n, 0,
+                                      float("nan"), 0.0)
 
 
 def oracle(outcomes: Sequence[Outcome], quality: float) -> Point:
@@ -144,7 +211,7 @@ def oracle(outcomes: Sequence[Outcome], quality: float) -> Point:
         total += o.verifier_quality - o.draft_quality
         cost += o.verifier_cost - o.draft_cost
         called += 1
-    return _point(outcomes, total, cost, called, 0, float("nan"), 0.0)
+    return _Totals.of(outcomes).point(total, cost, called, 0, float("nan"), 0.0)
 
 
 def auc(scores: Sequence[float], good: Sequence[bool]) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from operator import mul
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,11 +133,17 @@ DEFAULT_QUERY_MODEL = ScoreModel(
 )
 
 
+# L2 strengths cross-validation chooses from when a ScoreModel is fitted (a dozen or so
+# standardised features over hundreds of drafts: from barely to strongly shrunk).
+L2_STRENGTHS = (0.1, 1.0, 10.0, 100.0)
+
+
 def fit_score_model(
     rows: Sequence[Mapping[str, float]], labels: Sequence[bool], *, kind: str = "draft",
     l2: float = 1.0, iterations: int = 25,
 ) -> ScoreModel:
-    """L2-regularised logistic regression (Newton's method) on standardised features."""
+    """L2-regularised logistic regression (Newton's method) on standardised features;
+    ``l2`` is the penalty on the summed log loss (scikit-learn's ``1 / C``)."""
     names = DRAFT_FEATURES if kind == "draft" else QUERY_FEATURES
     if len(rows) != len(labels) or not rows:
         raise ConfigurationError("fit_score_model needs as many labels as rows, and at least one")
@@ -144,16 +151,24 @@ def fit_score_model(
     centers = [sum(c) / len(c) for c in columns]
     scales = [math.sqrt(sum((v - m) ** 2 for v in c) / len(c)) for c, m in zip(columns, centers)]
     kept = [i for i, s in enumerate(scales) if s > 1e-12]
-    x = [[1.0] + [(columns[i][r] - centers[i]) / scales[i] for i in kept] for r in range(len(rows))]
+    # column-major: the Newton sums below run over one column at a time
+    x = [[1.0] * len(rows)] + [[(v - centers[i]) / scales[i] for v in columns[i]] for i in kept]
     y = [1.0 if label else 0.0 for label in labels]
-    beta = [0.0] * (len(kept) + 1)
+    beta = [0.0] * len(x)
     for _ in range(iterations):
-        p = [sigmoid(sum(b * v for b, v in zip(beta, xi))) for xi in x]
-        gradient = [sum((p[r] - y[r]) * x[r][j] for r in range(len(x))) + (l2 * beta[j] if j else 0.0)
-                    for j in range(len(beta))]
-        hessian = [[sum(p[r] * (1 - p[r]) * x[r][j] * x[r][k] for r in range(len(x)))
-                    + (l2 if j == k and j else 0.0) + (1e-9 if j == k else 0.0)
-                    for k in range(len(beta))] for j in range(len(beta))]
+        eta = [beta[0]] * len(y)
+        for b, col in zip(beta[1:], x[1:]):
+            eta = [e + b * v for e, v in zip(eta, col)]
+        p = [sigmoid(e) for e in eta]
+        residual = [pr - yr for pr, yr in zip(p, y)]
+        weight = [pr * (1 - pr) for pr in p]
+        gradient = [sum(map(mul, residual, x[j])) + (l2 * beta[j] if j else 0.0) for j in range(len(x))]
+        hessian = [[0.0] * len(x) for _ in x]
+        for j in range(len(x)):
+            weighted = list(map(mul, weight, x[j]))
+            for k in range(j, len(x)):
+                hessian[j][k] = hessian[k][j] = sum(map(mul, weighted, x[k]))
+            hessian[j][j] += (l2 if j else 0.0) + 1e-9
         step = _solve(hessian, gradient)
         beta = [b - s for b, s in zip(beta, step)]
         if max(abs(s) for s in step) < 1e-8:

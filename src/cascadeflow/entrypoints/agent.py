@@ -19,11 +19,12 @@ from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
-from cascadeflow.domain.quality import QualityConfig
+from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.strategies import DomainCascadeStrategy
 from cascadeflow.domain.tiers import TierAwareRouter
+from cascadeflow.entrypoints.cost_forecaster import CostForecaster
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 
 log = logging.getLogger("cascadeflow.agent")
@@ -83,6 +84,8 @@ class CascadeAgent:
         tier_router: TierAwareRouter | None = None,
         enable_tier_routing: bool = False,
         complexity_analyzer: ComplexityAnalyzer | None = None,
+        quality_validator: QualityValidator | None = None,
+        enable_cost_forecasting: bool = False,
     ) -> None:
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
@@ -90,10 +93,16 @@ class CascadeAgent:
             if not isinstance(model, ModelConfig):
                 raise ConfigurationError(f"models must be ModelConfig objects, got {model!r}")
         self.models = tuple(models)
-        if quality_config is not None and quality_validation_mode is not None:
-            raise ConfigurationError("pass quality_config or quality_validation_mode, not both")
-        # a preset name (fast, balanced, strict, cost-optimized) or a saved calibration file
-        chosen = quality_config if quality_config is not None else quality_validation_mode
+        given = [q for q in (quality_config, quality_validation_mode, quality_validator) if q is not None]
+        if len(given) > 1:
+            raise ConfigurationError(
+                "pass one of quality_config, quality_validation_mode or quality_validator, not both"
+            )
+        # a preset name (fast, balanced, strict, cost-optimized), a saved calibration file,
+        # a QualityConfig, or a QualityValidator (the plan's quality_validator=)
+        chosen: QualityConfig | str | QualityValidator | None = given[0] if given else None
+        if isinstance(chosen, QualityValidator):
+            chosen = chosen.config
         self.quality_config = resolve_quality(chosen) if chosen is not None else QualityConfig()
         self.cost_tracker = cost_tracker
         self.callbacks = callbacks
@@ -102,6 +111,10 @@ class CascadeAgent:
             raise ConfigurationError(
                 "enforcement needs budgets: pass cost_tracker=CostTracker(user_budgets=...) too"
             )
+        if enable_cost_forecasting and cost_tracker is None:
+            raise ConfigurationError("enable_cost_forecasting needs cost_tracker=CostTracker(...) too")
+        # forecasts of the tracker's stored spend: agent.cost_forecaster.forecast_spend(...)
+        self.cost_forecaster = CostForecaster(cost_tracker) if enable_cost_forecasting else None
         self._container = bootstrap(
             provider=provider,
             pricing=pricing,

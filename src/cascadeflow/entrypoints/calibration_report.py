@@ -28,8 +28,11 @@ def calibration_tables(report: CalibrationReport, title: str) -> Group:
     verifier = replay.figures("always-verifier")
     metric = replay.quality_metric
     at_target = report.chosen.test_at_target
+    chosen = report.chosen.calibration
     caption = (f"chosen: {report.chosen.name}, threshold {report.chosen.config.min_score:.3f}; "
-               f"captured {_percent(captured(report))} of the oracle's saving")
+               f"captured {_percent(captured(report))} of the oracle's saving\n"
+               f"{_margin(report)}: calibration half at {_percent(chosen.relative_quality)} of "
+               f"the verifier, lower bound {_percent(chosen.relative_quality_bound)}")
     if at_target is not None:
         caption += ("\n* the chosen scorer (fitted on the calibration half) with the threshold "
                     "read off the test-half curve, as router papers report")
@@ -56,15 +59,23 @@ def calibration_tables(report: CalibrationReport, title: str) -> Group:
             at_target.cost_reduction, at_target.escalation_share)
     scorers = Table(title="every scorer tried: chosen on the calibration half (out-of-fold "
                     "scores), then the same settings on the test half", title_justify="left")
-    for column in ("scorer", "cal: to verifier", "cal: cost cut", "test: of verifier",
-                   "test: to verifier", "test: cost cut", "test AUC"):
+    for column in ("scorer", "L2", "cal: bound", "cal: to verifier", "cal: cost cut",
+                   "test: of verifier", "test: to verifier", "test: cost cut", "test AUC"):
         scorers.add_column(column, justify="left" if column == "scorer" else "right", no_wrap=True)
     for c in report.candidates:
-        scorers.add_row(c.name, _percent(c.calibration.escalation_share),
+        scorers.add_row(c.name, "-" if c.regularisation is None else f"{c.regularisation:g}",
+                        _percent(c.calibration.relative_quality_bound),
+                        _percent(c.calibration.escalation_share),
                         _percent(c.calibration.cost_reduction), _percent(c.test.relative_quality),
                         _percent(c.test.escalation_share), _percent(c.test.cost_reduction),
                         "-" if math.isnan(c.test_auc) else f"{c.test_auc:.3f}")
     return Group(main, scorers)
+
+
+def _margin(report: CalibrationReport) -> str:
+    if report.confidence <= 0:
+        return "no margin (--confidence 0)"
+    return f"chosen so that its {report.confidence:.0%} one-sided bound reaches the target"
 
 
 def _clean(value: Any) -> Any:
@@ -82,7 +93,7 @@ def _point(point: Point | None) -> Any:
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
-    return {"name": c.name, "threshold": c.config.min_score,
+    return {"name": c.name, "threshold": c.config.min_score, "regularisation": c.regularisation,
             "calibration": _point(c.calibration), "test": _point(c.test),
             "test_at_target": _point(c.test_at_target),
             "calibration_auc": _clean(c.calibration_auc), "test_auc": _clean(c.test_auc)}
@@ -92,7 +103,8 @@ def calibration_json(report: CalibrationReport) -> dict[str, Any]:
     replay = report.test_replay
     return {
         "drafter": report.drafter, "verifier": report.verifier,
-        "target_quality": report.target_quality, "quality_metric": replay.quality_metric,
+        "target_quality": report.target_quality, "confidence": report.confidence,
+        "quality_metric": replay.quality_metric,
         "calibration_size": report.calibration_size, "test_size": report.test_size,
         "reached_target_on_calibration": report.reached_target,
         "chosen": _candidate(report.chosen),
@@ -107,5 +119,5 @@ def calibration_json(report: CalibrationReport) -> dict[str, Any]:
 def calibration_summary(report: CalibrationReport) -> dict[str, Any]:
     """What a saved config records about where its settings came from."""
     data = calibration_json(report)
-    return {k: data[k] for k in ("drafter", "verifier", "target_quality", "quality_metric",
+    return {k: data[k] for k in ("drafter", "verifier", "target_quality", "confidence", "quality_metric",
                                  "calibration_size", "test_size", "chosen", "test")}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE
 from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
 from cascadeflow.entrypoints.reports import simulation_table
 
@@ -39,6 +40,11 @@ def simulate(
                                             "other half.")] = False,
     target_quality: Annotated[float, typer.Option(min=0.01, max=1.5, help="With --calibrate: "
                                                   "quality to keep, as a share of always-verifier's.")] = 0.95,
+    confidence: Annotated[float, typer.Option(min=0.0, max=0.999, help="With --calibrate: "
+                                              "choose settings whose quality reaches the target "
+                                              "with this one-sided confidence on the calibration "
+                                              "half (a margin for its sampling noise); 0: no "
+                                              "margin.")] = DEFAULT_CONFIDENCE,
     learned: Annotated[bool, typer.Option(help="With --calibrate: also try the learned scorer "
                                           "(needs cascadeflow[ml]).")] = False,
     pre_route: Annotated[bool, typer.Option(help="With --calibrate: also try sending queries "
@@ -53,14 +59,16 @@ def simulate(
 
     if (plot or save_config or learned or pre_route) and not calibrate:
         raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate")
+    if confidence != DEFAULT_CONFIDENCE and not calibrate:
+        raise typer.BadParameter("--confidence needs --calibrate")
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with reporting_errors():
         config = quality_config(quality) if quality else None
         sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit,
                          quality=config)
         if calibrate:
-            _calibrate(sim, trace, config, target_quality, learned, pre_route, plot, save_config,
-                       json_output)
+            _calibrate(sim, trace, config, target_quality, confidence, learned, pre_route, plot,
+                       save_config, json_output)
             return
         with Progress(*columns, console=err, transient=True) as progress:
             task = progress.add_task("replay", total=sim.size)
@@ -72,8 +80,8 @@ def simulate(
 
 
 def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: float,
-               learned: bool, pre_route: bool, plot: Path | None, save_config: Path | None,
-               json_output: bool) -> None:
+               confidence: float, learned: bool, pre_route: bool, plot: Path | None,
+               save_config: Path | None, json_output: bool) -> None:
     from cascadeflow.bootstrap import calibration, plot_calibration, save_quality_config
     from cascadeflow.entrypoints.calibration_report import (
         calibration_json,
@@ -83,7 +91,7 @@ def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: 
 
     with err.status("calibrating (fitting on one half, replaying the other)"):
         report = asyncio.run(calibration(sim, learned=learned).execute(
-            sim.records, sim.drafter, sim.verifier, target_quality=target,
+            sim.records, sim.drafter, sim.verifier, target_quality=target, confidence=confidence,
             base=base, learned=learned, pre_route=pre_route))
     if save_config is not None:
         save_quality_config(report.chosen.config, save_config, trace=trace,

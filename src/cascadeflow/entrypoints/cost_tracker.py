@@ -23,7 +23,9 @@ class CostTracker:
 
     ``store`` is a UsageStore, a database URL, ``"memory"``, or None for the embedded
     default: ``CASCADEFLOW_DATABASE_URL`` or SQLite at ``./cascadeflow.db``.
-    ``budget_limit`` caps the all-time spend of all users together.
+    ``budget_limit`` caps the all-time spend of all users together. A user without a
+    budget in ``user_budgets`` gets the one of the tier a run names (``tier_budgets``,
+    ``agent.run(..., user_tier="free")``), else ``default_budget``.
     """
 
     def __init__(
@@ -37,17 +39,20 @@ class CostTracker:
         default_budget: BudgetConfig | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
+        tier_budgets: dict[str, BudgetConfig] | None = None,
     ) -> None:
         if budget_limit is not None:
             BudgetConfig(total=budget_limit)  # same checks and message as every budget
         if not (isinstance(warn_threshold, (int, float)) and 0 < warn_threshold <= 1):
             raise ConfigurationError(f"warn_threshold must be in (0, 1], got {warn_threshold!r}")
-        for user, budget in (user_budgets or {}).items():
-            if not isinstance(budget, BudgetConfig):
-                raise ConfigurationError(f"user_budgets[{user!r}] must be a BudgetConfig, got {budget!r}")
+        for label, budgets in (("user_budgets", user_budgets), ("tier_budgets", tier_budgets)):
+            for key, budget in (budgets or {}).items():
+                if not isinstance(budget, BudgetConfig):
+                    raise ConfigurationError(f"{label}[{key!r}] must be a BudgetConfig, got {budget!r}")
         self.budget_limit = budget_limit
         self.user_budgets: dict[str, BudgetConfig] = dict(user_budgets or {})
         self.default_budget = default_budget
+        self.tier_budgets: dict[str, BudgetConfig] = dict(tier_budgets or {})
         self.warn_threshold = float(warn_threshold)
         self.verbose = verbose
         self._store_spec = store
@@ -69,6 +74,7 @@ class CostTracker:
             default_budget=self.default_budget,
             global_budget=BudgetConfig(total=self.budget_limit) if self.budget_limit is not None else None,
             warn_threshold=self.warn_threshold,
+            tier_budgets=self.tier_budgets,
         )
 
     def add_cost(
@@ -122,6 +128,15 @@ class CostTracker:
     @property
     def by_user(self) -> dict[str, float]:
         return self._totals("user_id")
+
+    @property
+    def user_entries(self) -> dict[str, list[CostEntry]]:
+        """Every stored entry, by user."""
+        grouped: dict[str, list[CostEntry]] = defaultdict(list)
+        for entry in self.store.entries():
+            if entry.user_id is not None:
+                grouped[entry.user_id].append(entry)
+        return dict(grouped)
 
     def get_user_summary(self, user_id: str) -> dict[str, Any]:
         """Spend, entries, budget, and spend and remaining per window for one user."""

@@ -122,6 +122,8 @@ class GatewayConfig(_Strict):
     default_budget: BudgetSettings | None = None
     keys: list[KeySettings] = []
     quality: QualitySettings = QualitySettings()
+    # a CascadePreset's own settings, read by entrypoints/preset_files.py; not the gateway's
+    preset: dict[str, Any] | None = None
 
     @model_validator(mode="after")
     def _names_resolve(self) -> GatewayConfig:

@@ -1,10 +1,13 @@
 """The seed plan's usage examples for Parts 4 and 5, as written, with FakeProvider
 swapped in for real API keys (``provider=fake``). ``all_models`` is not shown in the
-plan; here it holds the plan's own models and prices."""
+plan; here it holds the plan's own models and prices.
+
+Where the plan's own code differs (ARCHITECTURE.md): the medical strategy runs as a
+pipeline and the code strategy stops at the first passing step (the plan's loop runs
+every step), and tier routing compares each model's estimated cost for the query (the
+plan divides the budget by 500 and compares it to a per-1K price)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -83,9 +86,8 @@ async def test_part_4_domain_specific_cascading() -> None:
     assert result.total_cost == pytest.approx(sum(c.cost for c in result.calls))
 
 
-async def test_part_5_tier_aware_routing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # CostTracker() keeps spend in ./cascadeflow.db unless told otherwise: keep it in tmp
-    monkeypatch.setenv("CASCADEFLOW_DATABASE_URL", f"sqlite:///{tmp_path}/usage.db")
+async def test_part_5_tier_aware_routing() -> None:
+    # CostTracker() keeps spend in CASCADEFLOW_DATABASE_URL: tmp_path here (conftest.py)
     fake = FakeProvider({
         "llama-3.1-8b-instant": ["4", "I'm not sure."],
         "gpt-4o-mini": ["Quantum physics describes matter and energy at the smallest scales.",
@@ -134,3 +136,31 @@ async def test_part_5_tier_aware_routing(tmp_path: Path, monkeypatch: pytest.Mon
     assert set(result.models_called) <= set(TIER_POLICIES_DEFAULT["pro"].allowed_models)
     assert agent.cost_tracker is not None
     assert agent.cost_tracker.by_user.keys() == {"user_free", "user_pro"}
+
+
+def test_part_5_the_manual_tier_logic_it_replaces() -> None:
+    """The plan's "before": tier logic written by hand still works with any models list."""
+    from dataclasses import dataclass
+
+    from cascadeflow import CascadeAgent
+
+    @dataclass
+    class User:
+        tier: str
+
+    cheap_model, good_model, better_model = all_models[0], all_models[2], all_models[4]
+    best_model, premium_model = all_models[4], all_models[5]
+    fake = FakeProvider(default="A complete answer.")
+    for user in (User("free"), User("pro"), User("enterprise")):
+        # --- the seed's example ---
+        # Developer must manually handle tier logic (BAD DX)
+        if user.tier == 'free':
+            models = [cheap_model]
+        elif user.tier == 'pro':
+            models = [good_model, better_model]
+        else:
+            models = [good_model, best_model, premium_model]
+
+        agent = CascadeAgent(models=models, provider=fake)
+        # --- end ---
+        assert agent.run_sync("Hi").model_used == models[0].name
