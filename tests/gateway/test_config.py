@@ -92,7 +92,7 @@ def test_a_missing_environment_variable_is_named_with_its_field(tmp_path: Path) 
 
 def test_without_config_the_models_come_from_the_provider_keys_present() -> None:
     setup = resolve_setup(None, None, {"ANTHROPIC_API_KEY": "x", "CASCADEFLOW_GATEWAY_KEY": "k"})
-    assert [m.name for m in setup.config.models] == ["claude-haiku-4-5", "claude-sonnet-4-5"]
+    assert [m.name for m in setup.config.models] == ["claude-haiku-4-5", "claude-sonnet-4-6"]
     assert setup.config.keys[0].role == "admin" and setup.config.keys[0].digest == hash_key("k")
     with pytest.raises(ConfigurationError, match="cascadeflow serve --replay"):
         resolve_setup(None, None, {"CASCADEFLOW_GATEWAY_KEY": "k"})

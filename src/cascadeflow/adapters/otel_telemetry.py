@@ -8,6 +8,8 @@ model calls are laid out back to back from its start, each as long as it took.
 
 from __future__ import annotations
 
+import os
+
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -227,15 +229,19 @@ def otlp_telemetry(
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     base = endpoint.rstrip("/")
+    # the SDK's default (10 s, retried with backoff) stalls a script's exit for ~7 s when
+    # no collector listens; keep telemetry from holding the program up unless asked to
+    timeout = None if "OTEL_EXPORTER_OTLP_TIMEOUT" in os.environ else 2.0
     resource = Resource.create({"service.name": service_name})
     reader = PeriodicExportingMetricReader(
-        OTLPMetricExporter(endpoint=f"{base}/v1/metrics", headers=dict(headers or {})),
+        OTLPMetricExporter(endpoint=f"{base}/v1/metrics", headers=dict(headers or {}),
+                           timeout=timeout),
         export_interval_millis=export_interval_ms,
     )
     tracer_provider = SdkTracerProvider(resource=resource)
     tracer_provider.add_span_processor(
         BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{base}/v1/traces",
-                                            headers=dict(headers or {})))
+                                            headers=dict(headers or {}), timeout=timeout))
     )
     meter_provider = SdkMeterProvider(metric_readers=[reader], resource=resource)
     return OTelTelemetry(meter_provider, tracer_provider, include_user_id=include_user_id)

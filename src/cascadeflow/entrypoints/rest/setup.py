@@ -37,7 +37,7 @@ DEFAULT_MODELS: Mapping[str, tuple[dict[str, object], ...]] = {
     "OPENAI_API_KEY": ({"name": "gpt-4o-mini", "provider": "openai"},
                        {"name": "gpt-4o", "provider": "openai"}),
     "ANTHROPIC_API_KEY": ({"name": "claude-haiku-4-5", "provider": "anthropic"},
-                          {"name": "claude-sonnet-4-5", "provider": "anthropic"}),
+                          {"name": "claude-sonnet-4-6", "provider": "anthropic"}),
     "DEEPSEEK_API_KEY": ({"name": "deepseek-chat", "provider": "deepseek"},),
     "GROQ_API_KEY": ({"name": "llama-3.1-8b-instant", "provider": "groq",
                       "input_cost_per_token": 5e-8, "output_cost_per_token": 8e-8},),
