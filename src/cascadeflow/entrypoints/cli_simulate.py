@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE
@@ -103,4 +104,6 @@ def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: 
     if json_output:
         print(json.dumps(calibration_json(report), indent=2))
         return
-    out.print(calibration_tables(report, sim.title))
+    # nine columns of figures: never squeeze them into ellipses on a narrow terminal
+    wide = Console(width=max(out.width, 132)) if out.width < 132 else out
+    wide.print(calibration_tables(report, sim.title))
