@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/cascadeflow simulate --trace gsm8k
+	$(BIN)/cascadeflow simulate --trace gsm8k --calibrate --target-quality 0.95
 
 lint: $(STAMP)
 	$(BIN)/lint-imports --config importlinter.ini
