@@ -16,7 +16,14 @@ from cascadeflow.domain.builtin_strategies import (
     MEDICAL_DOMAIN_STRATEGY,
 )
 from cascadeflow.domain.complexity import COMPLEXITY_LEVELS, ComplexityAnalyzer
-from cascadeflow.domain.detection import DomainDetection, DomainDetector, DomainRule, Pattern, WordForm
+from cascadeflow.domain.detection import (
+    Combination,
+    DomainDetection,
+    DomainDetector,
+    DomainRule,
+    Pattern,
+    WordForm,
+)
 from cascadeflow.domain.model_catalog import SEED_MODELS
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import StepVerdict
@@ -55,6 +62,7 @@ __all__ = [
     "ComplexityAnalyzer",
     "ConfidenceValidator",
     "DomainCascadeStrategy",
+    "Combination",
     "DomainDetection",
     "DomainDetector",
     "DomainRule",

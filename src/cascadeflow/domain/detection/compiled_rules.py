@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from cascadeflow.domain.detection.rules import WORD, DomainRule, Pattern, WordForm
+from cascadeflow.domain.detection.rules import WORD, Combination, DomainRule, Pattern, WordForm
 
 Weights = tuple[tuple[int, float], ...]
 _FORM_CACHE_LIMIT = 50_000
@@ -56,11 +56,25 @@ class CompiledRules:
                     phrases.setdefault(parts, []).append((index, weight))
             self.forms.extend((index, form) for form in rule.word_forms)
             self.patterns.extend((index, pattern) for pattern in rule.patterns)
+        self.combinations: list[tuple[int, Combination]] = [
+            (index, combo) for index, rule in enumerate(rules.values()) for combo in rule.combinations
+        ]
+        # term -> the (combination, group) pairs it satisfies, by number of words
+        self.combo_terms: tuple[dict[object, list[tuple[int, int]]], ...] = ({}, {}, {})
+        for c, (_, combo) in enumerate(self.combinations):
+            for g, group in enumerate(combo.groups):
+                for term in group:
+                    split = term.split(" ")
+                    key: object = split[0] if len(split) == 1 else tuple(split)
+                    self.combo_terms[len(split) - 1].setdefault(key, []).append((c, g))
         self.unigrams = {k: tuple(v) for k, v in unigrams.items()}
         self.bigrams = {k: tuple(v) for k, v in phrases.items() if len(k) == 2}
         self.trigrams = {k: tuple(v) for k, v in phrases.items() if len(k) == 3}
-        self.bigram_keys = frozenset(self.bigrams)
-        self.trigram_keys = frozenset(self.trigrams)
+        # frozensets, not dicts: `set & frozenset` walks the smaller side, while
+        # `set.intersection(dict)` walks the whole dict
+        self.combo_word_keys = frozenset(self.combo_terms[0])
+        self.pair_keys = frozenset(self.bigrams) | frozenset(self.combo_terms[1])
+        self.triple_keys = frozenset(self.trigrams) | frozenset(self.combo_terms[2])
         self.min_form_length = min((f.min_length for _, f in self.forms), default=0)
         self.form_cache: dict[str, tuple[int, ...]] = {}
         # each pattern is filed under its words when it has some (the more selective
@@ -77,17 +91,43 @@ class CompiledRules:
                     self.by_char.setdefault(char, []).append(i)
             else:
                 self.ungated.append(i)
+        self.by_word_keys = frozenset(self.by_word)
 
-    def phrases_in(self, tokens: list[str]) -> list[tuple[object, Weights]]:
-        """Known two- and three-word phrases, each once (set intersections run in C)."""
-        found: list[tuple[object, Weights]] = [
-            (pair, self.bigrams[pair]) for pair in self.bigram_keys.intersection(zip(tokens, tokens[1:]))
-        ]
-        found += [
-            (triple, self.trigrams[triple])
-            for triple in self.trigram_keys.intersection(zip(tokens, tokens[1:], tokens[2:]))
-        ]
-        return found
+    def phrases_in(self, tokens: list[str]) -> tuple[list[tuple[object, Weights]], list[object]]:
+        """Known two- and three-word phrases, each once (set intersections run in C):
+        those with weights, and those that are terms of a combination."""
+        pairs = self.pair_keys.intersection(zip(tokens, tokens[1:]))
+        triples = self.triple_keys.intersection(zip(tokens, tokens[1:], tokens[2:]))
+        bigrams, trigrams = self.bigrams, self.trigrams
+        found: list[tuple[object, Weights]] = [(p, bigrams[p]) for p in pairs if p in bigrams]
+        found += [(t, trigrams[t]) for t in triples if t in trigrams]
+        combo_pairs, combo_triples = self.combo_terms[1], self.combo_terms[2]
+        terms: list[object] = [p for p in pairs if p in combo_pairs]
+        terms += [t for t in triples if t in combo_triples]
+        return found, terms
+
+    def combinations_firing(
+        self, text: str, distinct: set[str], phrases: list[object]
+    ) -> list[tuple[int, Combination]]:
+        """The (domain, combination) pairs whose every group has a term in the query."""
+        words, pairs, triples = self.combo_terms
+        satisfied: set[tuple[int, int]] = set()
+        for word in distinct & self.combo_word_keys:
+            satisfied.update(words[word])
+        for phrase in phrases:
+            satisfied.update((pairs if len(phrase) == 2 else triples)[phrase])  # type: ignore[arg-type]
+        if not satisfied:
+            return []
+        groups_met = [0] * len(self.combinations)
+        for c, _ in satisfied:
+            groups_met[c] += 1
+        fired = [self.combinations[c] for c, met in enumerate(groups_met)
+                 if met == len(self.combinations[c][1].groups)]
+        if fired and not all(combo.in_multiple_choice for _, combo in fired):
+            exam = options_start(text) is not None
+            fired = [f for f in fired if f[1].in_multiple_choice or not exam]
+        return [(domain, combo) for domain, combo in fired
+                if not combo.requires_words or not distinct.isdisjoint(combo.requires_words)]
 
     def forms_of(self, word: str) -> tuple[int, ...]:
         """Indexes of the word forms ``word`` has; memoised, words recur across queries."""
@@ -107,7 +147,7 @@ class CompiledRules:
         for char, indexes in self.by_char.items():
             if char in text:
                 candidates.update(indexes)
-        for word in distinct.intersection(self.by_word):
+        for word in distinct & self.by_word_keys:
             candidates.update(self.by_word[word])
         if not candidates:
             return []

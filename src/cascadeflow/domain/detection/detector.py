@@ -129,7 +129,8 @@ class DomainDetector:
         distinct = set(tokens)
         totals = [0.0] * len(names)
         hits: list[tuple[object, Weights]] = [(w, index.unigrams[w]) for w in distinct & index.unigrams.keys()]
-        hits += index.phrases_in(tokens)
+        phrases, combo_phrases = index.phrases_in(tokens)
+        hits += phrases
         for key, weights in hits:
             for domain, weight in weights:
                 totals[domain] += weight
@@ -151,6 +152,11 @@ class DomainDetector:
             totals[domain] += pattern.weight
             if evidence is not None:
                 evidence.append(f"{names[domain]} +{pattern.weight:g} /{pattern.regex}/")
+        for domain, combo in index.combinations_firing(query, distinct, combo_phrases):
+            totals[domain] += combo.weight
+            if evidence is not None:
+                evidence.append(f"{names[domain]} +{combo.weight:g} combination "
+                                f"{' & '.join('/'.join(sorted(g)[:3]) for g in combo.groups)}")
         return dict(zip(names, totals))
 
 

@@ -67,20 +67,33 @@ _REQUESTS = {
     "the novel": 3, "pros and cons": 3, "role play": 3,
 }
 
+# the social side of the people legal and medical questions are about: a gift for the
+# boss, the neighbour's garden, cheering up a sister going through a divorce
+_SOCIAL = {
+    "gift": 2, "gifts": 2, "present": 1, "breed": 2.5, "cute": 2.5, "decorate": 2.5,
+    "decorating": 2.5, "politely": 2, "polite": 1.5, "friendly": 1.5, "a raise": 3,
+    "support her": 2, "support him": 2, "cheer up": 2.5, "retiring": 1.5, "flowers": 2,
+    "bloom": 2, "school project": 3, "tv shows": 2.5, "radio ad": 3, "in the life": 2.5,
+    "get well": 3, "surprise": 1.5, "anniversary": 1.5, "housewarming": 3, "icebreaker": 3,
+}
+
 GENERAL_TOPICS_RULE = DomainRule(
     "general",
-    {**_ECONOMY, **_POLITICS_AND_HISTORY, **_IDEAS, **_SKY, **_REQUESTS},
+    {**_ECONOMY, **_POLITICS_AND_HISTORY, **_IDEAS, **_SKY, **_REQUESTS, **_SOCIAL},
     patterns=(
         # a writing task: "Write a short poem about ...", whatever the poem is about
         Pattern(r"^\W*(?:please\s+)?(?:write|compose|draft|create|generate)\s+(?:me\s+)?"
-                r"(?:a|an|some|the|two|three)?\s*(?:\w+\s+){0,2}?(?:poem|poems|story|stories|essay|"
+                r"(?:a|an|some|the|two|three|my)?\s*(?:\w+\s+){0,3}?(?:poem|poems|story|stories|essay|"
                 r"song|haiku|limerick|sonnet|letter|email|speech|tweet|toast|joke|jokes|dialogue|"
-                r"blog|rap|lyrics|slogan|tagline|fable)\b",
+                r"blog|rap|lyrics|slogan|tagline|fable|text|message|note|card|review|caption|post|"
+                r"bio|invitation|apology|obituary|reply)\b",
                 4, lowercase=True, max_chars=120,
                 requires_words=frozenset({"poem", "poems", "story", "stories", "essay", "song",
                                           "haiku", "limerick", "sonnet", "letter", "email",
                                           "speech", "tweet", "toast", "joke", "jokes", "dialogue",
                                           "blog", "rap", "lyrics", "slogan", "tagline",
-                                          "fable"})),
+                                          "fable", "text", "message", "note", "card", "review",
+                                          "caption", "post", "bio", "invitation", "apology",
+                                          "obituary", "reply"})),
     ),
 )

@@ -35,7 +35,7 @@ _HOUSING = {
 _WORK = {
     "boss": 1.5, "coworker": 1.5, "coworkers": 1.5, "hr": 2, "layoff": 2.5, "resign": 1.5,
     "resigned": 1.5, "pto": 3, "workplace": 1.5, "whistleblower": 4, "nlrb": 5,
-    "salaried": 2, "misclassified": 4, "noncompete": 5, "w2": 2.5, "my boss": 2.5,
+    "salaried": 2, "misclassified": 4, "noncompete": 5, "w2": 2.5, "my boss": 1,
     "my manager": 1.5, "laid off": 3, "paid me": 3, "pay me": 2.5, "paying me": 3,
     "unpaid wages": 6, "back pay": 5, "wage theft": 6, "sick leave": 3.5,
     "maternity leave": 3.5, "paid leave": 3, "independent contractor": 4,
@@ -84,12 +84,12 @@ _HOUSEHOLD = {
     "take the kids": 3, "take my kids": 3, "the kids from": 2,
     "support payments": 4, "my husband": 1, "my wife": 1, "clock out": 4, "clocked out": 4,
     "off the clock": 5, "meal break": 4, "lunch break": 2.5, "hourly": 1.5, "tip pool": 5,
-    "enter my apartment": 5, "enter my home": 4, "without notice": 3, "my landlord s": 6,
+    "enter my apartment": 5, "enter my home": 4, "without notice": 3,
     "school resource officer": 5, "a citation": 3, "minor in possession": 6,
     "code violation": 5, "code enforcement": 5, "my property": 3,
     "his property": 3, "our property": 3, "the property": 1.5, "who pays": 2,
     "for the damage": 2.5, "for the damages": 4, "who is responsible": 3, "who is liable": 5,
-    "my neighbor s": 3, "my neighbour s": 3,
+    "my neighbor s": 1, "my neighbour s": 1,
 }
 
 _SCHOOL_BENEFITS_AND_LOANS = {

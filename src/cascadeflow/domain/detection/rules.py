@@ -96,6 +96,54 @@ class WordForm:
 
 
 @dataclass(frozen=True, slots=True)
+class Combination:
+    """Evidence that only counts together: ``weight`` is added once when the query holds
+    at least one term (a word or a phrase of up to three words) of every group.
+
+    A lone 'landlord' or 'knee' says little, but a party to a dispute with a dispute
+    ('landlord' and 'kept my deposit'), or a body part with a complaint ('knee' and
+    'hurts'), says a lot: co-occurrence carries the weight single keywords cannot.
+
+    ``requires_words`` (any one of these words, e.g. 'i', 'my') must also be present.
+    ``in_multiple_choice`` False ignores the combination in a query with answer options:
+    the pairs that describe somebody's own situation say nothing in an exam question,
+    whose reading passages mix every vocabulary.
+    """
+
+    weight: float
+    groups: tuple[frozenset[str], ...]
+    requires_words: frozenset[str] = frozenset()
+    in_multiple_choice: bool = True
+
+    def __post_init__(self) -> None:
+        _check_weight("Combination", self.weight)
+        groups = tuple(frozenset(" ".join(words(t)) for t in group) for group in self.groups)
+        if len(groups) < 2 or not all(groups):
+            raise ConfigurationError("Combination: give at least two non-empty groups of terms")
+        for group in groups:
+            for term in group:
+                if not 1 <= len(term.split(" ")) <= MAX_PHRASE_WORDS:
+                    raise ConfigurationError(
+                        f"Combination term {term!r}: one to {MAX_PHRASE_WORDS} words"
+                    )
+        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "requires_words", frozenset(w.lower() for w in self.requires_words))
+
+
+def combination(
+    weight: float, *groups: str, requires_words: str = "", in_multiple_choice: bool = True
+) -> Combination:
+    """``combination(3, "landlord tenant", "deposit|kept my")``: each group a string of
+    terms separated by spaces, with '|' separating terms that are phrases."""
+    return Combination(
+        weight,
+        tuple(frozenset(g.split("|")) if "|" in g else frozenset(g.split()) for g in groups),
+        frozenset(requires_words.split()),
+        in_multiple_choice,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class DomainRule:
     """Evidence for one domain.
 
@@ -109,6 +157,7 @@ class DomainRule:
     keywords: Mapping[str, float] = field(default_factory=dict)
     patterns: tuple[Pattern, ...] = ()
     word_forms: tuple[WordForm, ...] = ()
+    combinations: tuple[Combination, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.domain, str) or not self.domain.strip():
@@ -126,6 +175,7 @@ class DomainRule:
         object.__setattr__(self, "keywords", MappingProxyType(clean))
         object.__setattr__(self, "patterns", tuple(self.patterns))
         object.__setattr__(self, "word_forms", tuple(self.word_forms))
+        object.__setattr__(self, "combinations", tuple(self.combinations))
 
     def merged(self, other: DomainRule) -> DomainRule:
         """This rule with ``other``'s evidence added (its weights win on a clash)."""
@@ -134,4 +184,5 @@ class DomainRule:
             {**self.keywords, **other.keywords},
             self.patterns + other.patterns,
             self.word_forms + other.word_forms,
+            self.combinations + other.combinations,
         )
