@@ -53,3 +53,9 @@ def test_bad_models_are_rejected_clearly() -> None:
         CascadeAgent(models=[])
     with pytest.raises(ConfigurationError, match="ModelConfig"):
         CascadeAgent(models=["gpt-4o"])  # type: ignore[list-item]
+
+
+async def test_run_sync_works_inside_a_running_event_loop() -> None:
+    fake = FakeProvider({"small": ["Paris."]})
+    result = agent(fake).run_sync("Capital of France?")  # as in a notebook cell
+    assert result.content == "Paris."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import logging
 from collections.abc import Mapping, Sequence
 
@@ -240,15 +241,20 @@ class CascadeAgent:
         user_tier: str | None = None,
         query_id: str | None = None,
     ) -> CascadeResult:
-        """``run`` for scripts without an event loop."""
-        return asyncio.run(
-            self.run(
-                query,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                user_id=user_id,
-                domain=domain,
-                user_tier=user_tier,
-                query_id=query_id,
-            )
+        """``run`` for scripts. Inside a running event loop (a notebook, say) the run
+        gets a loop of its own on a helper thread, since that loop cannot be re-entered."""
+        job = self.run(
+            query,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            user_id=user_id,
+            domain=domain,
+            user_tier=user_tier,
+            query_id=query_id,
         )
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(job)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cascadeflow-run-sync") as pool:
+            return pool.submit(asyncio.run, job).result()
