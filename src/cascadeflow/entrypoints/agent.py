@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
 from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
