@@ -276,15 +276,16 @@ def usage_store(url: str | None = None) -> UsageStore:
     return SQLModelUsageStore(url)
 
 
-def budget_store(url: str | None = None) -> BudgetStore:
-    """Budgets set at run time, in the same place as ``usage_store(url)`` keeps spend."""
+def budget_store(url: str | None = None, clock: Clock | None = None) -> BudgetStore:
+    """Budgets set at run time, in the same place as ``usage_store(url)`` keeps spend;
+    ``clock`` (default: the system's) dates each change."""
     if url == "memory":
         from cascadeflow.adapters.memory_budgets import InMemoryBudgetStore
 
         return InMemoryBudgetStore()
     from cascadeflow.adapters.sqlmodel_budgets import SQLModelBudgetStore
 
-    return SQLModelBudgetStore(url)
+    return SQLModelBudgetStore(url, clock or SystemClock())
 
 
 @dataclass(frozen=True, slots=True)

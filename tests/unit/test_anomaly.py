@@ -112,6 +112,33 @@ def test_the_live_monitor_announces_a_loop_once_from_the_agents_cost_events() ->
     assert len(loops) == 1 and loops[0]["user_id"] == "bot"
 
 
+def test_without_a_clock_the_live_monitor_dates_calls_by_the_agents_clock() -> None:
+    clock = FakeClock(NOW)
+    callbacks = CallbackManager()
+    seen: list[dict[str, Any]] = []
+    callbacks.register("anomaly_detected", seen.append)
+    AnomalyMonitor(callbacks)
+    small = ModelConfig(name="small", provider="groq", cost=0.1)
+    agent = CascadeAgent(models=[small], provider=FakeProvider(default=FakeReply("ok", 20, 5)),
+                         pricing=ConfiguredPricing(), callbacks=callbacks, clock=clock)
+
+    for _ in range(25):
+        agent.run_sync("Same question again?", user_id="bot")
+        clock.advance(2)
+
+    [loop] = [e for e in seen if e["kind"] == "runaway_loop"]
+    assert NOW <= datetime.fromisoformat(loop["at"]) <= clock.now()
+
+
+def test_a_cost_event_without_a_time_is_refused_when_no_clock_is_given(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    callbacks = CallbackManager()
+    AnomalyMonitor(callbacks)
+    callbacks.trigger("cost_recorded", model="gpt-4o", provider="openai", cost=0.1)
+    assert "now=clock.now" in caplog.text
+
+
 def test_spikes_on_a_plain_series_respect_the_daily_cycle() -> None:
     day = [1.0] * 9 + [10.0] * 8 + [1.0] * 7  # busy office hours are normal
     values = day * 10

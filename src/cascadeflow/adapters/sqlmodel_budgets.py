@@ -3,23 +3,19 @@ replica of the gateway reads the budgets any of them set."""
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, SQLModel, select
 
-from cascadeflow.adapters.sqlmodel_store import _SQLITE_BEGIN, DEFAULT_URL, _engine_for
+from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.adapters.sqlmodel_tables import UTCDateTime
-from cascadeflow.application.ports import BudgetStore
+from cascadeflow.adapters.system_clock import SystemClock
+from cascadeflow.application.ports import BudgetStore, Clock
 from cascadeflow.domain.budgets import BudgetConfig
-from cascadeflow.domain.errors import StorageError
 
 _SCHEMA_LOCK_KEY = 0x63666C6F7762  # pg_advisory_xact_lock key for this table's DDL
 
@@ -39,21 +35,25 @@ def _budget(row: BudgetRow) -> BudgetConfig:
     return BudgetConfig(daily=row.daily, weekly=row.weekly, monthly=row.monthly, total=row.total)
 
 
+def _tables(_postgres: bool) -> Sequence[Table]:
+    # SQLModel sets __table__ on table classes; its stubs do not declare it.
+    return [BudgetRow.__table__]  # type: ignore[attr-defined]
+
+
 class SQLModelBudgetStore(BudgetStore):
-    def __init__(self, url: str | None = None) -> None:
-        if url is None:
-            url = os.environ.get("CASCADEFLOW_DATABASE_URL", DEFAULT_URL)
-        self._engine = _engine_for(url)
-        self._url = self._engine.url.render_as_string(hide_password=True)
-        self._postgres = self._engine.dialect.name == "postgresql"
-        self._schema_ready = False
-        self._schema_lock = threading.Lock()
+    """``clock`` stamps ``updated_at`` on every put (default: the system clock)."""
+
+    def __init__(self, url: str | None = None, clock: Clock | None = None) -> None:
+        self._db = SQLDatabase(
+            url, label="budget database", tables=_tables, schema_lock_key=_SCHEMA_LOCK_KEY
+        )
+        self._clock = clock or SystemClock()
 
     def close(self) -> None:
-        self._engine.dispose()
+        self._db.close()
 
     def get(self, user_id: str) -> BudgetConfig | None:
-        with self._session(write=False) as session:
+        with self._db.transaction(write=False) as session:
             row = session.get(BudgetRow, user_id)
             return _budget(row) if row is not None else None
 
@@ -64,40 +64,14 @@ class SQLModelBudgetStore(BudgetStore):
             "weekly": budget.weekly,
             "monthly": budget.monthly,
             "total": budget.total,
-            "updated_at": datetime.now(UTC),
+            "updated_at": self._clock.now(),
         }
-        insert = postgres_insert(BudgetRow) if self._postgres else sqlite_insert(BudgetRow)
+        insert = postgres_insert(BudgetRow) if self._db.postgres else sqlite_insert(BudgetRow)
         changed = {k: v for k, v in values.items() if k != "user_id"}
         upsert = insert.values(values).on_conflict_do_update(index_elements=["user_id"], set_=changed)
-        with self._session(write=True) as session:
+        with self._db.transaction(write=True) as session:
             session.connection().execute(upsert)
 
     def all(self) -> dict[str, BudgetConfig]:
-        with self._session(write=False) as session:
+        with self._db.transaction(write=False) as session:
             return {row.user_id: _budget(row) for row in session.exec(select(BudgetRow))}
-
-    @contextmanager
-    def _session(self, *, write: bool) -> Iterator[Session]:
-        try:
-            self._ensure_schema()
-            with Session(self._engine) as session:
-                session.connection(execution_options={_SQLITE_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
-                yield session
-                session.commit()
-        except SQLAlchemyError as exc:
-            raise StorageError(f"budget database {self._url}: {getattr(exc, 'orig', None) or exc}") from exc
-
-    def _ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        with self._schema_lock:
-            if self._schema_ready:
-                return
-            table: Table = BudgetRow.__table__  # type: ignore[attr-defined]
-            with self._engine.connect() as conn:
-                conn.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
-                with conn.begin():
-                    if self._postgres:  # replicas starting together must not race on DDL
-                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-                    SQLModel.metadata.create_all(conn, tables=[table])
-            self._schema_ready = True

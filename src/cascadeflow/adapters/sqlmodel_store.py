@@ -9,22 +9,18 @@ single statement, so the check and the insert see one consistent state.
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import Session, SQLModel, col
 
+from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.adapters.sqlmodel_tables import (
     CostEntryRow,
     ReservationRow,
@@ -44,40 +40,30 @@ from cascadeflow.domain.budgets import (
     window_start,
 )
 from cascadeflow.domain.budgets_math import SpendFn, fits
-from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, StorageError
 
-DEFAULT_URL = "sqlite:///./cascadeflow.db"
-URL_HELP = (
-    "use sqlite:///path/to/cascadeflow.db (optionally ?timeout=SECONDS) or "
-    "postgresql+psycopg://user:password@host:5432/dbname"
-)
 GLOBAL_SCOPE = "*"  # a user named "*" shares this lock: slower, never wrong
 # Reservations expired a day ago are deleted, at most hourly per store: until then
 # reserved() with a past `now` still sees them. Settlements are kept: they make a late
 # second commit a no-op.
 PRUNE_AFTER = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
-_SQLITE_BEGIN = "cascadeflow_sqlite_begin"
 _SCHEMA_LOCK_KEY = 0x63666C6F77  # pg_advisory_xact_lock key: serializes create_all
 
 
 class SQLModelUsageStore(UsageStore):
     def __init__(self, url: str | None = None) -> None:
-        if url is None:
-            url = os.environ.get("CASCADEFLOW_DATABASE_URL", DEFAULT_URL)
-        self._engine = _engine_for(url)
-        self._url = self._engine.url.render_as_string(hide_password=True)
-        self._postgres = self._engine.dialect.name == "postgresql"
-        self._schema_ready = False
-        self._schema_lock = threading.Lock()
+        self._db = SQLDatabase(
+            url, label="usage database", tables=schema, schema_lock_key=_SCHEMA_LOCK_KEY
+        )
+        self._postgres = self._db.postgres
         self._pruned_at: datetime | None = None
 
     def close(self) -> None:
         """Close pooled connections (the store reconnects if used again)."""
-        self._engine.dispose()
+        self._db.close()
 
     def reserve(self, request: ReservationRequest) -> Reservation | None:
-        with self._transaction(write=True) as session:
+        with self._db.transaction(write=True) as session:
             if self._postgres:
                 self._lock_scopes(session, request)
             self._prune(session, request.now)
@@ -89,31 +75,31 @@ class SQLModelUsageStore(UsageStore):
 
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
         row = entry_row(entry)
-        with self._transaction(write=True) as session:
+        with self._db.transaction(write=True) as session:
             session.exec(delete(ReservationRow).where(col(ReservationRow.id) == reservation_id))
             settled = SettlementRow(reservation_id=reservation_id, entry_id=entry.id)
             return self._insert_new(session, settled) and self._insert_new(session, row)
 
     def release(self, reservation_id: str) -> None:
-        with self._transaction(write=True) as session:
+        with self._db.transaction(write=True) as session:
             session.exec(delete(ReservationRow).where(col(ReservationRow.id) == reservation_id))
 
     def record(self, entry: CostEntry) -> bool:
         row = entry_row(entry)
-        with self._transaction(write=True) as session:
+        with self._db.transaction(write=True) as session:
             return self._insert_new(session, row)
 
     def spent(self, user_id: str | None, since: datetime | None) -> float:
-        with self._transaction(write=False) as session:
+        with self._db.transaction(write=False) as session:
             return float(session.connection().scalar(select(_spent(user_id, since))) or 0.0)
 
     def reserved(self, user_id: str | None, now: datetime) -> float:
-        with self._transaction(write=False) as session:
+        with self._db.transaction(write=False) as session:
             return float(session.connection().scalar(select(_reserved(user_id, now))) or 0.0)
 
     def count(self, user_id: str | None) -> int:
         query = select(func.count()).select_from(CostEntryRow).where(*_entry_filter(user_id, None))
-        with self._transaction(write=False) as session:
+        with self._db.transaction(write=False) as session:
             return int(session.connection().scalar(query) or 0)
 
     def entries(
@@ -121,7 +107,7 @@ class SQLModelUsageStore(UsageStore):
     ) -> list[CostEntry]:
         query = select(CostEntryRow).where(*_entry_filter(user_id, since))
         query = query.order_by(col(CostEntryRow.timestamp), col(CostEntryRow.id))
-        with self._transaction(write=False) as session:
+        with self._db.transaction(write=False) as session:
             return [entry_from_row(row) for row in session.scalars(query)]
 
     def _fits(self, conn: Connection, request: ReservationRequest) -> bool:
@@ -169,74 +155,6 @@ class SQLModelUsageStore(UsageStore):
         # rowcount of an INSERT is only kept when asked for (psycopg reports -1 otherwise)
         options = {"preserve_rowcount": True}
         return session.connection().execute(statement, execution_options=options).rowcount == 1
-
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[Session]:
-        try:
-            self._ensure_schema()
-            with Session(self._engine) as session:
-                begin = "IMMEDIATE" if write else "DEFERRED"
-                session.connection(execution_options={_SQLITE_BEGIN: begin})
-                yield session
-                session.commit()
-        except SQLAlchemyError as exc:
-            cause = getattr(exc, "orig", None) or exc
-            if isinstance(cause, CascadeflowError):  # raised by our own column types
-                raise cause from None
-            raise StorageError(f"usage database {self._url}: {cause}") from exc
-
-    def _ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        with self._schema_lock:
-            if self._schema_ready:
-                return
-            with self._engine.connect() as conn:
-                conn.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
-                with conn.begin():
-                    if self._postgres:  # replicas starting together must not race on DDL
-                        lock = text("SELECT pg_advisory_xact_lock(:key)")
-                        conn.execute(lock, {"key": _SCHEMA_LOCK_KEY})
-                    SQLModel.metadata.create_all(conn, tables=schema(self._postgres))
-            self._schema_ready = True
-
-
-def _engine_for(raw_url: str) -> Engine:
-    try:
-        url = make_url(raw_url)
-    except ArgumentError as exc:
-        raise ConfigurationError(f"database URL {raw_url!r} does not parse: {URL_HELP}") from exc
-    backend, _, driver = url.drivername.partition("+")
-    if backend == "sqlite" and driver in ("", "pysqlite"):
-        if url.database in (None, "", ":memory:"):
-            raise ConfigurationError(
-                "an in-memory SQLite database is private to one connection; "
-                f"use InMemoryUsageStore, or a file: {URL_HELP}"
-            )
-        connect_args = {} if "timeout" in url.query else {"timeout": 30.0}
-        engine = create_engine(url, connect_args=connect_args)
-        event.listen(engine, "connect", _on_sqlite_connect)
-        event.listen(engine, "begin", _on_sqlite_begin)
-        return engine
-    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
-        return create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
-    raise ConfigurationError(f"unsupported database URL {url.drivername}://…: {URL_HELP}")
-
-
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # pysqlite would emit its own BEGIN lazily, before the first write only, which
-    # defeats BEGIN IMMEDIATE: turn it off and begin in _on_sqlite_begin instead.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: the WAL is synced at every commit, so a committed cost entry survives a
-    # power cut or OS crash too, not only a process crash (NORMAL's guarantee).
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
-
-
-def _on_sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get(_SQLITE_BEGIN, 'DEFERRED')}")
 
 
 def _entry_filter(user_id: str | None, since: datetime | None) -> list[ColumnElement[bool]]:

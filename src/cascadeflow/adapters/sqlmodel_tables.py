@@ -1,5 +1,5 @@
 """The tables behind SQLModelUsageStore and the explicit mapping between their rows and
-the domain dataclasses. Only sqlmodel_store.py imports this module."""
+the domain dataclasses, for sqlmodel_store.py (and UTCDateTime for sqlmodel_budgets.py)."""
 
 from __future__ import annotations
 

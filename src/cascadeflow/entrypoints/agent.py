@@ -220,12 +220,13 @@ class CascadeAgent:
         if result.budget_action == "degrade":
             self.callbacks.trigger(CallbackEvent.DEGRADED, user_id=result.user_id,
                                    message=result.budget_message)
+        now = self._container.adapters.clock().now()  # the agent's clock dates the costs
         for call in result.calls:
             if call.cost or call.input_tokens or call.output_tokens:
                 self.callbacks.trigger(CallbackEvent.COST_RECORDED, user_id=result.user_id,
                                        model=call.model, provider=call.provider, cost=call.cost,
                                        input_tokens=call.input_tokens,
-                                       output_tokens=call.output_tokens)
+                                       output_tokens=call.output_tokens, timestamp=now)
         if result.cascaded:
             self.callbacks.trigger(CallbackEvent.ESCALATED, user_id=result.user_id,
                                    models=list(result.models_called), model_used=result.model_used)
