@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from cascadeflow.application.run_cascade import CascadeRequest
 
 ANONYMOUS = "anonymous"
+GLOBAL = "global"
 log = logging.getLogger("cascadeflow.budget")
 T = TypeVar("T")
 
@@ -80,10 +81,28 @@ class BudgetPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Admission:
+    """A request's budget decision, made once before its first model call: a strategy
+    passes it to every step and judge call, which then only reserve and commit."""
+
     models: tuple[ModelConfig, ...]
     action: BudgetAction
     message: str | None
     context: EnforcementContext | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """Where one limit stands: the user's own ("user") or all users' ("global")."""
+
+    remaining: float
+    limit: float
+    used: float
+    window: Window
+    scope: str
+
+    def sort_key(self) -> tuple[float, bool, str]:
+        # on a tie the user's own limit binds: it is the one the user can act on
+        return (self.remaining, self.scope == GLOBAL, self.window.value)
 
 
 def max_input_tokens(messages: Sequence[Message]) -> int:
@@ -125,28 +144,44 @@ class BudgetGate:
     def context(
         self, user_id: str | None, current_cost: float, tier: str | None = None
     ) -> EnforcementContext | None:
-        """The user's state in the window with the least left; None without limits."""
-        limits = self.policy.limits_for(user_id, tier)
-        if not limits:
+        """The state of the limit with the least left, over the user's own limits and
+        the global ones (all users together); None when neither has any."""
+        standings = self._standings(user_id, tier)
+        if not standings:
             return None
+        return self._context(min(standings, key=_Standing.sort_key), user_id, current_cost, tier)
+
+    def _standings(self, user_id: str | None, tier: str | None) -> list[_Standing]:
         now = self._clock.now()
-        key = user_id or ANONYMOUS
-        held = self.store.reserved(user_id, now)
-        states = []
-        for window, limit in limits.items():
-            used = self.store.spent(user_id, window_start(window, now)) + held
-            states.append((limit - used, window, limit, used))
-        remaining, window, limit, used = min(states, key=lambda s: (s[0], s[1].value))
+        found: list[_Standing] = []
+        scopes = (("user", user_id, self.policy.limits_for(user_id, tier)),
+                  (GLOBAL, None, self.policy.global_limits))  # store queries with None: all users
+        for scope, who, limits in scopes:
+            if not limits:
+                continue
+            held = self.store.reserved(who, now)
+            for window, limit in limits.items():
+                used = self.store.spent(who, window_start(window, now)) + held
+                found.append(_Standing(limit - used, limit, used, window, scope))
+        return found
+
+    def _context(
+        self, standing: _Standing, user_id: str | None, current_cost: float, tier: str | None
+    ) -> EnforcementContext:
+        is_global = standing.scope == GLOBAL
+        requests = self.store.count(None) if is_global else self.store.count(user_id) if user_id else 0
+        limit, used = standing.limit, standing.used
         return EnforcementContext(
-            user_id=key,
+            user_id=user_id or ANONYMOUS,
             budget_limit=limit,
-            budget_remaining=max(remaining, 0.0),
+            budget_remaining=max(standing.remaining, 0.0),
             budget_used=used,
             budget_pct_used=used / limit if limit > 0 else 1.0,
             current_cost=current_cost,
-            total_requests=self.store.count(user_id) if user_id else 0,
-            window=window.value,
+            total_requests=requests,
+            window=f"{standing.window.value} (all users)" if is_global else standing.window.value,
             user_tier=tier,
+            scope=standing.scope,
         )
 
     def admit(
@@ -160,15 +195,17 @@ class BudgetGate:
             return Admission(tuple(models), BudgetAction.ALLOW, None, None)
         action_name, message = self._enforcement.check_budget(ctx)
         action = parse_action(action_name)
+        if message is not None and ctx.scope == GLOBAL:
+            message = f"{message} ({_budget_name(ctx)})"
         if action is BudgetAction.BLOCK:
-            raise BudgetExceededError(message or "Budget exceeded", ctx)
+            raise BudgetExceededError(message or f"the {_budget_name(ctx)} is exceeded", ctx)
         kept = list(models)
         if action is BudgetAction.DEGRADE:
             kept = [m for m in models if estimates[m.name] <= ctx.budget_remaining]
             kept = self._enforcement.filter_models(ctx, kept)
             if not kept:
                 raise BudgetExceededError(
-                    f"no model fits the ${ctx.budget_remaining:.6f} left in the {ctx.window} budget",
+                    f"no model fits the ${ctx.budget_remaining:.6f} left in the {_budget_name(ctx)}",
                     ctx,
                 )
         if action is BudgetAction.WARN:
@@ -194,11 +231,25 @@ class BudgetGate:
         )
         reservation = self.store.reserve(request)
         if reservation is None:
-            ctx = self.context(user_id, request.amount, tier)
-            raise BudgetExceededError(
-                f"the budget cannot cover {model.name} (up to ${request.amount:.6f})", ctx
-            )
+            raise self._refusal(user_id, model, request.amount, tier)
         return reservation
+
+    def _refusal(
+        self, user_id: str | None, model: ModelConfig, amount: float, tier: str | None
+    ) -> BudgetExceededError:
+        """Why a reservation did not fit, naming the limit it hit (the user's or the global one)."""
+        standings = self._standings(user_id, tier)
+        if not standings:  # cannot happen: reserve only runs with limits; kept for safety
+            return BudgetExceededError(f"the budget cannot cover {model.name} (up to ${amount:.6f})")
+        short = [s for s in standings if s.remaining < amount] or standings
+        ctx = self._context(min(short, key=_Standing.sort_key), user_id, amount, tier)
+        if ctx.scope != GLOBAL:
+            return BudgetExceededError(f"the budget cannot cover {model.name} (up to ${amount:.6f})", ctx)
+        return BudgetExceededError(
+            f"the {_budget_name(ctx)} cannot cover {model.name} (up to ${amount:.6f}; "
+            f"${ctx.budget_remaining:.6f} left of ${ctx.budget_limit:g}): raise "
+            "CostTracker(budget_limit=...) to allow more spend", ctx,
+        )
 
     def settle(
         self, reservation: Reservation | None, model: ModelConfig, completion: Completion,
@@ -233,3 +284,10 @@ class BudgetGate:
     def release(self, reservation: Reservation | None) -> None:
         if reservation is not None:
             self.store.release(reservation.id)
+
+
+def _budget_name(ctx: EnforcementContext) -> str:
+    """"daily budget", or "global total budget of all users" when the global cap binds."""
+    if ctx.scope == GLOBAL:
+        return f"global {ctx.window.removesuffix(' (all users)')} budget of all users"
+    return f"{ctx.window} budget"

@@ -3,6 +3,11 @@ domain strategy or the standard cascade.
 
 The routing configuration is an immutable value and every decision is a local of
 ``execute``: concurrent requests for different tiers never see each other's models.
+
+A strategy run is admitted against the budget here, once for the whole request: its
+steps and judge calls then only reserve and commit, so a warning fires once and a
+degrade narrows the strategy to the steps it can afford. The standard cascade admits
+itself (RunCascade).
 """
 
 from __future__ import annotations
@@ -10,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from cascadeflow.application.budget_gate import BudgetGate, max_input_tokens
+from cascadeflow.application.budget_gate import Admission, BudgetGate, max_input_tokens
 from cascadeflow.application.ports import PricingCatalog
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.application.run_strategy import RunStrategy, StrategyRequest
 from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.detection import DomainDetector
+from cascadeflow.domain.enforcement import BudgetAction
+from cascadeflow.domain.errors import BudgetExceededError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.results import CascadeResult
-from cascadeflow.domain.strategies import DomainCascadeStrategy
+from cascadeflow.domain.strategies import DomainCascadeStrategy, resolve_steps
 from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
 
 
@@ -80,9 +87,10 @@ class RouteQuery:
         if strategy is not None and choice is not None:
             strategy = strategy.restricted_to({m.name for m in models})
         if strategy is not None:
+            strategy, admission = await self._admit(strategy, known, request)
             result = await self._strategy.execute(StrategyRequest(
                 strategy, request.messages, known, request.max_tokens, request.temperature,
-                request.user_id, request.query_id, tier=request.user_tier,
+                request.user_id, request.query_id, tier=request.user_tier, admission=admission,
             ))
         else:
             result = await self._cascade.execute(CascadeRequest(
@@ -92,6 +100,31 @@ class RouteQuery:
         if choice is None:
             return result
         return replace(result, user_tier=choice.tier, complexity=choice.complexity)
+
+    async def _admit(
+        self, strategy: DomainCascadeStrategy, known: Mapping[str, ModelConfig], request: RouteRequest
+    ) -> tuple[DomainCascadeStrategy, Admission | None]:
+        """The strategy's budget decision over the models its steps answer with (judges
+        are reserved per call, like every call); under DEGRADE, only the steps (or
+        fallbacks) whose models were admitted are kept."""
+        gate = self._gate
+        if gate is None:
+            return strategy, None
+        steps = resolve_steps(strategy, known)
+        answering = [s.model for s in steps] + [s.fallback for s in steps if s.fallback is not None]
+        models = list({m.name: m for m in answering}.values())
+        admission = await gate.off_loop(
+            gate.admit, request.user_id, models, request.messages, request.max_tokens,
+            request.user_tier,
+        )
+        if admission.action is not BudgetAction.DEGRADE:
+            return strategy, admission
+        narrowed = strategy.restricted_to({m.name for m in admission.models})
+        if narrowed is None:
+            raise BudgetExceededError(
+                f"no step of the {strategy.domain!r} strategy fits the budget left", admission.context
+            )
+        return narrowed, admission
 
     def tier_models(
         self, router: TierAwareRouter, tier: str, request: RouteRequest, complexity: str

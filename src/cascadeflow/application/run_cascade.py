@@ -34,6 +34,9 @@ class CascadeRequest:
     domain: str | None = None
     query_id: str | None = None
     tier: str | None = None
+    # set when the request was admitted already (a strategy step or judge call): the
+    # cascade then skips admission and only reserves, commits or releases each call
+    admission: Admission | None = None
 
     def __post_init__(self) -> None:
         if not self.models:
@@ -83,13 +86,17 @@ class RunCascade:
 
     async def execute(self, request: CascadeRequest) -> CascadeResult:
         dearest = self.order(request.models)[-1]
-        admission = await self._admit(request)
+        admission = request.admission
+        models = request.models
+        if admission is None:
+            admission = await self._admit(request)
+            models = admission.models
         started = self._clock.monotonic()
         calls: list[ModelCall] = []
         failures: list[ProviderError] = []
         answer: _Answer | None = None
         budget_note = admission.message
-        for model in self.order(admission.models):
+        for model in self.order(models):
             call = self._request_for(model, request)
             try:
                 reservation = await self._reserve(request, call)

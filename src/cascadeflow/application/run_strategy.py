@@ -3,7 +3,9 @@
 Every model call of a step goes through RunCascade with that one model, so it is
 priced, reserved and committed by the BudgetGate and retried on rate limits exactly
 like a call of the standard cascade. Judge validators ask their judge model the same
-way: judge calls are priced and counted too.
+way: judge calls are priced and counted too. The request is admitted once, before
+the strategy runs (RouteQuery); its Admission is passed to every call, which then
+only reserves, commits or releases.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from cascadeflow.application.budget_gate import Admission
 from cascadeflow.application.ports import Clock, PricingCatalog, Validator
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade, _failed_call
 from cascadeflow.application.strategy_steps import StepCheck, question_of, retry_prompt, review_prompt
@@ -34,6 +37,9 @@ class StrategyRequest:
     user_id: str | None = None
     query_id: str | None = None
     tier: str | None = None
+    # the request's budget decision, made once by RouteQuery: every step and judge call
+    # reuses it (one warning, one degrade) and only reserves and commits its own cost
+    admission: Admission | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +80,9 @@ class RunStrategy:
         strategy = request.strategy
         steps = resolve_steps(strategy, request.known_models)
         run = _Run(query=question_of(request.messages))
+        if request.admission is not None:
+            run.budget_action = request.admission.action.value
+            run.budget_message = request.admission.message
         started = self._clock.monotonic()
         accepted: _Answer | None = None
         last: _Answer | None = None
@@ -208,6 +217,7 @@ class RunStrategy:
             domain=request.strategy.domain,
             query_id=request.query_id,
             tier=request.tier,
+            admission=request.admission,
         )
         try:
             outcome = await cascade.execute(call)

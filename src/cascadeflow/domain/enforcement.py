@@ -23,6 +23,9 @@ class EnforcementContext:
 
     ``current_cost`` is the estimated maximum cost of this request on its cheapest
     model; ``window`` names the binding window (daily, weekly, monthly or total).
+    ``scope`` says whose limit binds: "user" (the user's own, their tier's or the
+    default budget) or "global" (the cap on all users together; ``window`` then reads
+    e.g. "total (all users)" and the budget and request figures are everyone's).
     """
 
     user_id: str
@@ -34,6 +37,7 @@ class EnforcementContext:
     total_requests: int
     window: str = "total"
     user_tier: str | None = None
+    scope: str = "user"
 
 
 CheckFn = Callable[[EnforcementContext], tuple[str, str | None]]
