@@ -17,17 +17,7 @@ from cascadeflow.telemetry import (
 )
 from cascadeflow.testing import ConfiguredPricing, FakeClock, FakeProvider, FakeReply, SequentialIds
 
-# Prices per output token only, and replies that use exactly max_tokens, so that the
-# reservation (input bound + max_tokens) and the real cost are known to the cent.
-MAX = 100
-SMALL = ModelConfig(name="small", provider="groq", input_cost_per_token=0.0,
-                    output_cost_per_token=0.0001, max_tokens=MAX)  # $0.01 per call
-LARGE = ModelConfig(name="large", provider="openai", input_cost_per_token=0.0,
-                    output_cost_per_token=0.001, max_tokens=MAX)  # $0.10 per call
-
-
-def reply(text: str = "A fine answer.") -> FakeReply:
-    return FakeReply(text, input_tokens=5, output_tokens=MAX)
+from .exact_costs import LARGE, MAX, SMALL, reply
 
 
 def setup(budget: BudgetConfig, fake: FakeProvider | None = None,
