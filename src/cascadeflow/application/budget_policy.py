@@ -1,0 +1,71 @@
+"""Who may spend how much, and the decision made once per request before any call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from cascadeflow.domain.budgets import BudgetConfig, Window
+from cascadeflow.domain.enforcement import BudgetAction, EnforcementContext
+from cascadeflow.domain.messages import Message
+from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.retry import RetryPolicy
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetPolicy:
+    """Who may spend how much: a user's own budget, else their tier's (``tier_budgets``,
+    for requests that name a tier), else ``default_budget``."""
+
+    user_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
+    default_budget: BudgetConfig | None = None
+    global_budget: BudgetConfig | None = None
+    warn_threshold: float = 0.8
+    reservation_ttl: timedelta = timedelta(minutes=10)
+    tier_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
+
+    def limits_for(self, user_id: str | None, tier: str | None = None) -> Mapping[Window, float]:
+        """A user's own limits. Anonymous calls have none: spend without a user can't
+        be told apart per caller, so only the global budget covers it."""
+        if user_id is None:
+            return {}
+        budget = self.user_budgets.get(user_id)
+        if budget is None and tier is not None:
+            budget = self.tier_budgets.get(tier)
+        budget = budget if budget is not None else self.default_budget
+        return budget.limits if budget is not None else {}
+
+    def outliving(self, timeout: float, retry: RetryPolicy) -> BudgetPolicy:
+        """This policy with a reservation TTL longer than the slowest call can take
+        (every attempt timing out, plus the backoff between them), so a reservation
+        never expires under a call that is still running."""
+        slowest = timeout * retry.max_attempts + sum(
+            retry.delay(attempt) for attempt in range(1, retry.max_attempts)
+        )
+        ttl = max(self.reservation_ttl, timedelta(seconds=slowest + 60))
+        return replace(self, reservation_ttl=ttl)
+
+    @property
+    def global_limits(self) -> Mapping[Window, float]:
+        return self.global_budget.limits if self.global_budget is not None else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A request's budget decision, made once before its first model call: a strategy
+    passes it to every step and judge call, which then only reserve and commit."""
+
+    models: tuple[ModelConfig, ...]
+    action: BudgetAction
+    message: str | None
+    context: EnforcementContext | None
+
+
+def max_input_tokens(messages: Sequence[Message]) -> int:
+    """An upper bound on prompt tokens: every token is at least one byte of UTF-8, plus
+    the chat template's few tokens per message. Pessimistic on purpose: the reservation
+    must never be smaller than the call."""
+    return sum(len(m.content.encode("utf-8")) + 4 for m in messages) + 3

@@ -1,0 +1,73 @@
+"""Where a request stands against its limits: the user's own and the global ones
+(all users together), and the enforcement context of the one with the least left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cascadeflow.application.budget_policy import ANONYMOUS, BudgetPolicy
+from cascadeflow.application.ports import UsageStore
+from cascadeflow.domain.budgets import Window, window_start
+from cascadeflow.domain.enforcement import EnforcementContext
+
+GLOBAL = "global"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one limit stands: the user's own ("user") or all users' ("global")."""
+
+    remaining: float
+    limit: float
+    used: float
+    window: Window
+    scope: str
+
+    def sort_key(self) -> tuple[float, bool, str]:
+        # on a tie the user's own limit binds: it is the one the user can act on
+        return (self.remaining, self.scope == GLOBAL, self.window.value)
+
+
+def standings(
+    store: UsageStore, policy: BudgetPolicy, now: datetime, user_id: str | None, tier: str | None
+) -> list[Standing]:
+    found: list[Standing] = []
+    scopes = (("user", user_id, policy.limits_for(user_id, tier)),
+              (GLOBAL, None, policy.global_limits))  # store queries with None: all users
+    for scope, who, limits in scopes:
+        if not limits:
+            continue
+        held = store.reserved(who, now)
+        for window, limit in limits.items():
+            used = store.spent(who, window_start(window, now)) + held
+            found.append(Standing(limit - used, limit, used, window, scope))
+    return found
+
+
+def enforcement_context(
+    store: UsageStore, standing: Standing, user_id: str | None, current_cost: float,
+    tier: str | None,
+) -> EnforcementContext:
+    is_global = standing.scope == GLOBAL
+    requests = store.count(None) if is_global else store.count(user_id) if user_id else 0
+    limit, used = standing.limit, standing.used
+    return EnforcementContext(
+        user_id=user_id or ANONYMOUS,
+        budget_limit=limit,
+        budget_remaining=max(standing.remaining, 0.0),
+        budget_used=used,
+        budget_pct_used=used / limit if limit > 0 else 1.0,
+        current_cost=current_cost,
+        total_requests=requests,
+        window=f"{standing.window.value} (all users)" if is_global else standing.window.value,
+        user_tier=tier,
+        scope=standing.scope,
+    )
+
+
+def budget_name(ctx: EnforcementContext) -> str:
+    """"daily budget", or "global total budget of all users" when the global cap binds."""
+    if ctx.scope == GLOBAL:
+        return f"global {ctx.window.removesuffix(' (all users)')} budget of all users"
+    return f"{ctx.window} budget"
