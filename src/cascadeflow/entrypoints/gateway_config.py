@@ -71,6 +71,7 @@ class UserSettings(_Strict):
 class TierSettings(_Strict):
     models: list[str] | None = None  # None: every model; else only these may answer
     max_cost_per_query: float | None = Field(default=None, gt=0, allow_inf_nan=False)  # USD
+    budget: BudgetSettings | None = None  # for each user of the tier without a budget of their own
 
 
 class KeySettings(_Strict):
@@ -140,7 +141,23 @@ class GatewayConfig(_Strict):
         for where, tier in tiered.items():
             if tier is not None and self.tiers and tier not in self.tiers:
                 raise ValueError(f"{where}: unknown tier {tier!r}; tiers are {sorted(self.tiers)}")
+        self.tier_budgets()  # a saved preset's [preset] tier budgets must be valid too
         return self
+
+    def tier_budgets(self) -> dict[str, BudgetConfig]:
+        """Each tier's budget: ``[tiers.<t>.budget]``, else the ``tier_budgets`` a saved
+        preset keeps in its ``[preset]`` section, so that serving a preset enforces them."""
+        saved = (self.preset or {}).get("tier_budgets") or {}
+        if not isinstance(saved, dict):
+            raise ValueError("preset.tier_budgets: must map tier names to budgets")
+        budgets: dict[str, BudgetConfig] = {}
+        for tier, raw in saved.items():
+            try:
+                budgets[str(tier)] = BudgetSettings.model_validate(raw).to_budget()
+            except ValidationError as exc:
+                raise ValueError(f"preset.tier_budgets.{tier}: {exc.errors()[0]['msg']}") from None
+        budgets |= {t: s.budget.to_budget() for t, s in self.tiers.items() if s.budget is not None}
+        return budgets
 
 
 def hash_key(key: str) -> str:

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
+from cascadeflow.domain.enforcement import EnforcementContext
 from cascadeflow.domain.errors import BudgetExceededError, CascadeflowError
 from cascadeflow.entrypoints.rest.error_statuses import ApiError, http_error_for
 from cascadeflow.entrypoints.rest.schemas import error_body
@@ -38,11 +39,30 @@ async def _cascadeflow_error(_: Request, exc: CascadeflowError) -> JSONResponse:
     message, headers = str(exc), {}
     if isinstance(exc, BudgetExceededError) and (ctx := exc.context) is not None:
         headers["X-Cascadeflow-Budget-Remaining"] = f"{ctx.budget_remaining:.6f}"
-        message += (f" (user {ctx.user_id!r}: ${ctx.budget_used:.6f} used or reserved of the "
-                    f"${ctx.budget_limit:g} {ctx.window} budget)")
+        message = budget_message(message, ctx)
     if http.status >= 500:
         log.warning("%s: %s", type(exc).__name__, exc)
     return JSONResponse(error_body(message, http.type, http.code), http.status, headers=headers)
+
+
+def budget_message(message: str, ctx: EnforcementContext) -> str:
+    """The gate's message plus whose limit binds and where it stands: the user's own
+    (their budget, their tier's or the default) or the global cap on all users."""
+    used, limit = _usd(ctx.budget_used), _usd(ctx.budget_limit)
+    if ctx.scope != "global":
+        return f"{message} (user {ctx.user_id!r}: {used} used or reserved of the {limit} {ctx.window} budget)"
+    name = f"global {ctx.window.removesuffix(' (all users)')} budget of all users"
+    base = message.removesuffix(f" ({name})")
+    if name in base:  # the gate's message already names the limit: add the figures only
+        return f"{base} ({used} used or reserved of {limit})"
+    if ctx.budget_remaining <= 0:
+        return f"{base}: the {name} ({limit}) is used up"
+    return (f"{base}: the {name} has {_usd(ctx.budget_remaining)} left of {limit}, less than "
+            f"this request may cost ({_usd(ctx.current_cost)})")
+
+
+def _usd(amount: float) -> str:
+    return "$" + (f"{amount:.6f}".rstrip("0").rstrip(".") or "0")
 
 
 async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -61,9 +61,11 @@ class Gateway:
         configured = {u: s.budget.to_budget() for u, s in config.users.items() if s.budget}
         live = LiveBudgets(setup.budgets or budget_store(url), configured)
         default = config.default_budget.to_budget() if config.default_budget else None
+        tiers = config.tier_budgets()
         self.tracker = _LiveBudgetTracker(live, store=setup.usage or usage_store(url),
-                                          default_budget=default, clock=setup.clock, ids=setup.ids)
-        self.budgets = BudgetViews(self.tracker.store, live, default, self.tracker.clock)
+                                          default_budget=default, tier_budgets=tiers,
+                                          clock=setup.clock, ids=setup.ids)
+        self.budgets = BudgetViews(self.tracker.store, live, default, self.tracker.clock, tiers)
         self.keys = KeyRing(config.keys)
         self._provider, self._pricing = setup.provider, setup.pricing
         self._agents: dict[tuple[tuple[str, ...], str | None], CascadeAgent] = {}
@@ -80,10 +82,12 @@ class Gateway:
         names, domain = self._route(body.model, _domain(domain_hint))
         routed_tier = tier if tier in self.config.tiers else None
         agent = self._agent(self._for_tier(names, tier, body.model), routed_tier)
+        # the tier goes to the run even when it routes nothing: the budget gate picks
+        # the tier's budget for a user without one of their own, and entries record it
         result = await agent.run(
             [Message("system" if m.role == "developer" else m.role, m.text) for m in body.messages],
             max_tokens=body.max_completion_tokens or body.max_tokens,
-            temperature=body.temperature, user_id=user, domain=domain, user_tier=routed_tier,
+            temperature=body.temperature, user_id=user, domain=domain, user_tier=tier,
         )
         now = self.tracker.clock.now()
         return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))

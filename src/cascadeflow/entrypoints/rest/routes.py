@@ -69,7 +69,7 @@ async def chat_completions(
     (``cascadeflow``, ``cascadeflow:<domain>``), a preset or one configured model."""
     gateway = _gateway(request)
     done = await gateway.answer(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
-    budget = await run_in_threadpool(gateway.budgets.state, done.result, done.user)
+    budget = await run_in_threadpool(gateway.budgets.state, done.result, done.user, done.tier)
     headers = {"X-Cascadeflow-Model-Used": done.result.model_used,
                "X-Cascadeflow-Cost": f"{done.result.total_cost:.8f}"}
     if body.stream:
@@ -96,14 +96,16 @@ def usage(request: Request, caller: Annotated[Caller, Depends(_caller)],
 @router.get("/v1/budgets/{user}", response_model=BudgetView, responses=_AUTHED)
 def get_budget(request: Request, user: UserId,
                _: Annotated[Caller, Depends(_admin)]) -> BudgetView:
-    return _gateway(request).budgets.view(user)
+    gateway = _gateway(request)
+    return gateway.budgets.view(user, gateway.tier_of(user))
 
 
 @router.put("/v1/budgets/{user}", response_model=BudgetView, responses=_AUTHED)
 def put_budget(request: Request, user: UserId, body: BudgetBody,
                _: Annotated[Caller, Depends(_admin)]) -> BudgetView:
     """Set a user's limits (USD per window); every replica applies them at once."""
-    return _gateway(request).budgets.put(user, body)
+    gateway = _gateway(request)
+    return gateway.budgets.put(user, body, gateway.tier_of(user))
 
 
 @router.get("/v1/export", responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},

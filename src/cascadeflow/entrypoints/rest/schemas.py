@@ -146,7 +146,7 @@ class BudgetBody(BaseModel):
 class BudgetView(BaseModel):
     user: str
     budget: BudgetBody | None
-    source: Literal["api", "config", "default", "none"]
+    source: Literal["api", "config", "tier", "default", "none"]  # "tier": the user's tier's
     spend: dict[str, float]
     reserved: float
     remaining: dict[str, float]
