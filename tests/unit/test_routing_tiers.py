@@ -172,10 +172,12 @@ async def test_tier_routing_uses_what_is_left_of_the_users_budget() -> None:
 
 async def test_a_spent_budget_blocks_with_the_reason() -> None:
     tracker = tracked(daily=0.00005)
-    with pytest.raises(BudgetExceededError, match="left in the user's budget"):
+    with pytest.raises(BudgetExceededError, match="left in the user's budget") as caught:
         await tier_agent(FakeProvider(default="x"), cost_tracker=tracker).run(
             "Capital of France?", user_id="ann", user_tier="free"
         )
+    context = caught.value.context  # the user's budget state travels with the refusal
+    assert context is not None and context.user_id == "ann" and context.window == "daily"
 
 
 async def test_a_tier_restricts_a_domain_strategy_to_its_models() -> None:

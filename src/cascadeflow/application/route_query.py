@@ -140,4 +140,10 @@ class RouteQuery:
             output_tokens = call_max_tokens(request.max_tokens, model)
             return self._pricing.price(model).cost(prompt_tokens, output_tokens)
 
-        return router.route(tier, complexity, estimate, remaining)
+        try:
+            return router.route(tier, complexity, estimate, remaining)
+        except BudgetExceededError as refused:
+            if refused.context is not None or context is None:
+                raise
+            # the tier's refusal is a budget block: give callers the user's budget state
+            raise BudgetExceededError(str(refused), context) from refused
