@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cascadeflow import CascadeAgent, CascadePreset, ModelConfig
+from cascadeflow.domain.budgets import BudgetConfig
 from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.entrypoints.gateway_config import load_config
 from cascadeflow.entrypoints.cli import app
 from cascadeflow.entrypoints.rest.gateway import Gateway
 from cascadeflow.entrypoints.rest.setup import resolve_setup
@@ -22,6 +24,8 @@ from cascadeflow.routing import CODE_DOMAIN_STRATEGY, CascadeStep, DomainCascade
 from cascadeflow.telemetry import CostTracker
 from cascadeflow.utils.presets_v2 import (
     BUILTIN_PRESETS,
+    PRESET_COST_OPTIMIZED_SAAS,
+    PRESET_ENTERPRISE_GRADE,
     PRESET_PRODUCTION_READY,
     load_preset,
     save_preset,
@@ -106,6 +110,79 @@ daily = 0.5
         "gpt-4o-mini", "gpt-4o")
     agent = CascadeAgent(**preset.to_agent_config())
     assert agent.quality_config.min_score == 0.7 and agent.tier_router is not None
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".yaml"])
+@pytest.mark.parametrize("preset", [PRESET_COST_OPTIMIZED_SAAS, PRESET_ENTERPRISE_GRADE],
+                         ids=["cost_optimized_saas", "enterprise_grade"])
+def test_tier_budgets_are_saved_in_the_gateways_tiers(
+    preset: CascadePreset, suffix: str, tmp_path: Path
+) -> None:
+    path = tmp_path / f"preset{suffix}"
+    save_preset(preset, path)
+
+    config = load_config(path, {})  # still a gateway config, which enforces the budgets
+    assert config.tier_budgets() == dict(preset.tier_budgets or {})
+    assert {t: s.budget.daily for t, s in config.tiers.items() if s.budget} == {
+        t: b.daily for t, b in (preset.tier_budgets or {}).items()}
+    assert "tier_budgets" not in (config.preset or {})  # written once, under [tiers]
+    assert load_preset(path).tier_budgets == preset.tier_budgets
+
+
+def test_a_gateway_tier_budget_is_the_presets_tier_budget(tmp_path: Path) -> None:
+    path = tmp_path / "gateway.toml"
+    path.write_text("""
+[[models]]
+name = "gpt-4o-mini"
+[tiers.free]
+models = ["gpt-4o-mini"]
+[tiers.free.budget]
+daily = 0.1
+[tiers.pro]
+""")
+    preset = load_preset(path)
+
+    assert preset.tier_budgets == {"free": BudgetConfig(daily=0.1)}
+    assert preset.enable_user_tiers and set(preset.resolved_tier_policies()) == {"free", "pro"}
+    agent = CascadeAgent(**preset.to_agent_config(store="memory"))
+    assert agent.tier_router is not None
+
+
+def test_older_files_with_tier_budgets_in_the_preset_section_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "old.toml"
+    path.write_text("""
+[[models]]
+name = "gpt-4o-mini"
+[tiers.free]
+[tiers.pro.budget]
+weekly = 5.0
+[preset]
+name = "old"
+enable_user_tiers = true
+[preset.tier_budgets.free]
+daily = 0.5
+[preset.tier_budgets.pro]
+daily = 9.0
+""")
+    preset = load_preset(path)  # a tier's own budget wins, as in the gateway
+    assert preset.tier_budgets == {"free": BudgetConfig(daily=0.5), "pro": BudgetConfig(weekly=5.0)}
+
+    save_preset(preset, tmp_path / "new.toml")  # saved again: the budgets move to [tiers]
+    resaved = load_config(tmp_path / "new.toml", {})
+    assert "tier_budgets" not in (resaved.preset or {})
+    assert resaved.tier_budgets() == preset.tier_budgets
+    assert load_preset(tmp_path / "new.toml").tier_budgets == preset.tier_budgets
+
+
+def test_tier_budgets_without_user_tiers_round_trip(tmp_path: Path) -> None:
+    preset = CascadePreset("budgets_only", "d", [ModelConfig("gpt-4o-mini"), ModelConfig("gpt-4o")],
+                           tier_budgets={"free": BudgetConfig(daily=0.2, total=3.0)})
+    path = tmp_path / "budgets.yaml"
+    save_preset(preset, path)
+
+    config = load_config(path, {})
+    assert config.tiers["free"].models is None and config.tiers["free"].max_cost_per_query is None
+    assert load_preset(path) == preset  # budget-only tiers are no tier policies
 
 
 def test_a_calibration_applies_on_top_of_a_preset(tmp_path: Path) -> None:

@@ -1,11 +1,18 @@
 """Presets as config files in the gateway's format (TOML or YAML).
 
 A saved preset is a valid ``cascadeflow serve --config`` file: its models, default
-budget, tiers, quality threshold, database and telemetry endpoint are the gateway's own
-sections, and the preset's models are a gateway preset of its name. What only a
-CascadePreset has (its switches, domain strategies, tier budgets) goes in a ``[preset]``
-section the gateway does not read. Any gateway config loads as a preset; API keys are
-never written (use ``api_key = "${OPENAI_API_KEY}"`` in the file).
+budget, tiers (with each tier's budget in ``[tiers.<t>.budget]``), quality threshold,
+database and telemetry endpoint are the gateway's own sections, and the preset's models
+are a gateway preset of its name. What only a CascadePreset has (its switches, domain
+strategies, quality scores) goes in a ``[preset]`` section the gateway does not read.
+Any gateway config loads as a preset; API keys are never written (use
+``api_key = "${OPENAI_API_KEY}"`` in the file).
+
+Tier budgets are written in one place only, ``[tiers.<t>.budget]``, which the gateway
+enforces as it is. Files saved before kept them as ``[preset] tier_budgets``; those still
+load, and a tier's own ``budget`` wins over them, as in the gateway
+(``GatewayConfig.tier_budgets()``). A preset without user tiers gets budget-only tiers
+(every model, no cap), which load back as no tier policies, so it round-trips unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cascadeflow.domain.budgets import Window
+from cascadeflow.domain.budgets import BudgetConfig, Window
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.presets import is_quality_file
@@ -77,10 +84,14 @@ def preset_to_raw(preset: CascadePreset) -> dict[str, Any]:
             domains.setdefault(domain, []).append(model.name)
     if domains:
         raw["domains"] = domains
+    budgets = {tier: _budget_raw(b) for tier, b in (preset.tier_budgets or {}).items()}
     if preset.enable_user_tiers or preset.tier_policies is not None:
         raw["tiers"] = {tier: _clean({"models": list(p.allowed_models),
-                                      "max_cost_per_query": p.max_cost_per_query})
+                                      "max_cost_per_query": p.max_cost_per_query,
+                                      "budget": budgets.get(tier)})
                         for tier, p in preset.resolved_tier_policies().items()}
+    elif budgets:  # tiers that only give their users a budget, as the preset routes by none
+        raw["tiers"] = {tier: {"budget": budget} for tier, budget in budgets.items()}
     if preset.default_budget_daily is not None:
         raw["default_budget"] = {"daily": preset.default_budget_daily}
     raw["preset"] = _preset_raw(preset)
@@ -117,6 +128,10 @@ def preset_from_config(
     policies = {tier: TierModelPolicy(tier, tuple(t.models or [m.name for m in models]),
                                       t.max_cost_per_query)
                 for tier, t in config.tiers.items()}
+    if config.preset and not settings.enable_user_tiers and all(
+            t.models is None and t.max_cost_per_query is None for t in config.tiers.values()):
+        policies = {}  # budget-only tiers, as save_preset writes them for a preset without tiers
+    tier_budgets = config.tier_budgets()  # [tiers.<t>.budget], else [preset] tier_budgets
     return CascadePreset(
         name=settings.name,
         description=settings.description,
@@ -130,8 +145,7 @@ def preset_from_config(
         domain_strategies=None if settings.domain_strategies is None else {
             domain: _strategy(domain, s) for domain, s in settings.domain_strategies.items()},
         enable_user_tiers=settings.enable_user_tiers if config.preset else bool(policies),
-        tier_budgets=None if settings.tier_budgets is None else {
-            tier: b.to_budget() for tier, b in settings.tier_budgets.items()},
+        tier_budgets=tier_budgets or None,
         enable_multi_step_cascade=settings.enable_multi_step_cascade,
         tier_policies=policies or None,
         quality_threshold=config.quality.threshold,
@@ -163,13 +177,14 @@ def _preset_raw(preset: CascadePreset) -> dict[str, Any]:
     }
     if preset.domain_strategies is not None:
         raw["domain_strategies"] = {d: _strategy_raw(s) for d, s in preset.domain_strategies.items()}
-    if preset.tier_budgets is not None:
-        raw["tier_budgets"] = {t: dict((w.value, v) for w, v in b.limits.items())
-                               for t, b in preset.tier_budgets.items()}
     scores = {m.name: m.quality_score for m in preset.models if m.quality_score is not None}
     if scores:
         raw["quality_scores"] = scores
     return raw
+
+
+def _budget_raw(budget: BudgetConfig) -> dict[str, float]:
+    return {window.value: limit for window, limit in budget.limits.items()}
 
 
 def _strategy_raw(strategy: DomainCascadeStrategy) -> dict[str, Any]:

@@ -47,6 +47,7 @@ class PresetSettings(_Settings):
     enable_domain_routing: bool = False
     domain_strategies: dict[str, StrategySettings] | None = None
     enable_user_tiers: bool = False
+    # files saved before tier budgets moved to [tiers.<t>.budget]; read, never written
     tier_budgets: dict[str, BudgetSettings] | None = None
     enable_multi_step_cascade: bool = False
     quality_scores: dict[str, float] = {}  # per model name, 0 to 1
