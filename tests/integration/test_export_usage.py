@@ -83,3 +83,9 @@ def test_bad_database_url_is_a_clear_error() -> None:
     outcome = runner.invoke(app, ["usage", "--database", "not a url"])
     assert outcome.exit_code == 2
     assert "sqlite:///" in outcome.output
+
+
+def test_the_tracker_says_where_it_keeps_spend(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="cascadeflow.cost")
+    CostTracker(store=f"sqlite:///{tmp_path / 'where.db'}").total_cost
+    assert any("where.db" in r.getMessage() for r in caplog.records)

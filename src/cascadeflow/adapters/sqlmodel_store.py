@@ -58,6 +58,11 @@ class SQLModelUsageStore(UsageStore):
         self._postgres = self._db.postgres
         self._pruned_at: datetime | None = None
 
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self._db.url
+
     def close(self) -> None:
         """Close pooled connections (the store reconnects if used again)."""
         self._db.close()

@@ -65,6 +65,8 @@ class CostTracker:
         if self._store is None:
             spec = self._store_spec if isinstance(self._store_spec, str) else None
             self._store = usage_store(spec)
+            # spend persists across runs by design; say where, so nobody is surprised
+            log.info("cost tracking in %s", getattr(self._store, "url", spec or "memory"))
         return self._store
 
     @property
