@@ -26,7 +26,6 @@ from pathlib import Path
 
 import httpx
 import yaml
-from sqlalchemy import create_engine, make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the fake upstream lives with the tests
@@ -36,6 +35,7 @@ from tests.integration.openai_server import OpenAIServer, Reply  # noqa: E402
 
 from cascadeflow.adapters.litellm_loader import load_litellm  # noqa: E402
 from cascadeflow.entrypoints.gateway_config import hash_key  # noqa: E402
+from cascadeflow.testing import scratch_schema  # noqa: E402
 
 SEQUENTIAL = 300
 IN_FLIGHT = 32
@@ -127,17 +127,8 @@ def postgres_schema() -> Iterator[str | None]:
     if not base:
         yield None
         return
-    schema = f"cascadeflow_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with scratch_schema(base, "cascadeflow_bench") as url:
+        yield url
 
 
 def row(label: str, samples: list[float], direct_p50: float, direct_p99: float) -> str:

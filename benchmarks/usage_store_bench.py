@@ -17,13 +17,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Barrier
 
-from sqlalchemy import create_engine, make_url
 
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+from cascadeflow.testing import scratch_schema
 from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window
 
 SECONDS = 4.0  # per configuration
@@ -79,19 +79,8 @@ def sqlite_url() -> Iterator[str]:
         yield f"sqlite:///{directory}/bench.db"
 
 
-@contextmanager
-def postgres_url(base: str) -> Iterator[str]:
-    schema = f"cascadeflow_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+def postgres_url(base: str) -> AbstractContextManager[str]:
+    return scratch_schema(base, "cascadeflow_bench")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@
 from cascadeflow.adapters.configured_pricing import ConfiguredPricing
 from cascadeflow.adapters.fakes import FakeClock, FakeProvider, FakeReply, SequentialIds
 from cascadeflow.adapters.memory_store import InMemoryUsageStore
+from cascadeflow.adapters.postgres_scratch import scratch_schema
 from cascadeflow.adapters.replay_provider import ReplayProvider
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "InMemoryUsageStore",
     "ReplayProvider",
     "SequentialIds",
+    "scratch_schema",
 ]
