@@ -85,7 +85,8 @@ class RunCascade:
         return sorted(models, key=lambda m: self._pricing.price(m).blended_per_1k)
 
     async def execute(self, request: CascadeRequest) -> CascadeResult:
-        dearest = self.order(request.models)[-1]
+        ordered = self.order(request.models)
+        cheapest, dearest = ordered[0], ordered[-1]
         admission = request.admission
         models = request.models
         if admission is None:
@@ -131,7 +132,7 @@ class RunCascade:
             total_cost=sum(c.cost for c in calls),
             cost_saved=self._baseline_cost(dearest, answer) - sum(c.cost for c in calls),
             latency_ms=(self._clock.monotonic() - started) * 1000.0,
-            draft_accepted=answer.verdict.passed and answer.model is self.order(request.models)[0],
+            draft_accepted=answer.verdict.passed and answer.model is cheapest,
             cascaded=len(calls) > 1,
             quality_score=answer.verdict.score,
             validation_passed=answer.verdict.passed,
