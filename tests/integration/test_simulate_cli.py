@@ -102,3 +102,40 @@ def test_installed_command_replays_the_bundled_trace_offline() -> None:
     assert figures["always-verifier"]["quality"] == pytest.approx(0.858, abs=0.0005)
     assert figures["always-drafter"]["quality"] == pytest.approx(0.637, abs=0.0005)
     assert 0 < figures["cascade"]["savings_vs_verifier"] < 1
+
+
+def test_recorded_costs_need_no_price_for_models_unknown_to_litellm(tmp_path: Path) -> None:
+    """Every answer carries its cost and no tokens: the costs are used as recorded, and
+    neither model needs a price in LiteLLM's map."""
+    small, large = "mistralai/mixtral-8x7b-chat", "acme/unlisted-large-v9"
+    rows = [
+        {"id": "u0", "query": "2 + 2?", "responses": {
+            small: {"text": "4", "cost_usd": 0.0002, "correct": True},
+            large: {"text": "4", "cost_usd": 0.003, "correct": True}}},
+        {"id": "u1", "query": "3 + 5?", "responses": {
+            small: {"text": "I'm not sure.", "cost_usd": 0.0004, "correct": False},
+            large: {"text": "8", "cost_usd": 0.005, "correct": True}}},
+    ]
+    path = tmp_path / "unlisted.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    outcome = runner.invoke(app, ["simulate", "--trace", str(path), "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.stdout)
+    assert (report["drafter"], report["verifier"]) == (small, large)
+    figures = {s["name"]: s for s in report["strategies"]}
+    assert figures["always-drafter"]["total_cost"] == pytest.approx(0.0006)
+    assert figures["always-verifier"]["total_cost"] == pytest.approx(0.008)
+    # the hedging draft is escalated: both its calls are paid, at their recorded costs
+    assert figures["cascade"]["total_cost"] == pytest.approx(0.0002 + 0.0004 + 0.005)
+    assert figures["cascade"]["quality"] == 1.0
+
+
+def test_an_answer_with_tokens_and_no_cost_still_needs_a_price(tmp_path: Path) -> None:
+    rows = [{"id": "t0", "query": "2 + 2?", "responses": {
+        "acme/unlisted-small": {"text": "4", "input_tokens": 5, "output_tokens": 1, "correct": True},
+        "acme/unlisted-large": {"text": "4", "input_tokens": 5, "output_tokens": 1, "correct": True}}}]
+    path = tmp_path / "tokens-only.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    outcome = runner.invoke(app, ["simulate", "--trace", str(path), "--json"])
+    assert outcome.exit_code == 2
+    assert "no price for model" in outcome.output

@@ -7,12 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from cascadeflow.application.ports import CompletionProvider
 from cascadeflow.domain.errors import ReplayMissError
 from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
-from cascadeflow.domain.trace import TraceRecord, conversation_key
-
-
-def approximate_tokens(text: str) -> int:
-    """About four characters a token: used only when a trace records no token counts."""
-    return max(1, round(len(text) / 4)) if text else 0
+from cascadeflow.domain.trace import TraceRecord, conversation_key, recorded_tokens
 
 
 class ReplayProvider(CompletionProvider):
@@ -30,16 +25,12 @@ class ReplayProvider(CompletionProvider):
         if response is None:
             known = ", ".join(sorted(record.responses))
             raise ReplayMissError(name, f"record {record.id!r} has answers only from {known}")
-        query_text = " ".join(m.content for m in request.messages)
+        input_tokens, output_tokens = recorded_tokens(record, response)
         return Completion(
             text=response.text,
             model=name,
-            input_tokens=response.input_tokens
-            if response.input_tokens is not None
-            else approximate_tokens(query_text),
-            output_tokens=response.output_tokens
-            if response.output_tokens is not None
-            else approximate_tokens(response.text),
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
             finish_reason=response.finish_reason,
             logprobs=response.logprobs,
             cost_usd=response.cost_usd,

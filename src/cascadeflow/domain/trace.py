@@ -40,18 +40,35 @@ def conversation_key(messages: tuple[Message, ...]) -> str:
     return "\x1e".join(f"{m.role}\x1f{m.content.strip()}" for m in messages)
 
 
+def approximate_tokens(text: str) -> int:
+    """About four characters a token: used only when a trace records no token counts."""
+    return max(1, round(len(text) / 4)) if text else 0
+
+
+def recorded_tokens(record: TraceRecord, response: RecordedResponse) -> tuple[int, int]:
+    """(input, output) tokens of a recorded answer, approximated where the trace has none."""
+    prompt = " ".join(m.content for m in record.messages)
+    return (
+        response.input_tokens if response.input_tokens is not None else approximate_tokens(prompt),
+        response.output_tokens if response.output_tokens is not None else approximate_tokens(response.text),
+    )
+
+
 def recorded_price_per_1k(records: Iterable[TraceRecord], model: str) -> float | None:
-    """Mean USD per 1K tokens a trace recorded for a model, or None if it recorded none."""
+    """Mean USD per 1K tokens a trace recorded for a model (tokens approximated where
+    only the cost was recorded), or None if it recorded no cost for it.
+
+    Recorded costs are used as they are; this price orders the models and prices only
+    the answers that carry tokens without a cost.
+    """
     cost = 0.0
     tokens = 0
     for record in records:
         response = record.responses.get(model)
         if response is None or response.cost_usd is None:
             continue
-        if response.input_tokens is None or response.output_tokens is None:
-            continue
         cost += response.cost_usd
-        tokens += response.input_tokens + response.output_tokens
+        tokens += sum(recorded_tokens(record, response))
     return cost / tokens * 1000.0 if tokens else None
 
 
