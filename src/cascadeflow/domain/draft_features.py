@@ -17,9 +17,12 @@ from collections.abc import Callable, Mapping
 _NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
 _ANNOTATION = re.compile(r"<<([^=<>]+)=([^<>]+)>>")
+# One way only to read each stretch of text (commas only as thousands separators, one
+# run of spaces around an operator): a long list of numbers must not backtrack for ever.
+_OPERAND = r"\(?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?\)?"
 _INLINE = re.compile(
-    r"((?:\(?\s*\$?\d[\d,]*(?:\.\d+)?%?\s*\)?\s*[-+*/x×÷]\s*)+\(?\$?\d[\d,]*(?:\.\d+)?%?\)?)"
-    r"\s*=\s*\$?(-?\d[\d,]*(?:\.\d+)?)"
+    r"((?:" + _OPERAND + r" ?[-+*/x×÷] ?)+" + _OPERAND + r")"
+    r" ?= ?\$?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 )
 _RESULT = re.compile(r"=\s*\$?\s*(" + _NUMBER + ")")
 _FINAL_ANSWER = (
@@ -111,6 +114,16 @@ def arithmetic_check(draft: str) -> tuple[int, int]:
 def final_answers(draft: str) -> list[float]:
     found = [number(m) for pattern in _FINAL_ANSWER for m in pattern.findall(draft)]
     return [n for n in found if n is not None]
+
+
+def stated_answer(draft: str) -> float | None:
+    """The result a draft states last in the strongest form it uses: ``####`` first, then
+    ``\\boxed{}``, then "the answer is"."""
+    for pattern in (_FINAL_ANSWER[0], _FINAL_ANSWER[2], _FINAL_ANSWER[1]):
+        found = [n for n in (number(m) for m in pattern.findall(draft)) if n is not None]
+        if found:
+            return found[-1]
+    return None
 
 
 def draft_features(
