@@ -38,17 +38,22 @@ from cascadeflow.application.run_cascade import RunCascade
 from cascadeflow.application.run_strategy import RunStrategy
 from cascadeflow.application.route_query import RouteQuery
 from cascadeflow.application.simulate import SimulateCascade, SimulationReport
+from cascadeflow.application.simulate_online import OnlineReport, SimulateOnline
+from cascadeflow.application.online_calibration import OnlineCalibration
+from cascadeflow.adapters.chance import HashChance
+from cascadeflow.adapters.memory_calibration import InMemoryCalibrationStore
 from cascadeflow.application.calibrate import CalibrateCascade
-from cascadeflow.adapters.plotting import plot_calibration as plot_calibration
+from cascadeflow.adapters.plotting import plot_calibration as plot_calibration, plot_online as plot_online
 from cascadeflow.adapters.quality_file import load_quality_config, save_quality_config as save_quality_config
-from cascadeflow.domain.quality_presets import quality_preset
+from cascadeflow.domain.quality_presets import ONLINE_QUALITY, quality_preset
+from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.providers import split_model_spec
 from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.retry import RetryPolicy
-from cascadeflow.domain.trace import TraceRecord, models_in, recorded_price_per_1k
+from cascadeflow.domain.trace import TraceRecord, models_in, recorded_price_per_1k, without_labels
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -72,6 +77,7 @@ class Container(containers.DeclarativeContainer):
     validator = providers.Factory(QualityValidator, config=quality_config)
     budget_gate: providers.Provider[BudgetGate | None] = providers.Object(None)
     telemetry: providers.Provider[Telemetry | None] = providers.Object(None)
+    online: providers.Provider[OnlineCalibration | None] = providers.Object(None)
     run_cascade = providers.Factory(
         RunCascade,
         provider=adapters.completions,
@@ -80,6 +86,7 @@ class Container(containers.DeclarativeContainer):
         validator=validator,
         retry_policy=retry_policy,
         budget_gate=budget_gate,
+        online=online,
     )
     # A strategy makes each step's call through a RunCascade built with that step's validator.
     run_strategy = providers.Factory(
@@ -108,6 +115,7 @@ def bootstrap(
     ids: IdGenerator | None = None,
     telemetry: Telemetry | None = None,
     otel_endpoint: str | None = None,
+    online: OnlineCalibration | None = None,
 ) -> Container:
     """Wire the use-cases. Any adapter left out is the production one; without a
     usage store nothing is recorded and no budget is enforced. Telemetry is the one
@@ -143,6 +151,8 @@ def bootstrap(
         container.quality_config.override(providers.Object(quality_config))
     if retry_policy is not None:
         container.retry_policy.override(providers.Object(retry_policy))
+    if online is not None:
+        container.online.override(providers.Object(online))
     container.telemetry.override(
         providers.Object(telemetry)
         if telemetry is not None
@@ -238,6 +248,72 @@ def simulation(
         f"(${_blended(draft_model):.5f}/1K) · verifier {verifier} (${_blended(verify_model):.5f}/1K)"
     )
     return Simulation(records, draft_model, verify_model, use_case, title, cascade_for)
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineSimulation:
+    """A trace served label-free to the live cascade with online calibration."""
+
+    records: list[TraceRecord]
+    chain: tuple[ModelConfig, ...]
+    use_case: SimulateOnline
+    title: str
+
+    @property
+    def size(self) -> int:
+        names = {m.name for m in self.chain}
+        return sum(1 for r in self.records if names <= r.responses.keys())
+
+    async def run(self, on_progress: Callable[[int], None] | None = None) -> OnlineReport:
+        return await self.use_case.execute(without_labels(self.records), self.records, self.chain, on_progress)
+
+
+def online_simulation(trace: str, *, models: list[str] | None = None, drafter: str | None = None,
+                      verifier: str | None = None, limit: int | None = None,
+                      settings: OnlineSettings | None = None) -> OnlineSimulation:
+    """The replay preset for ``simulate --online``: the trace's answers (labels removed)
+    served to the live cascade with online calibration, state kept in memory, random
+    choices drawn from a hash of each query id (the same trace, the same decisions)."""
+    records = load_trace(trace)[:limit]
+    chain = _chain(records, models, drafter, verifier)
+    priced = all(m.cost is not None for m in chain)
+    replay_pricing = ConfiguredPricing() if priced else None
+    online = OnlineCalibration(InMemoryCalibrationStore(), HashChance(), settings or OnlineSettings())
+    retry = RetryPolicy(max_attempts=1)
+    cascade = bootstrap(provider=ReplayProvider(without_labels(records)), pricing=replay_pricing,
+                        quality_config=ONLINE_QUALITY, retry_policy=retry, online=online).run_cascade()
+    single = bootstrap(provider=ReplayProvider(records), pricing=replay_pricing,
+                       retry_policy=retry).run_cascade()
+    title = f"{trace}: {len(records)} queries · " + " → ".join(
+        f"{m.name} (${_blended(m):.5f}/1K)" for m in chain)
+    return OnlineSimulation(records, chain, SimulateOnline(cascade, online, single), title)
+
+
+def _chain(records: list[TraceRecord], models: list[str] | None, drafter: str | None,
+           verifier: str | None) -> tuple[ModelConfig, ...]:
+    """The models a simulation runs, cheapest first: ``models`` as given (checked to be in
+    price order), else drafter and verifier, else the trace's two most frequent models."""
+    if models:
+        if drafter or verifier:
+            raise ConfigurationError("give --models, or --drafter and --verifier, not both")
+        if len(models) < 2 or len(set(models)) != len(models):
+            raise ConfigurationError("--models needs two or more different models, cheapest first")
+        chain = tuple(_trace_model(records, name) for name in models)
+    else:
+        known = models_in(records)
+        if drafter is None or verifier is None:
+            if len(known) < 2:
+                raise ConfigurationError("the trace needs answers from at least two models")
+            pair = sorted((_trace_model(records, n) for n in known[:2]), key=_blended)
+            drafter = drafter or pair[0].name
+            verifier = verifier or pair[1].name
+        chain = (_trace_model(records, drafter), _trace_model(records, verifier))
+    pricing = ConfiguredPricing() if all(m.cost is not None for m in chain) else LiteLLMPricing()
+    prices = [pricing.price(m).blended_per_1k for m in chain]
+    for (cheap, dear), (a, b) in zip(zip(chain, chain[1:]), zip(prices, prices[1:])):
+        if a > b:
+            raise ConfigurationError(f"{cheap.name!r} costs more than {dear.name!r}: list the models cheapest first")
+    return chain
 
 
 def calibration(sim: Simulation, *, learned: bool = False) -> CalibrateCascade:

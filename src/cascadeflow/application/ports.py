@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from cascadeflow.domain.budgets import BudgetConfig, CostEntry, Reservation, ReservationRequest
 from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
 from cascadeflow.domain.models import ModelConfig, TokenPrice
+from cascadeflow.domain.online_evidence import Observation, RouteEvidence
+from cascadeflow.domain.online_policy import AcceptancePlan
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult
 
@@ -137,3 +139,33 @@ class Telemetry(Protocol):
     @abstractmethod
     def flush(self) -> None:
         """Send everything buffered now (short scripts, tests, shutdown)."""
+
+
+class Chance(Protocol):
+    """Uniform draws in [0, 1) for the online policy's random choices. ``key`` names the
+    query and the choice: a replay draws from a hash of it (the same trace, the same
+    decisions), live traffic from a random generator."""
+
+    @abstractmethod
+    def uniform(self, key: str) -> float: ...
+
+
+class CalibrationStore(Protocol):
+    """Online calibration's evidence and fitted plans, per route, shared by every process
+    that opens the same store (gateway replicas), kept across restarts."""
+
+    @abstractmethod
+    def record(self, route: str, bins: int, observations: Sequence[Observation]) -> None:
+        """Add what some queries taught this route (counts add up, atomically)."""
+
+    @abstractmethod
+    def evidence(self, route: str, bins: int) -> RouteEvidence:
+        """Everything recorded for the route (empty when nothing was)."""
+
+    @abstractmethod
+    def save_plan(self, route: str, plan: AcceptancePlan) -> None:
+        """The plan last fitted for the route, for status reports."""
+
+    @abstractmethod
+    def plans(self) -> dict[str, AcceptancePlan]:
+        """The last fitted plan of every route."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from returns.result import Failure, Result, Success
 
 from cascadeflow.application.budget_gate import Admission, BudgetGate
+from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Validator
 from cascadeflow.domain.errors import (
     AllModelsFailedError,
@@ -17,6 +18,9 @@ from cascadeflow.domain.errors import (
 )
 from cascadeflow.domain.budgets import Reservation
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message
+from cascadeflow.domain.online_evidence import Observation
+from cascadeflow.domain.online_policy import Decision
+from cascadeflow.domain.trace import conversation_key
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
@@ -62,6 +66,11 @@ class RunCascade:
     backoff; any other provider failure moves on to the next model. When no answer
     passes, the last answer obtained is returned, flagged; when no model answered at
     all, AllModelsFailedError lists what each one returned.
+
+    With ``online`` calibration, a draft that passes the rules is accepted only as its
+    plan allows (else escalated), a share of queries skips the draft when drafting does
+    not pay, a share of accepted drafts is checked by the strongest model (whose answer
+    is then returned), and every run teaches the plan what agreed with that model.
     """
 
     def __init__(
@@ -72,8 +81,10 @@ class RunCascade:
         validator: Validator,
         retry_policy: RetryPolicy,
         budget_gate: BudgetGate | None = None,
+        online: OnlineCalibration | None = None,
     ) -> None:
         self._gate = budget_gate
+        self._online = online
         self._provider = provider
         self._pricing = pricing
         self._clock = clock
@@ -97,7 +108,17 @@ class RunCascade:
         failures: list[ProviderError] = []
         answer: _Answer | None = None
         budget_note = admission.message
-        for model in self.order(models):
+        chain = self.order(models)
+        online = self._online if len(chain) > 1 else None
+        key = request.query_id or conversation_key(request.messages)
+        answers: dict[int, _Answer] = {}
+        index = 0
+        while index < len(chain):
+            model = chain[index]
+            route = self._route(online, chain, index)
+            if online is not None and route is not None and not online.drafts(route, key, len(chain)):
+                index += 1  # drafting this query does not pay: on to a stronger model
+                continue
             call = self._request_for(model, request)
             try:
                 reservation = await self._reserve(request, call)
@@ -120,10 +141,20 @@ class RunCascade:
                     cost = self._cost(model, completion)
                     # the money is spent: store it before anything else can fail
                     await self._settle(reservation, call, completion, cost, request)
-                    answer = self._judge(model, completion, cost, request)
+                    answer = answers[index] = self._judge(model, completion, cost, request)
+                    decision = Decision.ACCEPT
+                    if online is not None and route is not None and answer.verdict.passed:
+                        decision = online.decide(route, answer.verdict.score, key, len(chain))
+                        answer = _online_verdict(answer, decision, chain[-1].name)
                     calls.append(_answered_call(answer, attempts))
+                    if decision is Decision.SHADOW:
+                        index = len(chain) - 1  # the strongest model answers too, and is returned
+                        continue
                     if answer.verdict.passed:
                         break
+            index += 1
+        if online is not None:
+            self._teach(online, chain, answers, request, key)
         if answer is None:
             raise AllModelsFailedError(failures)
         return CascadeResult(
@@ -143,6 +174,36 @@ class RunCascade:
             budget_action=admission.action.value,
             budget_message=budget_note,
         )
+
+    @staticmethod
+    def _route(online: OnlineCalibration | None, chain: Sequence[ModelConfig], index: int) -> str | None:
+        if online is None or index >= len(chain) - 1:
+            return None
+        return online.route(chain[index].name, chain[-1].name, len(chain))
+
+    def _teach(self, online: OnlineCalibration, chain: Sequence[ModelConfig],
+               answers: dict[int, _Answer], request: CascadeRequest, key: str) -> None:
+        """Tell each draft's route what this run showed: whether the draft agreed with the
+        strongest model's answer (when it answered), and what the calls cost. ``answers``
+        hold the rules' verdicts, before the plan decided."""
+        reference = answers.get(len(chain) - 1)
+        query = request.messages[-1].content
+        for index in range(len(chain) - 1):
+            route = self._route(online, chain, index)
+            if route is None:
+                continue
+            draft = answers.get(index)
+            agree = None
+            if draft is not None and reference is not None:
+                agree = online.agree(query, draft.completion.text, reference.completion.text)
+            online.learn(route, Observation(
+                # the rules' verdict: a draft that broke a rule sits in the lowest bin
+                bin=None if draft is None else online.bin_of(draft.verdict.score if draft.verdict.passed else 0.0),
+                labelled=agree is not None,
+                disagreed=agree is False,
+                draft_cost=None if draft is None else draft.cost,
+                verifier_cost=None if reference is None else reference.cost,
+            ), len(chain))
 
     # Store calls run off the event loop: a database round trip (or a wait for a row
     # lock) must not stall every other request.
@@ -221,6 +282,21 @@ class RunCascade:
             return answer.cost
         price = self._pricing.price(dearest)
         return price.cost(answer.completion.input_tokens, answer.completion.output_tokens)
+
+
+_ONLINE = "online calibration"
+
+
+def _online_verdict(answer: _Answer, decision: Decision, reference: str) -> _Answer:
+    """The rule-abiding draft's verdict once the online plan has decided on it."""
+    verdict = answer.verdict
+    if decision is Decision.ESCALATE:
+        return replace(answer, verdict=ValidationResult(
+            False, verdict.score, f"{_ONLINE}: score {verdict.score:.2f} not accepted yet"))
+    if decision is Decision.SHADOW:
+        return replace(answer, verdict=ValidationResult(
+            True, verdict.score, f"{_ONLINE}: accepted, checked against {reference}"))
+    return answer
 
 
 def _failed_call(model: ModelConfig, error: ProviderError, attempts: int) -> ModelCall:

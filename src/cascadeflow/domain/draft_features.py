@@ -69,9 +69,10 @@ QUERY_FEATURES: tuple[str, ...] = (
 
 def number(text: str) -> float | None:
     try:
-        return float(text.replace(",", "").rstrip("."))
+        value = float(text.replace(",", "").rstrip("."))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def evaluate_arithmetic(expression: str) -> float | None:

@@ -47,6 +47,10 @@ QUALITY_PRESETS: Mapping[str, QualityConfig] = {
     ),
 }
 
+# The checks online calibration scores drafts with: the rules, then the prior score with
+# no threshold of its own (the online plan decides which scores are accepted).
+ONLINE_QUALITY = QualityConfig(name="online", scorer=DEFAULT_DRAFT_MODEL)
+
 FORMAT = "cascadeflow.quality/1"
 _PLAIN_FIELDS = ("min_length_chars", "min_words", "reject_refusals", "reject_hedging",
                  "reject_truncated", "min_confidence", "min_score", "name")

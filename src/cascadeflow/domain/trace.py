@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cascadeflow.domain.messages import Message
 
@@ -79,3 +79,13 @@ def models_in(records: Iterable[TraceRecord]) -> list[str]:
         for name in record.responses:
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts, key=lambda name: (-counts[name], name))
+
+
+def without_labels(records: Iterable[TraceRecord]) -> list[TraceRecord]:
+    """The same records with every ``correct`` and ``score`` removed: what a replay that
+    must not learn from labels is allowed to see."""
+    return [
+        replace(record, responses={name: replace(r, correct=None, score=None)
+                                   for name, r in record.responses.items()})
+        for record in records
+    ]

@@ -39,8 +39,9 @@ def simulate(
     calibrate: Annotated[bool, typer.Option(help="Fit the quality settings on half of the trace "
                                             "(split by a hash of each id) and report them on the "
                                             "other half.")] = False,
-    target_quality: Annotated[float, typer.Option(min=0.01, max=1.5, help="With --calibrate: "
-                                                  "quality to keep, as a share of always-verifier's.")] = 0.95,
+    target_quality: Annotated[float, typer.Option(min=0.01, max=1.5, help="With --calibrate or "
+                                                  "--online: quality to keep, as a share of "
+                                                  "always-verifier's.")] = 0.95,
     confidence: Annotated[float, typer.Option(min=0.0, max=0.999, help="With --calibrate: "
                                               "choose settings whose quality reaches the target "
                                               "with this one-sided confidence on the calibration "
@@ -54,14 +55,34 @@ def simulate(
                                                  "plot to this PNG (needs cascadeflow[plot]).")] = None,
     save_config: Annotated[Optional[Path], typer.Option(help="With --calibrate: write the chosen "  # noqa: UP045
                                                         "quality settings to this JSON file.")] = None,
+    online: Annotated[bool, typer.Option(help="Replay the trace in file order as live traffic "
+                                         "through the online policy, which learns from agreement "
+                                         "with the verifier and never reads a label.")] = False,
+    models: Annotated[Optional[str], typer.Option(help="Comma-separated models, cheapest first "  # noqa: UP045
+                                                  "(a,b,c): a chain of more than two models.")] = None,
+    shadow_share: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="With --online: "  # noqa: UP045
+                                                          "share of accepted drafts the verifier "
+                                                          "checks.")] = None,
 ) -> None:
     """Replay recorded answers through the cascade: no keys, no network."""
     from cascadeflow.bootstrap import quality_config, simulation
 
+    if online:
+        if calibrate or quality or threshold is not None or learned or pre_route or save_config:
+            raise typer.BadParameter("--online learns its own settings: leave out --calibrate, --quality, "
+                                     "--threshold, --learned, --pre-route and --save-config")
+        with reporting_errors():
+            _online(trace, models, drafter, verifier, limit, target_quality, confidence, shadow_share,
+                    plot, json_output)
+        return
     if (plot or save_config or learned or pre_route) and not calibrate:
-        raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate")
+        raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate or --online")
     if confidence != DEFAULT_CONFIDENCE and not calibrate:
-        raise typer.BadParameter("--confidence needs --calibrate")
+        raise typer.BadParameter("--confidence needs --calibrate or --online")
+    if shadow_share is not None:
+        raise typer.BadParameter("--shadow-share needs --online")
+    if models:
+        raise typer.BadParameter("--models (a chain) needs --online for now; use --drafter and --verifier")
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with reporting_errors():
         config = quality_config(quality) if quality else None
@@ -78,6 +99,33 @@ def simulate(
         print(json.dumps(asdict(report), indent=2))
         return
     out.print(simulation_table(report, sim.title))
+
+
+def _online(trace: str, models: str | None, drafter: str | None, verifier: str | None,
+            limit: int | None, target: float, confidence: float, shadow_share: float | None,
+            plot: Path | None, json_output: bool) -> None:
+    from cascadeflow.bootstrap import online_simulation, plot_online
+    from cascadeflow.domain.online_policy import OnlineSettings
+    from cascadeflow.entrypoints.online_report import online_json, online_tables
+
+    settings = OnlineSettings(target_quality=target, confidence=confidence)
+    if shadow_share is not None:
+        settings = OnlineSettings(target_quality=target, confidence=confidence, shadow_share=shadow_share)
+    chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    sim = online_simulation(trace, models=chain, drafter=drafter, verifier=verifier, limit=limit,
+                            settings=settings)
+    columns = (TextColumn("live replay"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("online", total=sim.size)
+        report = asyncio.run(sim.run(lambda n: progress.advance(task, n)))
+    if plot is not None:
+        plot_online(report, plot, title=sim.title)
+        err.print(f"drew quality and cost over the stream to {plot}")
+    if json_output:
+        print(json.dumps(online_json(report), indent=2))
+        return
+    wide = Console(width=max(out.width, 110)) if out.width < 110 else out
+    wide.print(online_tables(report, sim.title))
 
 
 def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: float,

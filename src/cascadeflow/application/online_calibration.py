@@ -1,0 +1,89 @@
+"""Online calibration: the live acceptance policy that learns without labels.
+
+A route is one draft model checked against the cascade's strongest model. For each
+route the policy keeps evidence (in a CalibrationStore, shared by replicas) and a plan
+fitted from it: which share of queries to draft, and which drafts to accept by score.
+Every query teaches it something: an escalated draft is labelled for free by the
+verifier's answer (agree or not), a share of accepted drafts is checked in the shadow
+of the verifier, and the plan is refitted every ``refit_every`` observations.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from cascadeflow.application.ports import CalibrationStore, Chance
+from cascadeflow.domain.agreement import compare_answers
+from cascadeflow.domain.online_evidence import Observation
+from cascadeflow.domain.online_policy import (
+    AcceptancePlan,
+    Decision,
+    OnlineSettings,
+    decide,
+    drafts,
+    fit_plan,
+)
+
+
+class OnlineCalibration:
+    def __init__(self, store: CalibrationStore, chance: Chance,
+                 settings: OnlineSettings | None = None) -> None:
+        self._store = store
+        self._chance = chance
+        self.settings = settings or OnlineSettings()
+        self._plans: dict[str, AcceptancePlan] = {}
+        self._since_fit: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def route(model: str, reference: str, stages: int = 2) -> str:
+        """The evidence key of ``model`` checked against ``reference`` in a cascade of
+        ``stages`` models (a longer chain splits the quality allowance over its drafts)."""
+        key = f"{model} -> {reference}"
+        return key if stages <= 2 else f"{key} [{stages}-model chain]"
+
+    def settings_for(self, stages: int) -> OnlineSettings:
+        if stages <= 2:
+            return self.settings
+        allowance = (1.0 - self.settings.target_quality) / (stages - 1)
+        return replace(self.settings, target_quality=1.0 - allowance)
+
+    def plan(self, route: str, stages: int = 2) -> AcceptancePlan:
+        with self._lock:
+            cached = self._plans.get(route)
+        return cached if cached is not None else self._refit(route, stages)
+
+    def drafts(self, route: str, key: str, stages: int = 2) -> bool:
+        """Whether this query is worth a draft at all on this route."""
+        return drafts(self.plan(route, stages), self._chance.uniform(f"{key}\x1fdraft\x1f{route}"))
+
+    def decide(self, route: str, score: float, key: str, stages: int = 2) -> Decision:
+        plan = self.plan(route, stages)
+        return decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
+                      self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share)
+
+    def bin_of(self, score: float) -> int:
+        return self.settings.bin_of(score)
+
+    @staticmethod
+    def agree(query: str, draft: str, reference: str) -> bool | None:
+        """Whether the draft says what the verifier said; None when undecided."""
+        return compare_answers(query, draft, reference).agree
+
+    def learn(self, route: str, observation: Observation, stages: int = 2) -> None:
+        self._store.record(route, self.settings.bins, [observation])
+        with self._lock:
+            due = self._since_fit.get(route, 0) + 1
+            self._since_fit[route] = due
+        if due >= self.settings.refit_every or route not in self._plans:
+            self._refit(route, stages)
+
+    def _refit(self, route: str, stages: int) -> AcceptancePlan:
+        evidence = self._store.evidence(route, self.settings.bins)
+        plan = fit_plan(evidence.bins, self.settings_for(stages), evidence.costs())
+        self._store.save_plan(route, plan)
+        with self._lock:
+            self._plans[route] = plan
+            self._since_fit[route] = 0
+        return plan

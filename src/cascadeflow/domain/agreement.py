@@ -1,0 +1,206 @@
+"""Do two answers to the same query say the same thing? The label of online calibration.
+
+No ground truth is needed: a draft that agrees with the verifier's answer is as good as
+it, as far as anyone can tell without labels. Each extractor reads one kind of answer
+and compares what matters in it, not the wording:
+
+- ``choice``: the option letter of a multiple-choice question;
+- ``json``: JSON values (tool calls, structured output), compared as data;
+- ``code``: Python code, compared by its syntax tree (comments, spacing and quoting ignored);
+- ``number``: the final number of a worked answer, when the query holds numbers;
+- ``short answer``: a few words, compared after normalising case, punctuation and articles.
+
+Anything else (long free text) is undecided here: ``agree`` is None and a judge model
+must decide, or the pair gives no label.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import string
+from dataclasses import dataclass
+
+from cascadeflow.domain.draft_features import number, stated_answer
+
+__all__ = ["Agreement", "compare_answers", "extract_choice", "final_number", "normalise_short"]
+
+# Options listed one per line: "A. text", "(B) text", "C) text", "D: text"
+_OPTION_LINE = re.compile(r"^\s*\(?([A-J])[).:]\s+(\S.*)$", re.M)
+_CHOICE_PATTERNS = (
+    re.compile(r"answer\s*(?:is|:)?\s*(?:option\s*)?[:\-]?\s*\**\(?([A-J])\)?\**(?![A-Za-z])", re.I),
+    re.compile(r"^\s*\**\(?([A-J])\)?\**\s*(?:[.):\-]|$)", re.M),
+    re.compile(r"(?:option|choice)\s*\(?([A-J])\)?(?![A-Za-z])", re.I),
+    re.compile(r"\(([A-J])\)"),
+)
+_CODE_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)```", re.S)
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+_ARTICLES = re.compile(r"\b(?:a|an|the)\b")
+_PUNCTUATION = str.maketrans("", "", string.punctuation)
+SHORT_WORDS = 12  # an answer of at most this many words is compared as a short answer
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """``agree`` None: the texts cannot be compared without a judge."""
+
+    agree: bool | None
+    method: str
+
+
+def options_of(query: str) -> dict[str, str]:
+    """The lettered options of a multiple-choice query (empty when it has fewer than two)."""
+    found = {letter: text.strip() for letter, text in _OPTION_LINE.findall(query)}
+    letters = sorted(found)
+    if len(letters) < 2 or letters[0] != "A":
+        return {}
+    return found
+
+
+def extract_choice(answer: str, options: dict[str, str]) -> str | None:
+    """The option an answer picks: a stated letter, else the one option whose text it quotes."""
+    for pattern in _CHOICE_PATTERNS:
+        picked = [m for m in pattern.findall(answer) if m in options]
+        if picked:
+            return str(picked[-1] if pattern is _CHOICE_PATTERNS[0] else picked[0])
+    stripped = answer.strip().rstrip(".").strip()
+    if stripped in options:
+        return stripped
+    lowered = answer.lower()
+    quoted = [letter for letter, text in options.items() if len(text) > 2 and text.lower() in lowered]
+    return quoted[0] if len(quoted) == 1 else None
+
+
+_DECODER = json.JSONDecoder(strict=False)  # raw newlines inside strings are common
+# LaTeX in a JSON string (\\frac, \\( ...) is an invalid escape: read it as a backslash
+_LOOSE_BACKSLASH = re.compile(r'\\(?!["\\/bfnrtu])')
+_JSON_SCAN_CHARS = 20_000  # longer answers are not searched for a JSON value
+
+
+def _json_value(text: str) -> object | None:
+    """The answer's JSON value: the whole text, else its last fenced JSON block, else the
+    last object or array that parses inside the text (models wrap JSON in prose)."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > _JSON_SCAN_CHARS:
+        return None
+    if "\\" in stripped:
+        stripped = _LOOSE_BACKSLASH.sub(r"\\\\", stripped)
+    blocks = [body for lang, body in _CODE_FENCE.findall(stripped) if lang.lower() in ("json", "")]
+    for candidate in [stripped] + blocks[::-1]:
+        candidate = candidate.strip()
+        if candidate[:1] in ("{", "["):
+            try:
+                value: object = _DECODER.decode(candidate)
+                return value
+            except ValueError:
+                pass
+    found: object | None = None
+    position = stripped.find("{")
+    while position != -1:
+        try:
+            found, end = _DECODER.raw_decode(stripped, position)
+            position = stripped.find("{", end)
+        except ValueError:
+            position = stripped.find("{", position + 1)
+    return found
+
+
+def _python_tree(text: str) -> str | None:
+    """The syntax tree of the answer's Python code (its fenced blocks, else the whole
+    text when it parses and looks like code), or None."""
+    blocks = [body for lang, body in _CODE_FENCE.findall(text) if lang.lower() in ("", "python", "py", "python3")]
+    source = "\n".join(blocks) if blocks else text
+    if not blocks and not re.search(r"^\s*(?:def|class|import|from|return|for|while|if)\b", text, re.M):
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):  # docstrings are prose: leave them out of the comparison
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and _is_docstring(body[0]):
+            body.pop(0)
+    return ast.dump(tree, annotate_fields=False, include_attributes=False)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str))
+
+
+def final_number(answer: str) -> float | None:
+    """The answer's stated result: after ``####``, ``\\boxed{}`` or "the answer is", else
+    the last number it writes."""
+    stated = stated_answer(answer)
+    if stated is not None:
+        return stated
+    numbers = _NUMBER.findall(answer)
+    return number(numbers[-1]) if numbers else None
+
+
+def normalise_short(answer: str) -> str:
+    text = answer.lower().translate(_PUNCTUATION)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def _same_data(mine: object, theirs: object) -> bool:
+    """JSON values equal as data; two long strings (prose, such as a "reasoning" field)
+    are not compared, short ones are compared as short answers."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return mine.keys() == theirs.keys() and all(_same_data(mine[k], theirs[k]) for k in mine)
+    if isinstance(mine, list) and isinstance(theirs, list):
+        return len(mine) == len(theirs) and all(_same_data(a, b) for a, b in zip(mine, theirs))
+    if isinstance(mine, str) and isinstance(theirs, str):
+        a, b = normalise_short(mine), normalise_short(theirs)
+        if len(a.split()) > SHORT_WORDS or len(b.split()) > SHORT_WORDS:
+            return True
+        x, y = _number_only(mine), _number_only(theirs)
+        return a == b or (x is not None and y is not None and _same_number(x, y))
+    if isinstance(mine, (int, float)) and isinstance(theirs, (int, float)) and not isinstance(mine, bool):
+        return not isinstance(theirs, bool) and _same_number(float(mine), float(theirs))
+    return mine == theirs
+
+
+def _number_only(text: str) -> float | None:
+    found = _NUMBER.findall(text)
+    return number(found[0]) if len(found) == 1 else None
+
+
+def _same_number(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def compare_answers(query: str, draft: str, reference: str) -> Agreement:
+    """Whether ``draft`` says what ``reference`` says, by the first extractor that reads both."""
+    if not draft.strip() or not reference.strip():
+        return Agreement(False, "empty")
+    options = options_of(query)
+    if options:
+        mine, theirs = extract_choice(draft, options), extract_choice(reference, options)
+        if theirs is not None:
+            return Agreement(mine == theirs, "choice")
+    mine_json, theirs_json = _json_value(draft), _json_value(reference)
+    if theirs_json is not None:
+        return Agreement(mine_json is not None and _same_data(mine_json, theirs_json), "json")
+    theirs_code = _python_tree(reference)
+    if theirs_code is not None:
+        mine_code = _python_tree(draft)
+        # two different programs may both be right: only a same tree (or no code) decides
+        if mine_code == theirs_code:
+            return Agreement(True, "code")
+        if mine_code is None:
+            return Agreement(False, "code")
+        return Agreement(None, "code")
+    if _NUMBER.search(query):
+        mine_number, theirs_number = final_number(draft), final_number(reference)
+        if theirs_number is not None:
+            return Agreement(mine_number is not None and _same_number(mine_number, theirs_number), "number")
+    short_mine, short_theirs = normalise_short(draft), normalise_short(reference)
+    if len(short_theirs.split()) <= SHORT_WORDS and len(short_mine.split()) <= SHORT_WORDS:
+        same = short_mine == short_theirs or (
+            bool(short_theirs) and bool(short_mine)
+            and (f" {short_theirs} " in f" {short_mine} " or f" {short_mine} " in f" {short_theirs} ")
+        )
+        return Agreement(same, "short answer")
+    return Agreement(None, "text")

@@ -1,0 +1,277 @@
+"""Which drafts to accept, learnt from agreement with the verifier instead of labels.
+
+Evidence is kept as counts over a fixed grid of draft scores: for each score bin, how
+many drafts were seen, how many got a label (the verifier answered too: the draft was
+escalated, or checked in the shadow of an accepted one) and how many of those disagreed
+with the verifier. Counts add up, so replicas can share them through a store.
+
+A plan is fitted from the counts. Bins are pooled from the highest score down into
+groups holding enough labels; each group's disagreement rate gets a Beta posterior.
+Groups are accepted from the top while the one-sided upper confidence bound of the
+quality lost stays within the allowance (``1 - target_quality``); the group where the
+allowance runs out is accepted in part, at random, so that a score that separates
+nothing still buys the cheapest random acceptance rate the bound allows, never
+escalating everything. Until ``min_labels`` labels exist nothing is accepted: the
+warm-up. A disagreement is charged ``disagreement_loss`` of the verifier's quality: on
+a disagreement the verifier is sometimes the one that is wrong, or both are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from statistics import NormalDist
+
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.online_evidence import CallCosts, EvidenceBin
+
+__all__ = ["DRAFT_SHARES", "AcceptancePlan", "Decision", "OnlineSettings", "decide", "drafts", "fit_plan"]
+
+
+class Decision(str, Enum):
+    ACCEPT = "accept"
+    SHADOW = "shadow"  # accepted, and the verifier answers too: a label for the accepted region
+    ESCALATE = "escalate"
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineSettings:
+    """How the online policy trades cost for quality.
+
+    ``target_quality``: share of the verifier's quality to keep, held as a one-sided
+    lower bound at ``confidence``. ``shadow_share``: share of accepted drafts the
+    verifier answers too. ``min_labels``: labels to collect (escalating everything)
+    before any draft is accepted. ``disagreement_loss``: quality a disagreement is
+    charged, as a share of the verifier's. ``refit_every``: observations between refits.
+    """
+
+    target_quality: float = 0.95
+    confidence: float = 0.9
+    shadow_share: float = 0.1
+    min_labels: int = 50
+    disagreement_loss: float = 1.0
+    bins: int = 100
+    group_labels: int = 25
+    refit_every: int = 10
+    prior_disagreement: float = 0.5
+    prior_strength: float = 2.0
+    explore: float = 0.1
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("target_quality", 0.0 < self.target_quality <= 1.0, "in (0, 1], such as 0.95"),
+            ("confidence", 0.0 <= self.confidence < 1.0, "in [0, 1), such as 0.9"),
+            ("shadow_share", 0.0 <= self.shadow_share <= 1.0, "in [0, 1], such as 0.1"),
+            ("min_labels", self.min_labels >= 0, "an integer >= 0"),
+            ("disagreement_loss", 0.0 < self.disagreement_loss <= 1.0, "in (0, 1]"),
+            ("bins", self.bins >= 1, "an integer >= 1"),
+            ("group_labels", self.group_labels >= 1, "an integer >= 1"),
+            ("refit_every", self.refit_every >= 1, "an integer >= 1"),
+            ("prior_disagreement", 0.0 < self.prior_disagreement < 1.0, "in (0, 1)"),
+            ("prior_strength", self.prior_strength > 0.0, "positive"),
+            ("explore", 0.0 < self.explore < 1.0, "in (0, 1), such as 0.1"),
+        )
+        for label, ok, wanted in checks:
+            if not ok:
+                raise ConfigurationError(f"online calibration: {label} must be {wanted}, got {getattr(self, label)!r}")
+
+    @property
+    def allowance(self) -> float:
+        """Share of drafts that may disagree with the verifier."""
+        return (1.0 - self.target_quality) / self.disagreement_loss
+
+    def bin_of(self, score: float) -> int:
+        return min(self.bins - 1, max(0, int(score * self.bins)))
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptancePlan:
+    """Acceptance probability by score bin, and what the evidence says of it.
+
+    ``draft_share`` is the share of queries drafted at all: when few drafts would be
+    accepted, paying for every draft costs more than it saves, and the rest go straight
+    to the verifier. ``quality`` is the estimated share of the verifier's quality kept
+    by the plan and ``bound`` its one-sided lower confidence bound; ``threshold`` the
+    lowest score accepted at all (1.0 and above: none).
+    """
+
+    acceptance: tuple[float, ...]
+    quality: float
+    bound: float
+    threshold: float
+    seen: int
+    labelled: int
+    disagreed: int
+    accepted_share: float = 0.0
+    draft_share: float = 1.0
+    notes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def escalate_all(cls, bins: int, seen: int = 0, labelled: int = 0, disagreed: int = 0,
+                     note: str = "warming up") -> AcceptancePlan:
+        return cls((0.0,) * bins, 1.0, 1.0, float("inf"), seen, labelled, disagreed, 0.0, 1.0, (note,))
+
+    def acceptance_of(self, score: float) -> float:
+        bins = len(self.acceptance)
+        return self.acceptance[min(bins - 1, max(0, int(score * bins)))]
+
+
+@dataclass(slots=True)
+class _Group:
+    bins: list[int]
+    seen: int = 0
+    labelled: int = 0
+    disagreed: int = 0
+
+
+def _groups(evidence: Sequence[EvidenceBin], wanted: int) -> list[_Group]:
+    """Bins pooled from the highest score down, each group with ``wanted`` labels or more
+    (the lowest group takes what is left)."""
+    groups: list[_Group] = []
+    current = _Group([])
+    for index in range(len(evidence) - 1, -1, -1):
+        counts = evidence[index]
+        if not counts.seen:
+            continue
+        current.bins.append(index)
+        current.seen += counts.seen
+        current.labelled += counts.labelled
+        current.disagreed += counts.disagreed
+        if current.labelled >= wanted:
+            groups.append(current)
+            current = _Group([])
+    if current.bins:
+        if groups and current.labelled < wanted:
+            last = groups[-1]
+            last.bins += current.bins
+            last.seen += current.seen
+            last.labelled += current.labelled
+            last.disagreed += current.disagreed
+        else:
+            groups.append(current)
+    return groups
+
+
+# Shares of queries to draft that a plan considers (1.0: the classic cascade).
+DRAFT_SHARES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05)
+
+
+@dataclass(frozen=True, slots=True)
+class _Acceptance:
+    table: tuple[float, ...]
+    loss: float  # share of drafted queries accepted and disagreeing (estimate)
+    spread: float  # its z * standard error
+    accepted: float  # share of drafted queries accepted
+    threshold: float
+
+
+def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
+             costs: CallCosts | None = None) -> AcceptancePlan:
+    """The cheapest plan whose lower bound of kept quality reaches the target.
+
+    With the mean costs of a draft and a verifier call known, the plan also chooses the
+    share of queries to draft: drafting a query costs a draft, accepting it saves a
+    verifier call, and the allowance is spread over fewer drafts. Of the queries drafted,
+    at least ``explore`` are escalated (or shadowed) so that labels keep coming.
+    """
+    if len(evidence) != settings.bins:
+        raise ConfigurationError(f"online calibration: {len(evidence)} evidence bins for {settings.bins} score bins")
+    total = EvidenceBin()
+    for counts in evidence:
+        total = total.plus(counts)
+    if total.labelled < max(1, settings.min_labels):
+        return AcceptancePlan.escalate_all(settings.bins, total.seen, total.labelled, total.disagreed,
+                                           f"warming up: {total.labelled} of {settings.min_labels} labels")
+    groups = _groups(evidence, settings.group_labels)
+    costs = costs or CallCosts()
+    shares = DRAFT_SHARES if costs.known else (1.0,)
+    best: tuple[float, float, _Acceptance] | None = None
+    for share in shares:
+        found = _accept(groups, total.seen, settings, settings.allowance / share)
+        if share < 1.0 and found.accepted > 1.0 - settings.explore:
+            found = _scaled(found, (1.0 - settings.explore) / found.accepted)
+        saving = share * (found.accepted * costs.verifier - costs.draft) if costs.known else found.accepted
+        if best is None or saving > best[0] + 1e-15:
+            best = (saving, share, found)
+    assert best is not None
+    _, share, chosen = best
+    charged = settings.disagreement_loss
+    return AcceptancePlan(
+        acceptance=chosen.table,
+        quality=1.0 - charged * share * chosen.loss,
+        bound=1.0 - charged * share * (chosen.loss + chosen.spread),
+        threshold=chosen.threshold,
+        seen=total.seen,
+        labelled=total.labelled,
+        disagreed=total.disagreed,
+        accepted_share=share * chosen.accepted,
+        draft_share=share,
+    )
+
+
+def _accept(groups: Sequence[_Group], seen: int, settings: OnlineSettings, allowance: float) -> _Acceptance:
+    """Accept groups from the highest score down while the upper bound of the share of
+    drafts accepted and disagreeing stays within ``allowance``; the last one in part."""
+    z = NormalDist().inv_cdf(settings.confidence) if settings.confidence > 0 else 0.0
+    alpha = settings.prior_disagreement * settings.prior_strength
+    beta = (1.0 - settings.prior_disagreement) * settings.prior_strength
+    table = [0.0] * settings.bins
+    loss = variance = accepted = 0.0
+    threshold = float("inf")
+    for group in groups:
+        share = group.seen / seen
+        rate = (group.disagreed + alpha) / (group.labelled + alpha + beta)
+        rate_variance = rate * (1.0 - rate) / (group.labelled + alpha + beta + 1.0)
+        take = _largest_share(loss, variance, share * rate, share * share * rate_variance, z, allowance)
+        if take <= 0.0:
+            break
+        for index in group.bins:
+            table[index] = take
+        threshold = min(group.bins) / settings.bins
+        loss += take * share * rate
+        variance += take * take * share * share * rate_variance
+        accepted += take * share
+        if take < 1.0:
+            break
+    return _Acceptance(tuple(table), loss, z * math.sqrt(variance), accepted, threshold)
+
+
+def _scaled(found: _Acceptance, factor: float) -> _Acceptance:
+    return _Acceptance(tuple(a * factor for a in found.table), found.loss * factor,
+                       found.spread * factor, found.accepted * factor, found.threshold)
+
+
+def _largest_share(loss: float, variance: float, mean: float, spread: float, z: float,
+                   allowance: float) -> float:
+    """The largest share a in [0, 1] of a group to accept with
+    ``loss + a * mean + z * sqrt(variance + a^2 * spread) <= allowance``."""
+
+    def fits(a: float) -> bool:
+        return loss + a * mean + z * math.sqrt(variance + a * a * spread) <= allowance + 1e-12
+
+    if fits(1.0):
+        return 1.0
+    if not fits(0.0):
+        return 0.0
+    low, high = 0.0, 1.0
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
+
+
+def drafts(plan: AcceptancePlan, draw: float) -> bool:
+    """Whether to draft this query at all (``draw`` uniform in [0, 1)); if not, the query
+    goes straight to the verifier."""
+    return draw < plan.draft_share
+
+
+def decide(plan: AcceptancePlan, score: float, accept_draw: float, shadow_draw: float,
+           shadow_share: float) -> Decision:
+    """Accept with the plan's probability for this score (``accept_draw`` uniform in [0, 1));
+    an accepted draft is shadowed with probability ``shadow_share``."""
+    if accept_draw >= plan.acceptance_of(score):
+        return Decision.ESCALATE
+    return Decision.SHADOW if shadow_draw < shadow_share else Decision.ACCEPT
