@@ -7,7 +7,9 @@
     agent = CascadeAgent(models=[...], provider=fake)
 """
 
+from cascadeflow.adapters.chance import HashChance
 from cascadeflow.adapters.configured_pricing import ConfiguredPricing
+from cascadeflow.adapters.memory_calibration import InMemoryCalibrationStore
 from cascadeflow.adapters.fakes import FakeClock, FakeProvider, FakeReply, SequentialIds
 from cascadeflow.adapters.memory_store import InMemoryUsageStore
 from cascadeflow.adapters.postgres_scratch import scratch_schema
@@ -18,6 +20,8 @@ __all__ = [
     "FakeClock",
     "FakeProvider",
     "FakeReply",
+    "HashChance",
+    "InMemoryCalibrationStore",
     "InMemoryUsageStore",
     "ReplayProvider",
     "SequentialIds",

@@ -144,11 +144,17 @@ def normalise_short(answer: str) -> str:
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 
+# Fields that hold the way to an answer, not the answer: never compared.
+PROSE_KEYS = frozenset({"reasoning", "explanation", "rationale", "thought", "thoughts", "thinking",
+                        "analysis", "justification", "steps", "solution_steps", "notes", "comment"})
+
+
 def _same_data(mine: object, theirs: object) -> bool:
-    """JSON values equal as data; two long strings (prose, such as a "reasoning" field)
-    are not compared, short ones are compared as short answers."""
+    """JSON values equal as data. Prose (a field named like ``reasoning``, or two long
+    strings) is not compared; short strings are compared as short answers."""
     if isinstance(mine, dict) and isinstance(theirs, dict):
-        return mine.keys() == theirs.keys() and all(_same_data(mine[k], theirs[k]) for k in mine)
+        return mine.keys() == theirs.keys() and all(
+            str(k).lower() in PROSE_KEYS or _same_data(mine[k], theirs[k]) for k in mine)
     if isinstance(mine, list) and isinstance(theirs, list):
         return len(mine) == len(theirs) and all(_same_data(a, b) for a, b in zip(mine, theirs))
     if isinstance(mine, str) and isinstance(theirs, str):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from statistics import NormalDist
 
@@ -185,18 +185,10 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
         return AcceptancePlan.escalate_all(settings.bins, total.seen, total.labelled, total.disagreed,
                                            f"warming up: {total.labelled} of {settings.min_labels} labels")
     groups = _groups(evidence, settings.group_labels)
-    costs = costs or CallCosts()
-    shares = DRAFT_SHARES if costs.known else (1.0,)
-    best: tuple[float, float, _Acceptance] | None = None
-    for share in shares:
-        found = _accept(groups, total.seen, settings, settings.allowance / share)
-        if share < 1.0 and found.accepted > 1.0 - settings.explore:
-            found = _scaled(found, (1.0 - settings.explore) / found.accepted)
-        saving = share * (found.accepted * costs.verifier - costs.draft) if costs.known else found.accepted
-        if best is None or saving > best[0] + 1e-15:
-            best = (saving, share, found)
-    assert best is not None
-    _, share, chosen = best
+    share = _draft_share(groups, total.seen, settings, costs or CallCosts())
+    chosen = _accept(groups, total.seen, settings, settings.allowance / share)
+    if share < 1.0 and chosen.accepted > 1.0 - settings.explore:
+        chosen = _scaled(chosen, (1.0 - settings.explore) / chosen.accepted)
     charged = settings.disagreement_loss
     return AcceptancePlan(
         acceptance=chosen.table,
@@ -209,6 +201,23 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
         accepted_share=share * chosen.accepted,
         draft_share=share,
     )
+
+
+def _draft_share(groups: Sequence[_Group], seen: int, settings: OnlineSettings, costs: CallCosts) -> float:
+    """The share of queries worth drafting, judged on the point estimates (no margin):
+    optimism keeps the drafts, and with them the labels, coming while the evidence is
+    thin; once it shows that few drafts can be accepted, most queries skip the draft."""
+    if not costs.known:
+        return 1.0
+    hopeful = replace(settings, confidence=0.0)
+    best, chosen = -math.inf, 1.0
+    for share in DRAFT_SHARES:
+        found = _accept(groups, seen, hopeful, settings.allowance / share)
+        accepted = min(found.accepted, 1.0 - settings.explore) if share < 1.0 else found.accepted
+        saving = share * (accepted * costs.verifier - costs.draft)
+        if saving > best + 1e-15:
+            best, chosen = saving, share
+    return chosen
 
 
 def _accept(groups: Sequence[_Group], seen: int, settings: OnlineSettings, allowance: float) -> _Acceptance:

@@ -1,0 +1,92 @@
+"""Answer agreement: what online calibration takes for a label."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cascadeflow.domain.agreement import compare_answers
+
+MULTIPLE_CHOICE = "Which is a prime?\nA. 4\nB. 7\nC. 9\nD. 15\nAnswer:"
+
+
+@pytest.mark.parametrize(
+    "draft,reference,agree",
+    [
+        ("The answer is (B).", "B. 7 is prime because it has no divisors but 1 and itself.", True),
+        ("B", "Let's think: 4=2*2, 9=3*3, 15=3*5. The answer is (B)", True),
+        ("The answer is (C)", "The answer is (B)", False),
+        ("Seven: 7 is prime.", "(B)", False),  # no letter the draft states: not the same pick
+        ("I'd say 9 looks prime... no. The answer is B", "answer: B", True),
+    ],
+)
+def test_multiple_choice_compares_the_picked_letter(draft: str, reference: str, agree: bool) -> None:
+    result = compare_answers(MULTIPLE_CHOICE, draft, reference)
+    assert (result.agree, result.method) == (agree, "choice")
+
+
+@pytest.mark.parametrize(
+    "draft,reference,agree",
+    [
+        ("3 x 60 = <<3*60=180>>180; 180 x 3 = <<180*3=540>>540\n#### 540",
+         "So he runs 180 * 3 = 540 meters a week.", True),
+        ("He runs 540 meters.", "The total is 1,540 meters.", False),
+        # a stated answer beats numbers written after it
+        ("The answer is 12. (Checking: 12 = 3 * 4.)", "#### 12", True),
+        ("#### 12.0", "The answer is 12", True),
+    ],
+)
+def test_worked_answers_compare_the_final_number(draft: str, reference: str, agree: bool) -> None:
+    result = compare_answers("James runs 3 sprints 3 times a week, 60 meters each. Total?", draft, reference)
+    assert (result.agree, result.method) == (agree, "number")
+
+
+def test_json_answers_compare_as_data_and_ignore_prose_fields() -> None:
+    query = 'Answer as JSON: {"reasoning": "...", "answer": "..."}'
+    mine = {"reasoning": "Twelve eggs a dozen, so three dozen are thirty-six eggs in all here.", "answer": "36"}
+    theirs = {"answer": "36", "reasoning": "3 * 12 = 36, which is the number of eggs the farmer has."}
+    # wrapped in prose, with LaTeX escapes and raw newlines inside a string, as models write it
+    wrapped = 'Final answer:\n```json\n{"reasoning": "We use \\(3 \\times 12\\)\nto get it", "answer": "36"}\n```'
+    assert compare_answers(query, json.dumps(mine), json.dumps(theirs)).agree is True
+    assert compare_answers(query, wrapped, json.dumps(theirs)).agree is True
+    assert compare_answers(query, json.dumps({**mine, "answer": "35"}), json.dumps(theirs)).agree is False
+    assert compare_answers(query, "thirty-six", json.dumps(theirs)).agree is False
+    tool = {"name": "get_weather", "arguments": {"city": "Paris", "unit": "celsius"}}
+    assert compare_answers("weather?", json.dumps(tool),
+                           json.dumps({"arguments": {"unit": "celsius", "city": "Paris"},
+                                       "name": "get_weather"})).agree is True
+    assert compare_answers("weather?", json.dumps(tool),
+                           json.dumps({**tool, "arguments": {"city": "Lyon", "unit": "celsius"}})).agree is False
+
+
+def test_code_compares_syntax_trees() -> None:
+    query = "Write a function that adds two numbers."
+    reference = "```python\ndef add(a, b):\n    return a + b\n```"
+    same = "Here you go:\n```python\ndef add(a, b):\n    '''Sum of a and b.'''\n    return (a + b)  # add\n```"
+    other = "```python\ndef add(x, y):\n    total = x + y\n    return total\n```"
+    assert compare_answers(query, same, reference).agree is True
+    # two different programs may both be right: undecided, a judge must say
+    assert compare_answers(query, other, reference).agree is None
+    assert compare_answers(query, "Just use the + operator.", reference).agree is False
+
+
+@pytest.mark.parametrize(
+    "draft,reference,agree",
+    [
+        ("Paris.", "paris", True),
+        ("The Eiffel Tower", "Eiffel tower!", True),
+        ("It is Paris", "Paris", True),
+        ("London", "Paris", False),
+    ],
+)
+def test_short_answers_compare_normalised_words(draft: str, reference: str, agree: bool) -> None:
+    result = compare_answers("What is the capital of France?", draft, reference)
+    assert (result.agree, result.method) == (agree, "short answer")
+
+
+def test_long_free_text_is_left_to_a_judge() -> None:
+    essay = " ".join(["The committee weighed the costs and the benefits of the proposal."] * 5)
+    other = " ".join(["Several members argued that the plan would cost more than it saves."] * 5)
+    assert compare_answers("Summarise the meeting.", essay, other).agree is None
+    assert compare_answers("Summarise the meeting.", "", other).agree is False

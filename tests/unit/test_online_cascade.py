@@ -1,0 +1,99 @@
+"""The live cascade with online calibration, built through the composition root with fakes."""
+
+from __future__ import annotations
+
+from cascadeflow.application.online_calibration import OnlineCalibration
+from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
+from cascadeflow.bootstrap import bootstrap
+from cascadeflow.domain.messages import Message
+from cascadeflow.domain.online_policy import OnlineSettings
+from cascadeflow.domain.quality_presets import ONLINE_QUALITY
+from cascadeflow.domain.results import Verdict
+from cascadeflow.testing import (
+    ConfiguredPricing,
+    FakeClock,
+    FakeProvider,
+    HashChance,
+    InMemoryCalibrationStore,
+)
+
+from .conftest import CHEAP, DEAR, MID
+
+QUICK = OnlineSettings(min_labels=5, bins=10, group_labels=5, refit_every=1, shadow_share=0.0)
+
+
+def wired(fake: FakeProvider, settings: OnlineSettings = QUICK
+          ) -> tuple[RunCascade, OnlineCalibration, InMemoryCalibrationStore]:
+    store = InMemoryCalibrationStore()
+    online = OnlineCalibration(store, HashChance(), settings)
+    cascade = bootstrap(provider=fake, pricing=ConfiguredPricing(), clock=FakeClock(),
+                        quality_config=ONLINE_QUALITY, online=online).run_cascade()
+    return cascade, online, store
+
+
+def ask(number: int, *models: object) -> CascadeRequest:
+    return CascadeRequest(models=models or (CHEAP, DEAR), query_id=f"q{number}",  # type: ignore[arg-type]
+                          messages=(Message("user", f"What is the capital of France? ({number})"),))
+
+
+async def test_it_escalates_until_the_evidence_supports_drafts_then_accepts_them() -> None:
+    fake = FakeProvider({"small": ["Paris."], "large": ["Paris"]})
+    cascade, online, _ = wired(fake)
+    first = await cascade.execute(ask(0))
+    assert first.model_used == "large" and not first.draft_accepted
+    assert first.calls[0].verdict is Verdict.REJECTED and "online calibration" in first.calls[0].reason
+    results = [await cascade.execute(ask(i)) for i in range(1, 200)]
+    assert sum(r.draft_accepted for r in results[:4]) == 0  # the warm-up: 5 labels
+    # drafts that always agree end up accepted for nearly every query
+    assert sum(r.draft_accepted for r in results[-100:]) > 80
+    plan = online.plan(online.route("small", "large"))
+    assert plan.bound >= QUICK.target_quality - 1e-9 and plan.disagreed == 0
+
+
+async def test_drafts_that_disagree_are_accepted_only_as_the_target_allows_and_soon_not_paid_for() -> None:
+    fake = FakeProvider({"small": ["London."], "large": ["Paris."]})
+    cascade, online, store = wired(fake)
+    results = [await cascade.execute(ask(i)) for i in range(1000)]
+    # a 95% target lets 5% of the verifier's quality go, in expectation (plus draw noise)
+    assert 0 < sum(r.content == "London." for r in results) <= 0.065 * len(results)
+    # once the verifier is known to disagree, most queries skip the useless draft
+    assert fake.calls_to("small") < 250
+    evidence = store.evidence(online.route("small", "large"), QUICK.bins)
+    accepted = sum(r.content == "London." for r in results)
+    # every draft the verifier also answered is a label (all of them disagreements)
+    assert evidence.drafts == fake.calls_to("small") == evidence.labelled + accepted
+    assert sum(b.disagreed for b in evidence.bins) == evidence.labelled
+    assert evidence.verifier_calls == 1000 - accepted
+
+
+async def test_a_shadow_check_pays_the_verifier_and_returns_its_answer() -> None:
+    fake = FakeProvider({"small": ["Paris."], "large": ["Paris, the capital."]})
+    settings = OnlineSettings(min_labels=5, bins=10, group_labels=5, refit_every=1, shadow_share=1.0)
+    cascade, _, store = wired(fake, settings)
+    results = [await cascade.execute(ask(i)) for i in range(60)]
+    checked = [r for r in results if r.calls[0].model == "small" and r.calls[0].verdict is Verdict.ACCEPTED]
+    assert len(checked) > 20, "the draft was seldom accepted"
+    for result in checked:
+        assert result.model_used == "large" and result.models_called == ("small", "large")
+        assert "checked against large" in result.calls[0].reason
+        assert result.total_cost == sum(c.cost for c in result.calls)
+
+
+async def test_a_chain_learns_each_draft_against_the_strongest_model() -> None:
+    fake = FakeProvider({"small": ["Berlin."], "medium": ["Paris."], "large": ["Paris."]})
+    cascade, online, store = wired(fake)
+    results = [await cascade.execute(ask(i, CHEAP, MID, DEAR)) for i in range(200)]
+    # the chain's two drafts share the 5% allowance
+    assert sum(r.model_used == "small" for r in results) <= 0.025 * len(results)
+    assert sum(r.model_used == "medium" for r in results[-50:]) > 30
+    small = store.evidence(online.route("small", "large", 3), QUICK.bins)
+    medium = store.evidence(online.route("medium", "large", 3), QUICK.bins)
+    assert small.labelled > 0 and sum(b.disagreed for b in small.bins) == small.labelled
+    assert sum(b.disagreed for b in medium.bins) == 0
+
+
+async def test_rule_failures_are_escalated_whatever_the_plan() -> None:
+    fake = FakeProvider({"small": ["I'm not sure."], "large": ["Paris."]})
+    cascade, _, _ = wired(fake)
+    results = [await cascade.execute(ask(i)) for i in range(50)]
+    assert all(r.model_used == "large" for r in results)

@@ -1,0 +1,107 @@
+"""The online plan: which drafts to accept, fitted from agreement counts only."""
+
+from __future__ import annotations
+
+import pytest
+
+from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.online_evidence import CallCosts, EvidenceBin, Observation, RouteEvidence
+from cascadeflow.domain.online_policy import Decision, OnlineSettings, decide, drafts, fit_plan
+
+SETTINGS = OnlineSettings(bins=10, min_labels=50)
+
+
+def bins(**by_index: tuple[int, int, int]) -> list[EvidenceBin]:
+    """Evidence by bin index (b0..b9): (seen, labelled, disagreed)."""
+    evidence = [EvidenceBin()] * SETTINGS.bins
+    for name, counts in by_index.items():
+        evidence[int(name[1:])] = EvidenceBin(*counts)
+    return evidence
+
+
+def test_nothing_is_accepted_before_the_warm_up_labels() -> None:
+    plan = fit_plan(bins(b9=(49, 49, 0)), SETTINGS)
+    assert plan.accepted_share == 0.0 and plan.acceptance == (0.0,) * 10
+    assert plan.bound == 1.0 and "warming up" in plan.notes[0]
+    assert decide(plan, 0.95, accept_draw=0.0, shadow_draw=0.9, shadow_share=0.1) is Decision.ESCALATE
+
+
+def test_a_score_that_separates_accepts_the_agreeing_scores_in_full() -> None:
+    # high scores always agreed with the verifier, low scores mostly did not
+    plan = fit_plan(bins(b9=(400, 400, 0), b8=(300, 300, 3), b2=(300, 300, 240)), SETTINGS)
+    assert plan.acceptance[9] == plan.acceptance[8] == 1.0
+    # what is left of the allowance buys a random part of the low scores (80% disagree)
+    assert 0.0 < plan.acceptance[2] < 0.25
+    assert 0.7 < plan.accepted_share < 0.76
+    assert plan.bound == pytest.approx(SETTINGS.target_quality, abs=1e-6)
+    assert plan.threshold == 0.2
+
+
+def test_without_signal_the_cheapest_random_acceptance_the_bound_allows() -> None:
+    # every draft scores alike and 20% disagree: accepting a share a loses about 0.2 a
+    plan = fit_plan(bins(b5=(2000, 2000, 400)), SETTINGS)
+    assert 0.0 < plan.acceptance[5] < 0.25  # 0.05 / 0.2, less the margin
+    assert plan.bound == pytest.approx(SETTINGS.target_quality, abs=1e-6)
+    assert plan.quality > plan.bound
+
+
+def test_the_margin_shrinks_as_labels_accumulate() -> None:
+    few = fit_plan(bins(b5=(200, 200, 40)), SETTINGS)
+    many = fit_plan(bins(b5=(20000, 20000, 4000)), SETTINGS)
+    assert few.accepted_share < many.accepted_share < 0.25
+
+
+def test_a_higher_target_accepts_less() -> None:
+    evidence = bins(b9=(500, 500, 10), b5=(500, 500, 100))
+    loose = fit_plan(evidence, OnlineSettings(bins=10, target_quality=0.9))
+    strict = fit_plan(evidence, OnlineSettings(bins=10, target_quality=0.99))
+    assert strict.accepted_share < loose.accepted_share
+    assert strict.bound >= 0.99 - 1e-9
+
+
+def test_when_few_drafts_pass_it_pays_to_skip_most_drafts() -> None:
+    # no signal, 40% disagree: about a tenth of drafts can be accepted
+    evidence = bins(b5=(3000, 3000, 1200))
+    classic = fit_plan(evidence, SETTINGS)
+    costs = CallCosts(draft=0.002, verifier=0.01)
+    skipping = fit_plan(evidence, SETTINGS, costs)
+    assert classic.draft_share == 1.0
+    assert skipping.draft_share < 0.5
+    # the same quality bound, reached with fewer paid drafts
+    assert skipping.bound >= SETTINGS.target_quality - 1e-9
+    assert skipping.accepted_share <= skipping.draft_share * (1 - SETTINGS.explore) + 1e-9
+    saving = lambda p: p.accepted_share * costs.verifier - p.draft_share * costs.draft  # noqa: E731
+    assert saving(skipping) > saving(classic)
+
+
+def test_cheap_drafts_that_mostly_agree_are_all_drafted() -> None:
+    plan = fit_plan(bins(b9=(900, 900, 5), b3=(100, 100, 60)), SETTINGS, CallCosts(0.0001, 0.01))
+    assert plan.draft_share == 1.0 and plan.acceptance[9] == 1.0
+
+
+def test_decisions_follow_the_draws() -> None:
+    plan = fit_plan(bins(b5=(2000, 2000, 400)), SETTINGS)
+    share = plan.acceptance[5]
+    assert decide(plan, 0.55, share - 1e-6, 0.5, 0.1) is Decision.ACCEPT
+    assert decide(plan, 0.55, share - 1e-6, 0.05, 0.1) is Decision.SHADOW
+    assert decide(plan, 0.55, share + 1e-6, 0.05, 0.1) is Decision.ESCALATE
+    assert drafts(plan, 0.99)  # a plan without costs drafts every query
+
+
+def test_evidence_adds_up_observations() -> None:
+    evidence = RouteEvidence.empty(10).plus([
+        Observation(bin=9, labelled=True, disagreed=False, draft_cost=0.001, verifier_cost=0.01),
+        Observation(bin=9, labelled=True, disagreed=True, draft_cost=0.003, verifier_cost=0.03),
+        Observation(bin=2, draft_cost=0.002),
+        Observation(bin=None, verifier_cost=0.02),  # skipped the draft
+    ])
+    assert evidence.bins[9] == EvidenceBin(2, 2, 1) and evidence.bins[2] == EvidenceBin(1, 0, 0)
+    assert evidence.labelled == 2
+    assert evidence.costs() == CallCosts(pytest.approx(0.002), pytest.approx(0.02))
+
+
+@pytest.mark.parametrize("field,value", [("target_quality", 1.2), ("confidence", 1.0),
+                                         ("shadow_share", -0.1), ("explore", 0.0), ("bins", 0)])
+def test_bad_settings_are_refused_with_the_field_named(field: str, value: float) -> None:
+    with pytest.raises(ConfigurationError, match=field):
+        OnlineSettings(**{field: value})  # type: ignore[arg-type]
