@@ -26,6 +26,7 @@ from cascadeflow.adapters.system_clock import SystemClock, UuidGenerator
 from cascadeflow.adapters.trace_file import read_trace, resolve_trace
 from cascadeflow.application.ports import (
     BudgetStore,
+    CalibrationStore,
     Clock,
     CompletionProvider,
     IdGenerator,
@@ -181,6 +182,36 @@ class Simulation:
 
     async def run(self, on_progress: Callable[[int], None] | None = None) -> SimulationReport:
         return await self.use_case.execute(self.records, self.drafter, self.verifier, on_progress)
+
+
+def online_calibration(settings: OnlineSettings, store: CalibrationStore | None = None) -> OnlineCalibration:
+    """Online calibration for live traffic: random choices from the system's generator,
+    evidence in ``store`` (default: this process's memory)."""
+    from cascadeflow.adapters.chance import SystemChance
+
+    return OnlineCalibration(store or InMemoryCalibrationStore(), SystemChance(), settings)
+
+
+def calibration_store(url: str | None = None) -> CalibrationStore:
+    """Where online calibration keeps its evidence: ``"memory"``, else the database of
+    ``usage_store(url)`` (shared by every process that opens it)."""
+    if url == "memory":
+        return InMemoryCalibrationStore()
+    from cascadeflow.adapters.sqlmodel_calibration import SQLModelCalibrationStore
+
+    return SQLModelCalibrationStore(url)
+
+
+def calibration_store_beside(usage: UsageStore | None) -> CalibrationStore:
+    """The calibration store in the same database as a usage store (memory for a
+    memory store or none)."""
+    if usage is None or isinstance(usage, InMemoryUsageStore):
+        return InMemoryCalibrationStore()
+    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore  # loaded already if in use
+
+    if isinstance(usage, SQLModelUsageStore):
+        return calibration_store(usage.connection_url())
+    return InMemoryCalibrationStore()
 
 
 def load_trace(name_or_path: str) -> list[TraceRecord]:

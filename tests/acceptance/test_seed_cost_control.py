@@ -47,7 +47,8 @@ async def test_1_1_an_agent_records_each_users_spend() -> None:
     from cascadeflow import CascadeAgent, ModelConfig
     from cascadeflow.telemetry import BudgetConfig, CostTracker
 
-    fake = FakeProvider({"gpt-4o-mini": [FakeReply("Paris is the capital of France.", 10, 20)]})
+    fake = FakeProvider({"gpt-4o-mini": [FakeReply("Paris is the capital of France.", 10, 20)],
+                         "gpt-4o": [FakeReply("Paris.", 10, 2)]})
     tracker = CostTracker(user_budgets={"user_123": BudgetConfig(daily=1.00)})
     agent = CascadeAgent(
         models=[ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.00015),

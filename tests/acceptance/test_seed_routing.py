@@ -87,13 +87,14 @@ async def test_part_4_domain_specific_cascading() -> None:
 
 
 async def test_part_5_tier_aware_routing() -> None:
-    # CostTracker() keeps spend in CASCADEFLOW_DATABASE_URL: tmp_path here (conftest.py)
+    # CostTracker() keeps spend in CASCADEFLOW_DATABASE_URL: tmp_path here (conftest.py).
+    # Every model answers well: which of them answers is the default quality policy's call.
     fake = FakeProvider({
-        "llama-3.1-8b-instant": ["4", "I'm not sure."],
-        "gpt-4o-mini": ["Quantum physics describes matter and energy at the smallest scales.",
-                        "I'm not sure."],
-        "llama-3.3-70b-versatile": ["I'm not sure."],
+        "llama-3.1-8b-instant": ["4"],
+        "gpt-4o-mini": ["Quantum physics describes matter and energy at the smallest scales."],
+        "llama-3.3-70b-versatile": ["Quantum physics describes matter and energy at the smallest scales."],
         "claude-3-5-haiku": ["Split the system into services that own their data and talk over APIs."],
+        "gpt-4o": ["Split the system into services that own their data and talk over APIs."],
     })
     # --- the seed's example ---
     from cascadeflow import CascadeAgent
@@ -120,22 +121,27 @@ async def test_part_5_tier_aware_routing() -> None:
 
     # Free user - simple query
     result = await agent.run("What is 2+2?", user_id='user_free', user_tier='free')
-    assert result.complexity == "simple" and result.content == "4"
-    assert result.model_used == "llama-3.1-8b-instant"
+    assert result.complexity == "simple"
+    assert set(result.models_called) <= set(TIER_POLICIES_DEFAULT["free"].allowed_models)
+    # a fresh agent has no evidence that drafts keep quality: the tier's strongest model
+    # routed to answers too (online calibration's warm-up), never a silent draft
+    assert not result.draft_accepted and result.model_used == result.models_called[-1]
+    assert result.models_called[0] == "llama-3.1-8b-instant"
 
     # Free user - complex query (within budget)
     result = await agent.run("Explain quantum physics", user_id='user_free', user_tier='free')
-    assert result.complexity == "medium" and result.model_used == "gpt-4o-mini"
+    assert result.complexity == "medium"
     assert set(result.models_called) <= set(TIER_POLICIES_DEFAULT["free"].allowed_models)
+    assert result.content.startswith("Quantum physics")
 
     # Pro user - complex query
     result = await agent.run("Design microservices architecture", user_id='user_pro', user_tier='pro')
-    # cheapest first: gpt-4o-mini and llama-70b hedge, claude-3-5-haiku's answer is accepted
-    assert result.complexity == "high" and result.model_used == "claude-3-5-haiku"
-    assert result.models_called == ("gpt-4o-mini", "llama-3.3-70b-versatile", "claude-3-5-haiku")
+    assert result.complexity == "high"
     assert set(result.models_called) <= set(TIER_POLICIES_DEFAULT["pro"].allowed_models)
+    assert result.content.startswith("Split the system")
     assert agent.cost_tracker is not None
     assert agent.cost_tracker.by_user.keys() == {"user_free", "user_pro"}
+    assert agent.cost_tracker.by_user["user_pro"] == pytest.approx(result.total_cost)
 
 
 def test_part_5_the_manual_tier_logic_it_replaces() -> None:
@@ -163,4 +169,7 @@ def test_part_5_the_manual_tier_logic_it_replaces() -> None:
 
         agent = CascadeAgent(models=models, provider=fake)
         # --- end ---
-        assert agent.run_sync("Hi").model_used == models[0].name
+        result = agent.run_sync("Hi")
+        assert result.models_called[0] == min(models, key=lambda m: m.cost or 0).name
+        # one model answers alone; with several, a fresh agent lets the strongest answer too
+        assert result.model_used == max(models, key=lambda m: m.cost or 0).name

@@ -32,10 +32,13 @@ BIG = {"name": "fake-big", "provider": "openai", "api_key": "sk-upstream",
 
 
 def gateway_config(upstream: OpenAIServer | None, **overrides: Any) -> dict[str, Any]:
-    """Two models on the fake upstream, an admin, alice (pro tier, a budget) and bob."""
+    """Two models on the fake upstream, an admin, alice (pro tier, a budget) and bob.
+    Fixed rules decide which drafts pass ("fast"): these tests are about the gateway's
+    mechanics; the online default has tests of its own (test_online.py)."""
     base = {} if upstream is None else {"api_base": upstream.base_url}
     raw: dict[str, Any] = {
         "server": {"timeout": 5.0, "max_attempts": 1, "max_body_bytes": 64_000},
+        "quality": {"mode": "fast"},
         "models": [{**SMALL, **base}, {**BIG, **base}],
         "tiers": {"free": {"models": ["fake-small"]}, "pro": {}},
         "users": {"alice": {"tier": "pro", "budget": {"daily": 1.0}}, "bob": {"tier": "free"}},

@@ -58,6 +58,7 @@ def recorded() -> Iterator[Recorded]:
 
 
 def agent(recorded: Recorded, fake: FakeProvider, **kwargs: Any) -> CascadeAgent:
+    kwargs.setdefault("quality_validation_mode", "fast")  # telemetry is under test, not the policy
     return CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
                         telemetry=recorded.exporter, **kwargs)
 

@@ -11,7 +11,9 @@ from .conftest import CHEAP, DEAR
 
 
 def agent(fake: FakeProvider) -> CascadeAgent:
-    return CascadeAgent(models=[CHEAP, DEAR], provider=fake, pricing=ConfiguredPricing())
+    # the rules alone decide ("fast"): these tests are about arguments, not the default policy
+    return CascadeAgent(models=[CHEAP, DEAR], provider=fake, pricing=ConfiguredPricing(),
+                        quality_validation_mode="fast")
 
 
 async def test_run_accepts_a_question_string() -> None:
@@ -38,7 +40,8 @@ def test_run_sync_for_scripts() -> None:
 def test_max_tokens_defaults_to_the_models_own_limit() -> None:
     fake = FakeProvider({"small": ["Paris."]})
     limited = ModelConfig(name="small", provider="groq", cost=0.0001, max_tokens=256)
-    CascadeAgent(models=[limited, DEAR], provider=fake, pricing=ConfiguredPricing()).run_sync("Hi?")
+    CascadeAgent(models=[limited, DEAR], provider=fake, pricing=ConfiguredPricing(),
+                 quality_validation_mode="fast").run_sync("Hi?")
     assert fake.requests[0].max_tokens == 256
 
 

@@ -26,7 +26,7 @@ def agent(fake: FakeProvider, events: list[dict[str, Any]], metrics: MetricsColl
     for name in ("cost_recorded", "budget_warning", "budget_blocked", "degraded", "escalated"):
         callbacks.register(name, events.append)
     tracker = tracker or CostTracker(user_budgets={"u": budget}, store="memory", clock=FakeClock())
-    return CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
+    return CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(), quality_validation_mode="fast",
                         cost_tracker=tracker, callbacks=callbacks, metrics=metrics, **kwargs)
 
 
@@ -75,7 +75,7 @@ def test_a_failing_callback_does_not_break_the_request() -> None:
     callbacks.register("escalated", broken)
     callbacks.register("escalated", lambda p: seen.append(p["model_used"]))
     fake = FakeProvider({"small": ["I'm not sure."], "large": ["Paris."]})
-    result = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
+    result = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(), quality_validation_mode="fast",
                           callbacks=callbacks).run_sync("Capital?")
     assert result.model_used == "large" and seen == ["large"]
 

@@ -26,7 +26,7 @@ def setup(budget: BudgetConfig, fake: FakeProvider | None = None,
     fake = fake or FakeProvider(default=reply())
     tracker = CostTracker(user_budgets={"u": budget}, store="memory", clock=FakeClock(),
                           ids=SequentialIds(), **tracker_kwargs)  # type: ignore[arg-type]
-    agent = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
+    agent = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(), quality_validation_mode="fast",
                          cost_tracker=tracker, enforcement=enforcement)
     return agent, tracker, fake
 

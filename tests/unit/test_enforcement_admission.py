@@ -33,7 +33,7 @@ def agent_for(tracker: CostTracker, plan: DomainCascadeStrategy | None = None,
               fake: FakeProvider | None = None) -> tuple[CascadeAgent, FakeProvider]:
     fake = fake or FakeProvider(default=reply())
     strategies = {plan.domain: plan} if plan is not None else None
-    agent = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(),
+    agent = CascadeAgent(models=[SMALL, LARGE], provider=fake, pricing=ConfiguredPricing(), quality_validation_mode="fast",
                          cost_tracker=tracker, enforcement=enforcement,
                          enable_multi_step_cascade=plan is not None, domain_strategies=strategies)
     return agent, fake

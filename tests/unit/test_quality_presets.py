@@ -48,11 +48,13 @@ def escalations(preset: str) -> int:
     return escalated
 
 
-def test_the_four_presets_are_quality_configs() -> None:
-    assert list(QUALITY_PRESETS) == list(ORDER)
+def test_online_then_the_four_fixed_presets_are_quality_configs() -> None:
+    assert list(QUALITY_PRESETS) == ["online", *ORDER]
     assert all(isinstance(quality_preset(n), QualityConfig) for n in ORDER)
     assert quality_preset("cost_optimized") is QUALITY_PRESETS["cost-optimized"]
-    assert quality_preset("fast") == QualityConfig(name="fast")  # the default checks
+    assert quality_preset("fast") == QualityConfig(name="fast")  # the rule checks alone
+    # online: the rules and the prior score, with no threshold (the online plan decides)
+    assert quality_preset("online").min_score == 0.0 and quality_preset("online").scorer is not None
 
 
 def test_unknown_preset_says_which_exist() -> None:

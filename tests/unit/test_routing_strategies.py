@@ -43,6 +43,7 @@ def code_strategy(mode: str = "cascade", retries: int = 0, fallback: str | None 
 
 
 def agent(fake: FakeProvider, strategy: DomainCascadeStrategy, **kwargs: object) -> CascadeAgent:
+    kwargs.setdefault("quality_validation_mode", "fast")  # queries without a strategy: rules decide
     return CascadeAgent(
         models=MODELS, provider=fake, pricing=ConfiguredPricing(), enable_multi_step_cascade=True,
         domain_strategies={strategy.domain: strategy}, **kwargs,  # type: ignore[arg-type]
@@ -254,7 +255,8 @@ async def test_a_domain_without_strategy_runs_the_standard_cascade() -> None:
 async def test_multi_step_off_ignores_strategies() -> None:
     fake = FakeProvider({"draft": [BAD]})
     result = await CascadeAgent(
-        models=MODELS, provider=fake, pricing=ConfiguredPricing(), domain_strategies={"code": code_strategy()}
+        models=MODELS, provider=fake, pricing=ConfiguredPricing(), domain_strategies={"code": code_strategy()},
+        quality_validation_mode="fast",
     ).run(QUERY, domain="code")
     assert result.strategy_used is None
 

@@ -112,6 +112,7 @@ class YieldingProvider(FakeProvider):
 
 
 def tier_agent(provider: FakeProvider, **kwargs: object) -> CascadeAgent:
+    kwargs.setdefault("quality_validation_mode", "fast")  # routing is under test, not the default policy
     return CascadeAgent(
         models=ALL, provider=provider, pricing=ConfiguredPricing(),
         tier_router=TierAwareRouter(POLICIES, ALL), enable_tier_routing=True, **kwargs,  # type: ignore[arg-type]

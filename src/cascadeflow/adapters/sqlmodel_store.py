@@ -63,6 +63,10 @@ class SQLModelUsageStore(UsageStore):
         """The database URL, password hidden."""
         return self._db.url
 
+    def connection_url(self) -> str:
+        """The database URL with its password, to open another store on the same database."""
+        return self._db.engine.url.render_as_string(hide_password=False)
+
     def close(self) -> None:
         """Close pooled connections (the store reconnects if used again)."""
         self._db.close()

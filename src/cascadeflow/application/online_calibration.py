@@ -36,6 +36,10 @@ class OnlineCalibration:
         self._since_fit: dict[str, int] = {}
         self._lock = threading.Lock()
 
+    @property
+    def store(self) -> CalibrationStore:
+        return self._store
+
     @staticmethod
     def route(model: str, reference: str, stages: int = 2) -> str:
         """The evidence key of ``model`` checked against ``reference`` in a cascade of

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -154,7 +155,8 @@ class RunCascade:
                         break
             index += 1
         if online is not None:
-            self._teach(online, chain, answers, request, key)
+            # the evidence store may be a database: keep its round trips off the event loop
+            await asyncio.to_thread(self._teach, online, chain, answers, request, key)
         if answer is None:
             raise AllModelsFailedError(failures)
         return CascadeResult(

@@ -70,6 +70,8 @@ class OnlineReport:
     captured: float  # share of the perfect router's saving over random escalation, at the same quality
     final_plan: AcceptancePlan
     stream: tuple[StreamPoint, ...]
+    # per query, in trace order: the models called and what they cost (no label involved)
+    decisions: tuple[tuple[tuple[str, ...], float], ...] = ()
 
     def baseline(self, name: str) -> Baseline:
         return next(b for b in self.baselines if b.name == name)
@@ -171,6 +173,7 @@ class SimulateOnline:
             captured=(random.cost - cost) / gap if gap > 1e-12 else 0.0,
             final_plan=marks[-1][1],
             stream=tuple(_stream(runs, qualities, outcomes, marks, verifier.name)),
+            decisions=tuple((run.result.models_called, run.result.total_cost) for run in runs),
         )
 
 

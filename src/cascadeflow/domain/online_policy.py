@@ -19,8 +19,9 @@ a disagreement the verifier is sometimes the one that is wrong, or both are.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from enum import Enum
 from statistics import NormalDist
 
@@ -284,3 +285,27 @@ def decide(plan: AcceptancePlan, score: float, accept_draw: float, shadow_draw: 
     if accept_draw >= plan.acceptance_of(score):
         return Decision.ESCALATE
     return Decision.SHADOW if shadow_draw < shadow_share else Decision.ACCEPT
+
+
+def plan_to_dict(plan: AcceptancePlan) -> dict[str, object]:
+    """The JSON-ready form of a plan (status reports, stores)."""
+    return {
+        "acceptance": list(plan.acceptance), "quality": plan.quality, "bound": plan.bound,
+        "threshold": None if math.isinf(plan.threshold) else plan.threshold, "seen": plan.seen,
+        "labelled": plan.labelled, "disagreed": plan.disagreed, "accepted_share": plan.accepted_share,
+        "draft_share": plan.draft_share, "notes": list(plan.notes),
+    }
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> AcceptancePlan:
+    try:
+        threshold = data.get("threshold")
+        return AcceptancePlan(
+            acceptance=tuple(float(a) for a in data["acceptance"]), quality=float(data["quality"]),
+            bound=float(data["bound"]), threshold=math.inf if threshold is None else float(threshold),
+            seen=int(data["seen"]), labelled=int(data["labelled"]), disagreed=int(data["disagreed"]),
+            accepted_share=float(data["accepted_share"]), draft_share=float(data["draft_share"]),
+            notes=tuple(str(n) for n in data.get("notes", ())),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigurationError(f"not an online calibration plan: {exc}") from exc

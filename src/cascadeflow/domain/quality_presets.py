@@ -1,7 +1,9 @@
 """The quality presets (the plan's ``quality_validation_mode``) and the file form of a
 QualityConfig that ``cascadeflow simulate --calibrate --save-config`` writes.
 
-From the most lenient to the strictest: ``fast`` (rule checks only: the default),
+``online`` (the default) is no fixed policy: online calibration learns which drafts to
+accept from their agreement with the strongest model (see ``online_policy``). The fixed
+presets, from the most lenient to the strictest: ``fast`` (rule checks only),
 ``cost-optimized``, ``balanced``, ``strict``. The three scored presets use the combined
 draft score of ``scoring``; their thresholds rise with query complexity, and their
 pre-router sends the hardest-looking queries straight to the strongest model. These
@@ -23,7 +25,13 @@ from cascadeflow.domain.scoring import (
     ScoreModel,
 )
 
+ONLINE_MODE = "online"
+# The checks online calibration scores drafts with: the rules, then the prior score with
+# no threshold of its own (the online plan decides which scores are accepted).
+ONLINE_QUALITY = QualityConfig(name=ONLINE_MODE, scorer=DEFAULT_DRAFT_MODEL)
+
 QUALITY_PRESETS: Mapping[str, QualityConfig] = {
+    ONLINE_MODE: ONLINE_QUALITY,
     "fast": QualityConfig(name="fast"),
     "cost-optimized": QualityConfig(
         name="cost-optimized",
@@ -46,10 +54,6 @@ QUALITY_PRESETS: Mapping[str, QualityConfig] = {
         pre_router=PreRouter(DEFAULT_QUERY_MODEL, 0.45),
     ),
 }
-
-# The checks online calibration scores drafts with: the rules, then the prior score with
-# no threshold of its own (the online plan decides which scores are accepted).
-ONLINE_QUALITY = QualityConfig(name="online", scorer=DEFAULT_DRAFT_MODEL)
 
 FORMAT = "cascadeflow.quality/1"
 _PLAIN_FIELDS = ("min_length_chars", "min_words", "reject_refusals", "reject_hedging",

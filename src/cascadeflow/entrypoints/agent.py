@@ -10,7 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
 from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
 from cascadeflow.application.run_cascade import RunCascade
-from cascadeflow.bootstrap import bootstrap, quality_config as resolve_quality
+from cascadeflow.application.online_calibration import OnlineCalibration
+from cascadeflow.bootstrap import (
+    bootstrap,
+    calibration_store_beside,
+    online_calibration,
+    quality_config as resolve_quality,
+)
 from cascadeflow.domain.builtin_strategies import DEFAULT_DOMAIN_STRATEGIES
 from cascadeflow.domain.callbacks import CallbackEvent, CallbackManager
 from cascadeflow.domain.complexity import ComplexityAnalyzer
@@ -20,7 +26,9 @@ from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality import QualityConfig, QualityValidator
+from cascadeflow.domain.quality_presets import ONLINE_MODE, ONLINE_QUALITY
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.strategies import DomainCascadeStrategy
@@ -87,6 +95,7 @@ class CascadeAgent:
         complexity_analyzer: ComplexityAnalyzer | None = None,
         quality_validator: QualityValidator | None = None,
         enable_cost_forecasting: bool = False,
+        calibration: OnlineSettings | OnlineCalibration | None = None,
     ) -> None:
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
@@ -104,7 +113,18 @@ class CascadeAgent:
         chosen: QualityConfig | str | QualityValidator | None = given[0] if given else None
         if isinstance(chosen, QualityValidator):
             chosen = chosen.config
-        self.quality_config = resolve_quality(chosen) if chosen is not None else QualityConfig()
+        # Out of the box, and with quality mode "online", drafts are accepted only as far as
+        # agreement with the strongest model shows they keep its quality (online calibration).
+        self.quality_config = ONLINE_QUALITY if chosen is None else resolve_quality(chosen)
+        online = self.quality_config.name == ONLINE_MODE or calibration is not None
+        if isinstance(calibration, OnlineCalibration):
+            self.online: OnlineCalibration | None = calibration
+        elif online:
+            # evidence lives beside the tracker's spend: replicas share it, restarts keep it
+            self.online = online_calibration(calibration or OnlineSettings(),
+                                             calibration_store_beside(cost_tracker.store if cost_tracker else None))
+        else:
+            self.online = None
         self.cost_tracker = cost_tracker
         self.callbacks = callbacks
         self.metrics = metrics
@@ -130,6 +150,7 @@ class CascadeAgent:
             ids=cost_tracker.ids if cost_tracker else None,
             telemetry=telemetry,
             otel_endpoint=otel_endpoint,
+            online=self.online,
         )
         self.telemetry: Telemetry | None = self._container.telemetry()
         self._cascade: RunCascade = self._container.run_cascade()

@@ -6,6 +6,7 @@ from cascadeflow.entrypoints import cli_run, cli_simulate, cli_usage  # noqa: F4
 from cascadeflow.entrypoints import cli_serve  # noqa: F401  (registers)
 from cascadeflow.entrypoints import cli_forecast  # noqa: F401  (registers)
 from cascadeflow.entrypoints import cli_presets  # noqa: F401  (registers)
+from cascadeflow.entrypoints import cli_calibration  # noqa: F401  (registers)
 from cascadeflow.entrypoints.cli_app import app
 
 __all__ = ["app", "main"]

@@ -25,9 +25,11 @@ def run(
     ] = None,
     preset: Annotated[Optional[str], typer.Option(help="A preset instead of --model: a name "  # noqa: UP045
                                                   "from `cascadeflow presets` or a preset file.")] = None,
-    quality: Annotated[Optional[str], typer.Option(help="fast, balanced, strict, cost-optimized, "  # noqa: UP045
-                                                   "or a file saved by `simulate --calibrate "
-                                                   "--save-config` (replaces a preset's).")] = None,
+    quality: Annotated[Optional[str], typer.Option(help="online (the default: learns from "  # noqa: UP045
+                                                   "agreement with the strongest model), fast, "
+                                                   "balanced, strict, cost-optimized, or a file saved "
+                                                   "by `simulate --calibrate --save-config` "
+                                                   "(replaces a preset's).")] = None,
     user: Annotated[Optional[str], typer.Option(help="Whose budget pays for the run.")] = None,  # noqa: UP045
     tier: Annotated[Optional[str], typer.Option(help="The user's tier (presets with tiers).")] = None,  # noqa: UP045
     max_tokens: Annotated[Optional[int], typer.Option(min=1)] = None,  # noqa: UP045

@@ -20,7 +20,9 @@ from cascadeflow.domain.budgets import BudgetConfig
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.providers import split_model_spec
+from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality import QualityConfig
+from cascadeflow.domain.quality_presets import ONLINE_MODE, ONLINE_QUALITY, quality_preset
 
 USER_ID = r"^[A-Za-z0-9_.@:+-]{1,128}$"
 Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -104,10 +106,36 @@ class ServerSettings(_Strict):
 
 
 class QualitySettings(_Strict):
+    """``mode`` "online" (the default) learns which drafts to accept from agreement with
+    the strongest model, holding ``target_quality``; a named preset (fast, balanced,
+    strict, cost-optimized) or ``threshold`` applies fixed rules instead."""
+
+    mode: str = "online"
     threshold: float | None = Field(default=None, ge=0, le=1)
+    target_quality: float = Field(default=0.95, gt=0, le=1)
+    confidence: float = Field(default=0.9, ge=0, lt=1)
+    shadow_share: float = Field(default=0.1, ge=0, le=1)
+    min_labels: int = Field(default=50, ge=0)
+
+    @model_validator(mode="after")
+    def _mode_known(self) -> QualitySettings:
+        if self.mode != ONLINE_MODE:
+            quality_preset(self.mode)  # raises, naming the modes there are
+        return self
+
+    @property
+    def online(self) -> bool:
+        return self.mode == ONLINE_MODE and self.threshold is None
 
     def to_quality(self) -> QualityConfig:
-        return QualityConfig() if self.threshold is None else QualityConfig().with_threshold(self.threshold)
+        if self.threshold is not None:
+            base = QualityConfig() if self.mode == ONLINE_MODE else quality_preset(self.mode)
+            return base.with_threshold(self.threshold)
+        return ONLINE_QUALITY if self.mode == ONLINE_MODE else quality_preset(self.mode)
+
+    def to_online(self) -> OnlineSettings:
+        return OnlineSettings(target_quality=self.target_quality, confidence=self.confidence,
+                              shadow_share=self.shadow_share, min_labels=self.min_labels)
 
 
 class GatewayConfig(_Strict):

@@ -13,18 +13,26 @@ from typing import Any
 
 from cascadeflow.application.budget_gate import BudgetPolicy
 from cascadeflow.application.live_budgets import LiveBudgets
-from cascadeflow.bootstrap import bootstrap, budget_store, usage_store
+from cascadeflow.bootstrap import (
+    bootstrap,
+    budget_store,
+    calibration_store,
+    calibration_store_beside,
+    online_calibration,
+    usage_store,
+)
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.tiers import TierAwareRouter, TierModelPolicy
 from cascadeflow.entrypoints.agent import CascadeAgent
+from cascadeflow.entrypoints.calibration_status import status_rows
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 from cascadeflow.entrypoints.rest.auth import Caller, KeyRing, acting_user
 from cascadeflow.entrypoints.rest.budget_views import BudgetViews
 from cascadeflow.entrypoints.rest.error_statuses import ApiError
-from cascadeflow.entrypoints.rest.schemas import ChatCompletionRequest
+from cascadeflow.entrypoints.rest.schemas import CalibrationRoute, CalibrationView, ChatCompletionRequest
 from cascadeflow.entrypoints.rest.setup import GatewaySetup
 
 VIRTUAL = "cascadeflow"
@@ -67,9 +75,24 @@ class Gateway:
                                           clock=setup.clock, ids=setup.ids)
         self.budgets = BudgetViews(self.tracker.store, live, default, self.tracker.clock, tiers)
         self.keys = KeyRing(config.keys)
+        # one online policy for every model list: evidence is kept per model pair, in the
+        # usage database, so replicas learn together and restarts forget nothing
+        self.online = online_calibration(
+            config.quality.to_online(),
+            setup.calibration or (calibration_store_beside(setup.usage) if setup.usage is not None
+                                  else calibration_store(url)),
+        ) if config.quality.online else None
         self._provider, self._pricing = setup.provider, setup.pricing
         self._agents: dict[tuple[tuple[str, ...], str | None], CascadeAgent] = {}
         self._check_prices()
+
+    def calibration_view(self) -> CalibrationView:
+        quality = self.config.quality
+        if self.online is None:
+            return CalibrationView(mode=quality.mode, target_quality=None, routes=[])
+        rows = status_rows(self.online.store)
+        return CalibrationView(mode=quality.mode, target_quality=quality.target_quality,
+                               routes=[CalibrationRoute(**row) for row in rows])
 
     def model_ids(self) -> list[str]:
         domains = dict.fromkeys([*KNOWN_DOMAINS, *self.config.domains])
@@ -162,7 +185,7 @@ class Gateway:
                                          cfg.tiers[tier].max_cost_per_query)
                 router = TierAwareRouter({tier: policy}, models)
             self._agents[key] = CascadeAgent(
-                models=models, quality_config=cfg.quality.to_quality(),
+                models=models, quality_config=cfg.quality.to_quality(), calibration=self.online,
                 provider=self._provider, pricing=self._pricing, clock=self.tracker.clock,
                 retry_policy=RetryPolicy(max_attempts=cfg.server.max_attempts),
                 timeout=cfg.server.timeout, cost_tracker=self.tracker,

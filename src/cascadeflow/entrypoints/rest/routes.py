@@ -17,6 +17,7 @@ from cascadeflow.entrypoints.rest.gateway import Gateway
 from cascadeflow.entrypoints.rest.schemas import (
     BudgetBody,
     BudgetView,
+    CalibrationView,
     ChatCompletion,
     ChatCompletionRequest,
     ErrorBody,
@@ -91,6 +92,12 @@ def usage(request: Request, caller: Annotated[Caller, Depends(_caller)],
     gateway = _gateway(request)
     who = acting_user(caller, user)
     return gateway.budgets.usage(who, gateway.tier_of(who, caller))
+
+
+@router.get("/v1/usage/calibration", response_model=CalibrationView, responses=_AUTHED)
+def calibration(request: Request, _: Annotated[Caller, Depends(_admin)]) -> CalibrationView:
+    """What online calibration has learnt, shared by every replica on the database."""
+    return _gateway(request).calibration_view()
 
 
 @router.get("/v1/budgets/{user}", response_model=BudgetView, responses=_AUTHED)

@@ -157,6 +157,29 @@ class UsageView(BudgetView):
     calls: int
 
 
+class CalibrationRoute(BaseModel):
+    route: str
+    draft_model: str
+    reference_model: str
+    queries_drafted: int
+    labels: int
+    disagreements: int
+    draft_share: float
+    accepted_share: float
+    quality_estimate: float
+    quality_bound: float
+    threshold: float | None
+    notes: list[str]
+
+
+class CalibrationView(BaseModel):
+    """Online calibration per route: evidence and the plan fitted from it."""
+
+    mode: str
+    target_quality: float | None
+    routes: list[CalibrationRoute]
+
+
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     version: str

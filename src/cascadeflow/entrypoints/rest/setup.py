@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from cascadeflow.application.ports import (
     BudgetStore,
+    CalibrationStore,
     Clock,
     CompletionProvider,
     IdGenerator,
@@ -64,6 +65,7 @@ class GatewaySetup:
     pricing: PricingCatalog | None = None
     usage: UsageStore | None = None
     budgets: BudgetStore | None = None
+    calibration: CalibrationStore | None = None
     clock: Clock | None = None
     ids: IdGenerator | None = None
 

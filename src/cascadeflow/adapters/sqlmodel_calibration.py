@@ -1,0 +1,117 @@
+"""Online calibration evidence in the usage database (SQLite or PostgreSQL), so that
+gateway replicas learn together and a restart forgets nothing.
+
+Evidence is counts and sums, added with one upsert per row (``seen = seen + n``): many
+processes can record at once without a lock of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, SQLModel, col, select
+
+from cascadeflow.adapters.sql_database import SQLDatabase
+from cascadeflow.application.ports import CalibrationStore
+from cascadeflow.domain.online_evidence import EvidenceBin, Observation, RouteEvidence
+from cascadeflow.domain.online_policy import AcceptancePlan, plan_from_dict, plan_to_dict
+
+
+class EvidenceRow(SQLModel, table=True):
+    __tablename__ = "cascadeflow_calibration_evidence"
+
+    route: str = Field(primary_key=True)
+    bin: int = Field(primary_key=True)
+    seen: int = 0
+    labelled: int = 0
+    disagreed: int = 0
+
+
+class RouteCostRow(SQLModel, table=True):
+    __tablename__ = "cascadeflow_calibration_costs"
+
+    route: str = Field(primary_key=True)
+    drafts: int = 0
+    draft_cost: float = 0.0
+    verifier_calls: int = 0
+    verifier_cost: float = 0.0
+
+
+class PlanRow(SQLModel, table=True):
+    __tablename__ = "cascadeflow_calibration_plans"
+
+    route: str = Field(primary_key=True)
+    plan: str  # JSON
+    fitted_at: str  # ISO 8601, UTC
+
+
+def _tables(postgres: bool) -> list[Table]:
+    rows: tuple[type[SQLModel], ...] = (EvidenceRow, RouteCostRow, PlanRow)
+    return [row.__table__ for row in rows]  # type: ignore[attr-defined]
+
+
+class SQLModelCalibrationStore(CalibrationStore):
+    def __init__(self, url: str | None = None) -> None:
+        self._db = SQLDatabase(url, label="calibration database", tables=_tables,
+                               schema_lock_key=0x63666C6F77_03)
+
+    @property
+    def url(self) -> str:
+        return self._db.url
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _insert(self, table: Table):  # type: ignore[no-untyped-def]
+        return (postgresql if self._db.postgres else sqlite).insert(table)
+
+    def record(self, route: str, bins: int, observations: Sequence[Observation]) -> None:
+        costs = RouteEvidence.empty(bins).plus(observations)
+        counts = {index: add for index, add in enumerate(costs.bins) if add.seen}
+        evidence: Table = EvidenceRow.__table__  # type: ignore[attr-defined]
+        spend: Table = RouteCostRow.__table__  # type: ignore[attr-defined]
+        with self._db.transaction(write=True) as session:
+            for index, add in sorted(counts.items()):
+                statement = self._insert(evidence).values(
+                    route=route, bin=index, seen=add.seen, labelled=add.labelled, disagreed=add.disagreed)
+                session.execute(statement.on_conflict_do_update(
+                    index_elements=["route", "bin"],
+                    set_={name: evidence.c[name] + statement.excluded[name]
+                          for name in ("seen", "labelled", "disagreed")}))
+            statement = self._insert(spend).values(
+                route=route, drafts=costs.drafts, draft_cost=costs.draft_cost,
+                verifier_calls=costs.verifier_calls, verifier_cost=costs.verifier_cost)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["route"],
+                set_={name: spend.c[name] + statement.excluded[name]
+                      for name in ("drafts", "draft_cost", "verifier_calls", "verifier_cost")}))
+
+    def evidence(self, route: str, bins: int) -> RouteEvidence:
+        counts = [EvidenceBin()] * bins
+        # rows are read inside the transaction: they expire when it commits
+        with self._db.transaction(write=False) as session:
+            for row in session.exec(select(EvidenceRow).where(col(EvidenceRow.route) == route)):
+                if 0 <= row.bin < bins:
+                    counts[row.bin] = EvidenceBin(row.seen, row.labelled, row.disagreed)
+            spend = session.get(RouteCostRow, route)
+            if spend is None:
+                return RouteEvidence(tuple(counts))
+            return RouteEvidence(tuple(counts), spend.drafts, spend.draft_cost, spend.verifier_calls,
+                                 spend.verifier_cost)
+
+    def save_plan(self, route: str, plan: AcceptancePlan) -> None:
+        table: Table = PlanRow.__table__  # type: ignore[attr-defined]
+        statement = self._insert(table).values(route=route, plan=json.dumps(plan_to_dict(plan)),
+                                               fitted_at=datetime.now(UTC).isoformat())
+        with self._db.transaction(write=True) as session:
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["route"], set_={"plan": statement.excluded.plan,
+                                                "fitted_at": statement.excluded.fitted_at}))
+
+    def plans(self) -> dict[str, AcceptancePlan]:
+        with self._db.transaction(write=False) as session:
+            return {row.route: plan_from_dict(json.loads(row.plan)) for row in session.exec(select(PlanRow))}

@@ -1,0 +1,66 @@
+"""The gateway's default quality policy: online calibration, learnt from agreement with the
+strongest model, kept in the gateway's database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from tests.integration.openai_server import OpenAIServer, Reply
+
+from .conftest import ADMIN_KEY, ThreadServer, client, gateway_config
+
+QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
+QUICK = {"mode": "online", "min_labels": 5, "target_quality": 0.9}
+
+
+def config(upstream: OpenAIServer, **quality: object) -> dict[str, object]:
+    raw = gateway_config(upstream)
+    raw["quality"] = {**QUICK, **quality}
+    return raw
+
+
+def calibration(server: ThreadServer) -> dict[str, object]:
+    response = httpx.get(f"{server.url}/v1/usage/calibration",
+                         headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_first_requests_escalate_then_agreeing_drafts_are_accepted_and_the_evidence_survives_a_restart(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", *[Reply("Paris.")] * 200)
+    upstream.script("fake-big", *[Reply("Paris")] * 200)
+    first = serve(config(upstream))
+    openai = client(first)
+    answers = [openai.chat.completions.create(model="cascadeflow", messages=QUESTION) for _ in range(60)]
+    used = [a.model for a in answers]
+    assert used[0] == "fake-big"  # no evidence yet: the strongest model answers too
+    assert used[-20:].count("fake-small") >= 15  # drafts that agree end up accepted
+    view = calibration(first)
+    assert view["mode"] == "online" and view["target_quality"] == 0.9
+    (route,) = view["routes"]
+    assert route["route"] == "fake-small -> fake-big" and route["disagreements"] == 0
+    assert route["labels"] >= 5 and route["accepted_share"] > 0.5
+    assert route["quality_bound"] >= 0.9 - 1e-9
+
+    # a second gateway on the same database (a replica, or a restart) starts from that evidence
+    second = serve(config(upstream))
+    answer = client(second).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert calibration(second)["routes"][0]["labels"] >= route["labels"]
+    assert answer.model in ("fake-small", "fake-big")
+    later = [client(second).chat.completions.create(model="cascadeflow", messages=QUESTION).model
+             for _ in range(10)]
+    assert later.count("fake-small") >= 6
+
+
+def test_a_fixed_mode_has_no_calibration_and_the_route_is_for_admins(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    gateway = serve(gateway_config(upstream))  # "fast": fixed rules
+    assert calibration(gateway) == {"mode": "fast", "target_quality": None, "routes": []}
+    response = httpx.get(f"{gateway.url}/v1/usage/calibration",
+                         headers={"Authorization": f"Bearer {client(gateway).api_key}"}, timeout=10)
+    assert response.status_code == 403

@@ -1,0 +1,107 @@
+"""`cascadeflow simulate --online`: a trace replayed as live traffic, never reading a label."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cascadeflow.bootstrap import online_simulation
+from cascadeflow.entrypoints.cli import app
+
+runner = CliRunner()
+BUNDLED = Path(__file__).parents[2] / "src/cascadeflow/data/traces/gsm8k.jsonl.gz"
+
+
+def gsm8k_rows(count: int) -> list[dict[str, object]]:
+    with gzip.open(BUNDLED, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for _, line in zip(range(count), handle)]
+
+
+def write(rows: list[dict[str, object]], path: Path) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_shuffled_labels_give_the_same_decisions_and_costs(tmp_path: Path) -> None:
+    rows = gsm8k_rows(400)
+    shuffled = json.loads(json.dumps(rows))
+    for model in ("mixtral-8x7b-instruct", "gpt-4-1106-preview"):
+        labels = [r["responses"][model]["correct"] for r in rows]  # type: ignore[index]
+        random.Random(7).shuffle(labels)
+        for row, label in zip(shuffled, labels):
+            row["responses"][model]["correct"] = label  # type: ignore[index]
+    assert shuffled != rows
+    reports = [asyncio.run(online_simulation(str(write(r, tmp_path / f"{name}.jsonl"))).run())
+               for name, r in (("true", rows), ("shuffled", shuffled))]
+    true, fake = reports
+    assert true.decisions == fake.decisions and len(true.decisions) == 400
+    assert true.online.cost == fake.online.cost
+    assert true.online.escalation_share == fake.online.escalation_share
+    assert [p.bound for p in true.stream] == [p.bound for p in fake.stream]
+    assert true.online.quality != fake.online.quality  # the report did read the labels
+    assert true.online.labels_read == fake.online.labels_read == 0
+
+
+def test_json_block_and_baselines_on_the_bundled_trace() -> None:
+    outcome = runner.invoke(app, ["simulate", "--trace", "gsm8k", "--online", "--target-quality", "0.95",
+                                  "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.stdout)
+    online = report["online"]
+    assert {"quality", "relative_quality", "cost_reduction", "escalation_share", "shadow_share",
+            "labels_read"} <= online.keys()
+    assert online["labels_read"] == 0
+    strategies = {s["name"]: s for s in report["strategies"]}
+    verifier = strategies["always-verifier"]
+    assert online["relative_quality"] == pytest.approx(online["quality"] / verifier["quality"])
+    assert online["cost_reduction"] == pytest.approx(1 - online["total_cost"] / verifier["cost"])
+    # the default holds the verifier's quality on GSM8K and costs less than random escalation
+    assert online["relative_quality"] >= 0.95
+    random_same = strategies["random escalation, same quality"]
+    assert random_same["quality"] == pytest.approx(online["quality"])
+    assert online["total_cost"] < random_same["cost"]
+    assert strategies["perfect router, same quality"]["cost"] < online["total_cost"]
+    assert report["stream"][-1]["queries"] == report["queries"] == 1307
+
+
+def test_a_chain_of_three_models(tmp_path: Path) -> None:
+    rows = gsm8k_rows(120)
+    for row in rows:
+        responses = row["responses"]
+        strong = dict(responses["gpt-4-1106-preview"])  # type: ignore[index]
+        strong["cost_usd"] = float(strong["cost_usd"]) * 3  # type: ignore[arg-type]
+        responses["gpt-4-huge"] = strong  # type: ignore[index]
+    path = write(rows, tmp_path / "chain.jsonl")
+    outcome = runner.invoke(app, ["simulate", "--trace", str(path), "--online", "--json", "--models",
+                                  "mixtral-8x7b-instruct,gpt-4-1106-preview,gpt-4-huge"])
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.stdout)
+    assert report["models"] == ["mixtral-8x7b-instruct", "gpt-4-1106-preview", "gpt-4-huge"]
+    assert report["online"]["relative_quality"] >= 0.9
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--online", "--calibrate"], "leave out"),
+    (["--online", "--models", "gpt-4-1106-preview,mixtral-8x7b-instruct"], "cheapest first"),
+    (["--online", "--target-quality", "1.2"], "target_quality"),
+    (["--shadow-share", "0.2"], "needs --online"),
+])
+def test_bad_online_options_are_clear_errors(args: list[str], fragment: str) -> None:
+    outcome = runner.invoke(app, ["simulate", "--trace", "gsm8k", *args])
+    assert outcome.exit_code == 2, outcome.output
+    assert fragment in outcome.output
+
+
+def test_plot_of_the_stream(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "online.png"
+    outcome = runner.invoke(app, ["simulate", "--trace", "mtbench", "--online", "--plot", str(path)])
+    assert outcome.exit_code == 0, outcome.output
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "online cascade" in outcome.stdout
