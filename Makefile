@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cascadeflow simulate --trace gsm8k
+	$(BIN)/cascadeflow simulate --trace gsm8k --online --target-quality 0.95
 	$(BIN)/cascadeflow simulate --trace gsm8k --calibrate --target-quality 0.95
 
 lint: $(STAMP)

@@ -62,3 +62,24 @@ async def test_run_sync_works_inside_a_running_event_loop() -> None:
     fake = FakeProvider({"small": ["Paris."]})
     result = agent(fake).run_sync("Capital of France?")  # as in a notebook cell
     assert result.content == "Paris."
+
+
+async def test_by_default_drafts_are_checked_until_the_evidence_supports_them() -> None:
+    from cascadeflow.domain.online_policy import OnlineSettings
+
+    fake = FakeProvider({"small": ["Paris."], "large": ["Paris"]})
+    agent = CascadeAgent(models=[CHEAP, DEAR], provider=fake, pricing=ConfiguredPricing(),
+                         calibration=OnlineSettings(min_labels=10))
+    assert agent.quality_config.name == "online" and agent.online is not None
+    first = await agent.run("Capital of France?")
+    assert first.model_used == "large" and not first.draft_accepted  # no evidence yet
+    results = [await agent.run(f"Capital of France? ({i})") for i in range(150)]
+    assert sum(r.draft_accepted for r in results[-50:]) > 35
+
+
+def test_a_fixed_mode_turns_online_calibration_off() -> None:
+    fake = FakeProvider({"small": ["Paris."]})
+    agent = CascadeAgent(models=[CHEAP, DEAR], provider=fake, pricing=ConfiguredPricing(),
+                         quality_validation_mode="fast")
+    assert agent.online is None
+    assert agent.run_sync("Capital of France?").model_used == "small"
