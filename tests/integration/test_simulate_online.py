@@ -105,3 +105,29 @@ def test_plot_of_the_stream(tmp_path: Path) -> None:
     assert outcome.exit_code == 0, outcome.output
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "online cascade" in outcome.stdout
+
+
+def test_a_recorded_confidence_is_a_signal_the_policy_uses(tmp_path: Path) -> None:
+    """Drafts that say they are sure agree with the verifier; unsure ones mostly do not."""
+    rng = random.Random(3)
+    rows = []
+    for i in range(1500):
+        sure = rng.random() < 0.7
+        right = rng.random() < (0.97 if sure else 0.3)
+        key = "ABCD"[i % 4]
+        draft = key if right else "ABCD"[(i + 1) % 4]
+        query = f"Question {i}: which option?\nA. one\nB. two\nC. three\nD. four\nAnswer:"
+        rows.append({"id": f"mc-{i}", "query": query, "responses": {
+            "small": {"text": f"The answer is ({draft})", "cost_usd": 0.0001, "correct": right,
+                      "confidence": round(rng.uniform(0.85, 0.99) if sure else rng.uniform(0.3, 0.6), 3)},
+            "large": {"text": f"The answer is ({key})", "cost_usd": 0.002, "correct": True}}})
+    report = asyncio.run(online_simulation(str(write(rows, tmp_path / "mc.jsonl"))).run())
+    accepted = {"sure": [0, 0], "unsure": [0, 0]}
+    for row, (called, _) in zip(rows[500:], report.decisions[500:]):
+        kind = "sure" if row["responses"]["small"]["confidence"] > 0.8 else "unsure"  # type: ignore[index]
+        accepted[kind][0] += called == ("small",)
+        accepted[kind][1] += 1
+    sure, unsure = (a / n for a, n in accepted.values())
+    assert sure > 0.6 and unsure < 0.2
+    assert report.online.relative_quality >= 0.95
+    assert report.captured > 0.3

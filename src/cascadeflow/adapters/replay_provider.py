@@ -33,6 +33,7 @@ class ReplayProvider(CompletionProvider):
             output_tokens=output_tokens,
             finish_reason=response.finish_reason,
             logprobs=response.logprobs,
+            reported_confidence=response.confidence,
             cost_usd=response.cost_usd,
         )
 

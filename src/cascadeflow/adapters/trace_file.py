@@ -25,6 +25,7 @@ class _Response(BaseModel):
     output_tokens: int | None = Field(default=None, ge=0)
     cost_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     logprobs: list[float] | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     finish_reason: str = "stop"
     correct: bool | None = None
     score: float | None = Field(default=None, allow_inf_nan=False)
@@ -62,6 +63,7 @@ def _to_domain(record: _Record) -> TraceRecord:
             output_tokens=r.output_tokens,
             cost_usd=r.cost_usd,
             logprobs=tuple(r.logprobs) if r.logprobs is not None else None,
+            confidence=r.confidence,
             finish_reason=r.finish_reason,
             correct=r.correct,
             score=r.score,

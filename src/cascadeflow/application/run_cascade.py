@@ -268,6 +268,7 @@ class RunCascade:
             query=request.messages[-1].content,
             finish_reason=completion.finish_reason,
             logprobs=completion.logprobs,
+            confidence=completion.reported_confidence,
             domain=request.domain,
         )
         verdict = self._validator.validate(completion.text, context)

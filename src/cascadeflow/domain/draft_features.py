@@ -130,6 +130,7 @@ def stated_answer(draft: str) -> float | None:
 def draft_features(
     query: str, draft: str, logprobs: tuple[float, ...] | None = None,
     finish_reason: str | None = None, refusal_or_hedge: bool = False,
+    confidence: float | None = None,
 ) -> dict[str, float]:
     """The DRAFT_FEATURES of one draft; math features are 0 when the query has no number."""
     question_numbers = set(_numbers(query))
@@ -141,7 +142,8 @@ def draft_features(
     checked, wrong = arithmetic_check(draft)
     unexplained = {n for n in mentioned if n not in question_numbers and n not in results
                    and n not in _COMMON_CONSTANTS}
-    confidence = math.exp(sum(logprobs) / len(logprobs)) if logprobs else None
+    if confidence is None and logprobs:
+        confidence = math.exp(sum(logprobs) / len(logprobs))
     on_math = float(math_query)
     return {
         "refusal_or_hedge": float(refusal_or_hedge),

@@ -49,10 +49,14 @@ class Completion:
     latency_ms: float = 0.0
     logprobs: tuple[float, ...] | None = None
     cost_usd: float | None = None
+    reported_confidence: float | None = None  # a confidence the source gave (a trace), in [0, 1]
 
     @property
     def confidence(self) -> float | None:
-        """Geometric-mean token probability, from logprobs when the provider gave them."""
+        """The reported confidence, else the geometric-mean token probability from
+        logprobs when the provider gave them."""
+        if self.reported_confidence is not None:
+            return self.reported_confidence
         if not self.logprobs:
             return None
         return math.exp(sum(self.logprobs) / len(self.logprobs))

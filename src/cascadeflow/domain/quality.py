@@ -27,6 +27,15 @@ class ValidationContext:
     finish_reason: str | None = None
     logprobs: tuple[float, ...] | None = None
     domain: str | None = None
+    confidence: float | None = None  # the answer's confidence: reported, or from logprobs
+
+    @property
+    def known_confidence(self) -> float | None:
+        if self.confidence is not None:
+            return self.confidence
+        if not self.logprobs:
+            return None
+        return math.exp(sum(self.logprobs) / len(self.logprobs))
 
 
 REFUSAL_PATTERNS: tuple[str, ...] = (
@@ -157,8 +166,9 @@ class QualityValidator:
         if cfg.reject_hedging and (match := hedging.search(stripped)):
             return ValidationResult(False, 0.1, f"hedging: {match.group(0)!r}")
         score = 1.0
-        if context.logprobs:
-            score = math.exp(sum(context.logprobs) / len(context.logprobs))
+        confidence = context.known_confidence
+        if confidence is not None:
+            score = confidence
             if score < cfg.min_confidence:
                 return ValidationResult(False, score, f"low confidence {score:.2f}")
         if cfg.scorer is not None:

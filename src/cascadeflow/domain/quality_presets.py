@@ -27,8 +27,9 @@ from cascadeflow.domain.scoring import (
 
 ONLINE_MODE = "online"
 # The checks online calibration scores drafts with: the rules, then the prior score with
-# no threshold of its own (the online plan decides which scores are accepted).
-ONLINE_QUALITY = QualityConfig(name=ONLINE_MODE, scorer=DEFAULT_DRAFT_MODEL)
+# no threshold of its own, and no confidence floor (the online plan decides which scores
+# and confidences are accepted).
+ONLINE_QUALITY = QualityConfig(name=ONLINE_MODE, scorer=DEFAULT_DRAFT_MODEL, min_confidence=0.0)
 
 QUALITY_PRESETS: Mapping[str, QualityConfig] = {
     ONLINE_MODE: ONLINE_QUALITY,

@@ -87,6 +87,7 @@ class ScoreModel:
 def features_of(text: str, context: ValidationContext) -> dict[str, float]:
     return draft_features(
         context.query, text, context.logprobs, context.finish_reason,
+        confidence=context.confidence,
         refusal_or_hedge=bool(_REFUSAL_OR_HEDGE.search(text)),
     )
 

@@ -16,6 +16,7 @@ class RecordedResponse:
     cost_usd: float | None = None
     logprobs: tuple[float, ...] | None = None
     finish_reason: str = "stop"
+    confidence: float | None = None  # the model's own confidence in its answer, in [0, 1]
     correct: bool | None = None
     score: float | None = None
 
