@@ -97,3 +97,22 @@ async def test_rule_failures_are_escalated_whatever_the_plan() -> None:
     cascade, _, _ = wired(fake)
     results = [await cascade.execute(ask(i)) for i in range(50)]
     assert all(r.model_used == "large" for r in results)
+
+
+async def test_online_calibration_asks_hosted_providers_for_logprobs() -> None:
+    from cascadeflow import ModelConfig
+
+    mini = ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.00015)
+    local = ModelConfig(name="mine", provider="openai", cost=0.0001, api_base="http://127.0.0.1:9/v1")
+    claude = ModelConfig(name="claude-3-5-haiku", provider="anthropic", cost=0.0008)
+    fake = FakeProvider(default="Paris.")
+    cascade, _, _ = wired(fake)
+    await cascade.execute(ask(1, mini, claude))
+    await cascade.execute(ask(2, local, claude))
+    asked = {(r.model.name, r.logprobs) for r in fake.requests}
+    # OpenAI's API gives logprobs; Anthropic's and a server of the user's own are not asked
+    assert asked == {("gpt-4o-mini", True), ("claude-3-5-haiku", False), ("mine", False)}
+    fixed = bootstrap(provider=fake, pricing=ConfiguredPricing(), clock=FakeClock()).run_cascade()
+    fake.requests.clear()
+    await fixed.execute(ask(3, mini, claude))
+    assert not any(r.logprobs for r in fake.requests)

@@ -23,6 +23,7 @@ from cascadeflow.domain.online_evidence import Observation
 from cascadeflow.domain.online_policy import Decision
 from cascadeflow.domain.trace import conversation_key
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
+from cascadeflow.domain.providers import wants_logprobs
 from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
@@ -238,14 +239,14 @@ class RunCascade:
                 self._gate.settle, reservation, call.model, completion, cost, request
             )
 
-    @staticmethod
-    def _request_for(model: ModelConfig, request: CascadeRequest) -> CompletionRequest:
+    def _request_for(self, model: ModelConfig, request: CascadeRequest) -> CompletionRequest:
         return CompletionRequest(
             model=model,
             messages=request.messages,
             max_tokens=call_max_tokens(request.max_tokens, model),
             temperature=request.temperature,
-            logprobs=model.supports_logprobs,
+            # online calibration learns from every confidence a provider can give
+            logprobs=wants_logprobs(model, self._online is not None and len(request.models) > 1),
         )
 
     async def _call(

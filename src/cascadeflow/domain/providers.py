@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from cascadeflow.domain.errors import UnsupportedProviderError
+
+if TYPE_CHECKING:  # models.py imports this module
+    from cascadeflow.domain.models import ModelConfig
 
 _PROVIDER_INFO: Final = {
     "openai": {
@@ -76,6 +79,19 @@ PROVIDER_ALIASES: Final = MappingProxyType(
         "vertex": "vertex_ai",
     }
 )
+
+
+# Providers whose hosted APIs return token logprobs on request: online calibration asks
+# them for logprobs even when a ModelConfig does not say supports_logprobs (a model served
+# from an api_base of the user's own is asked only when it says so).
+LOGPROB_PROVIDERS: Final = frozenset({"openai", "together_ai", "fireworks_ai", "deepseek"})
+
+
+def wants_logprobs(model: ModelConfig, confidence_wanted: bool) -> bool:
+    """Whether to ask for token logprobs: the model says it supports them, or a signal is
+    wanted and its provider is known to give them."""
+    return model.supports_logprobs or (
+        confidence_wanted and model.provider in LOGPROB_PROVIDERS and model.api_base is None)
 
 
 def unsupported_provider_message(provider: str) -> str:
