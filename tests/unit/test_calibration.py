@@ -179,3 +179,33 @@ async def test_lower_target_escalates_less() -> None:
     loose = await use_case.execute(records, DRAFTER, VERIFIER, target_quality=0.8)
     assert (loose.test_replay.figures("cascade").escalation_rate
             < strict.test_replay.figures("cascade").escalation_rate)
+
+
+def test_drafting_a_share_mixes_figures_and_bound_linearly() -> None:
+    outcomes = [Outcome(f"q{i}", float(i % 2), 1.0, 0.2, 1.0) for i in range(100)]  # half wrong
+    point = evaluate(outcomes, 0.0, 0.0, confidence=0.9)  # accept every draft
+    mixed = point.drafting(0.1, 1.0, 100.0)
+    assert mixed.relative_quality == pytest.approx(0.1 * 0.5 + 0.9)
+    assert mixed.cost == pytest.approx(0.1 * point.cost + 0.9 * 100.0)
+    assert mixed.relative_quality_bound == pytest.approx(1 - 0.1 * (1 - point.relative_quality_bound))
+    assert mixed.draft_share == 0.1 and mixed.escalation_share == pytest.approx(0.9)
+
+
+async def test_without_a_signal_calibration_drafts_only_the_share_that_pays() -> None:
+    """Drafts are right half the time and nothing tells which: accepting any draft is a
+    coin flip, so the cheapest way to 95% is to draft few queries and accept those."""
+    records = [TraceRecord(
+        id=f"n{i}", messages=(Message("user", f"Question number {i}?"),),
+        responses={"cheap": RecordedResponse("An answer.", 10, 10, cost_usd=0.002, correct=i % 2 == 0),
+                   "strong": RecordedResponse("Right answer.", 10, 10, cost_usd=0.01, correct=True)})
+        for i in range(600)]
+    report = await CalibrateCascade(cascade_factory(records)).execute(records, DRAFTER, VERIFIER,
+                                                                      target_quality=0.95)
+    router = report.chosen.config.pre_router
+    assert isinstance(router, PreRouter) and router.scorer is None and 0 < router.draft_share < 0.3
+    replay = report.test_replay
+    drafter_calls = replay.figures("cascade").total_cost < replay.figures("always-verifier").total_cost
+    assert drafter_calls, "drafting a share must cost less than the verifier alone"
+    assert replay.figures("cascade").quality >= 0.9
+    back = quality_config_from_dict(quality_config_to_dict(report.chosen.config))
+    assert back.pre_router == router

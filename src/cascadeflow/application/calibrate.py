@@ -33,6 +33,7 @@ from cascadeflow.domain.calibration import (
     split_halves,
 )
 from cascadeflow.domain.draft_features import query_features
+from cascadeflow.domain.online_policy import DRAFT_SHARES
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import DraftScorer, QualityConfig, ValidationContext
@@ -260,10 +261,16 @@ class CalibrateCascade:
             ranked = sorted(qoof.values())
             cuts += [ranked[int(share * len(ranked))] for share in PRE_ROUTE_SHARES]
         points = [p for cut in cuts for p in curve(outcomes, cut, confidence)]
+        mean_quality = sum(o.verifier_quality for o in outcomes) / len(outcomes)
+        verifier_cost = sum(o.verifier_cost for o in outcomes)
+        # drafting only a random share of queries: the allowance goes further per draft
+        points += [p.drafting(share, mean_quality, verifier_cost) for p in points for share in DRAFT_SHARES[1:]]
         best = cheapest_reaching(points, target) or max(points, key=lambda p: (p.quality, -p.cost))
+        routed = qmodel is not None and best.pre_route_below > 0
         config = replace(rules, scorer=scorer, min_score=best.threshold, name=f"calibrated: {name}",
-                         pre_router=PreRouter(qmodel, best.pre_route_below)
-                         if qmodel is not None and best.pre_route_below > 0 else None)
+                         pre_router=PreRouter(qmodel if routed else None,
+                                              best.pre_route_below if routed else 0.0, best.draft_share)
+                         if routed or best.draft_share < 1.0 else None)
         scored = [self._rescore(f, config) for f in test]
         label = name + (" + pre-routing" if qmodel is not None else "")
         return Candidate(
@@ -278,14 +285,19 @@ class CalibrateCascade:
         draft = fact.draft
         score = fact.rules_score if config.scorer is None else config.scorer.score(draft.draft, draft.context)
         router = config.pre_router
-        query_score = router.scorer.score_query(draft.context.query) if isinstance(router, PreRouter) else 1.0
+        query_score = router.query_score(draft.context.query) if isinstance(router, PreRouter) else 1.0
         return replace(fact.outcome, score=score, query_score=query_score)
 
 
 def _evaluate_config(outcomes: list[Outcome], config: QualityConfig) -> Point:
     router = config.pre_router
-    cut = router.min_probability if isinstance(router, PreRouter) else 0.0
-    return evaluate(outcomes, config.min_score, cut)
+    if not isinstance(router, PreRouter):
+        return evaluate(outcomes, config.min_score, 0.0)
+    point = evaluate(outcomes, config.min_score, router.min_probability)
+    if router.draft_share >= 1.0:
+        return point
+    mean_quality = sum(o.verifier_quality for o in outcomes) / len(outcomes)
+    return point.drafting(router.draft_share, mean_quality, sum(o.verifier_cost for o in outcomes))
 
 
 def _id(draft: LabelledDraft) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound
@@ -77,6 +77,25 @@ class Point:
     pre_routed_share: float = 0.0
     # one-sided lower confidence bound of relative_quality (equal to it when no confidence is asked)
     relative_quality_bound: float = math.nan
+    draft_share: float = 1.0  # share of queries drafted at all (the rest go to the verifier)
+
+    def drafting(self, share: float, verifier_quality: float, verifier_cost: float) -> Point:
+        """The same settings when only ``share`` of the queries (drawn at random) are drafted
+        and the rest go straight to the verifier: every figure mixes linearly, and so does
+        the lower bound's margin."""
+        rest = 1.0 - share
+        cost = share * self.cost + rest * verifier_cost
+        return replace(
+            self,
+            quality=share * self.quality + rest * verifier_quality,
+            relative_quality=share * self.relative_quality + rest,
+            cost=cost,
+            cost_reduction=1.0 - cost / verifier_cost if verifier_cost else 0.0,
+            escalation_share=share * self.escalation_share + rest,
+            pre_routed_share=share * self.pre_routed_share + rest,
+            relative_quality_bound=1.0 - share * (1.0 - self.relative_quality_bound),
+            draft_share=share * self.draft_share,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,8 +83,9 @@ def quality_config_to_dict(config: QualityConfig, **about: Any) -> dict[str, Any
     if config.pre_router is not None:
         if not isinstance(config.pre_router, PreRouter):
             raise ConfigurationError("only a PreRouter can be saved as pre_router")
-        data["pre_router"] = {"min_probability": config.pre_router.min_probability,
-                              "scorer": config.pre_router.scorer.to_dict()}
+        router = config.pre_router
+        data["pre_router"] = {"min_probability": router.min_probability, "draft_share": router.draft_share,
+                              "scorer": None if router.scorer is None else router.scorer.to_dict()}
     if about:
         data["about"] = about
     return data
@@ -120,8 +121,9 @@ def quality_config_from_dict(
             raise ConfigurationError(f"this config needs a {scorer.get('kind')!r} scorer reader")
     router = data.get("pre_router")
     if router is not None:
-        values["pre_router"] = PreRouter(ScoreModel.from_dict(router["scorer"]),
-                                         float(router["min_probability"]))
+        values["pre_router"] = PreRouter(
+            None if router.get("scorer") is None else ScoreModel.from_dict(router["scorer"]),
+            float(router.get("min_probability", 0.0)), float(router.get("draft_share", 1.0)))
     try:
         return QualityConfig(**values)
     except TypeError as exc:

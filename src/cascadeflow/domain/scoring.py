@@ -10,6 +10,7 @@ The same class, over QUERY_FEATURES, scores queries before any model answers
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -108,21 +109,36 @@ DEFAULT_DRAFT_MODEL = ScoreModel(
 @dataclass(frozen=True, slots=True)
 class PreRouter:
     """Sends a query straight to the strongest model when ``scorer`` gives the draft less
-    than ``min_probability`` of being good enough: the draft's cost and latency are saved."""
+    than ``min_probability`` of being good enough, or when it falls outside the
+    ``draft_share`` of queries drafted at all (chosen by a hash of the query text: when
+    few drafts can be accepted, paying for every draft costs more than it saves). Either
+    way the draft's cost and latency are saved."""
 
-    scorer: ScoreModel
-    min_probability: float
+    scorer: ScoreModel | None
+    min_probability: float = 0.0
+    draft_share: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.scorer.kind != "query":
+        if self.scorer is not None and self.scorer.kind != "query":
             raise ConfigurationError("PreRouter: the scorer must be a query ScoreModel")
-        if not 0.0 <= self.min_probability <= 1.0:
-            raise ConfigurationError(
-                f"PreRouter: min_probability must be in [0, 1], got {self.min_probability!r}"
-            )
+        for label in ("min_probability", "draft_share"):
+            value = getattr(self, label)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigurationError(f"PreRouter: {label} must be in [0, 1], got {value!r}")
+
+    def query_score(self, query: str) -> float:
+        return 1.0 if self.scorer is None else self.scorer.score_query(query)
 
     def skip_draft(self, query: str) -> bool:
-        return self.scorer.score_query(query) < self.min_probability
+        if self.draft_share < 1.0 and hashed_uniform(query) >= self.draft_share:
+            return True
+        return self.scorer is not None and self.scorer.score_query(query) < self.min_probability
+
+
+def hashed_uniform(text: str) -> float:
+    """A draw in [0, 1) fixed by the text: the same query always gets the same one."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:7], "big") / float(1 << 56)
 
 
 # Hand-set prior over query shape: long, multi-part, code and reasoning queries are harder.
