@@ -12,7 +12,7 @@ import importlib.util
 import logging
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dependency_injector import containers, providers
 
@@ -309,7 +309,10 @@ def online_simulation(trace: str, *, models: list[str] | None = None, drafter: s
     chain = _chain(records, models, drafter, verifier)
     priced = all(m.cost is not None for m in chain)
     replay_pricing = ConfiguredPricing() if priced else None
-    online = OnlineCalibration(InMemoryCalibrationStore(), HashChance(), settings or OnlineSettings())
+    # a replay cannot answer a judge's question (no trace records it): long free-text
+    # pairs stay unlabelled here, where live traffic would ask the strongest model
+    settings = replace(settings or OnlineSettings(), judge=False)
+    online = OnlineCalibration(InMemoryCalibrationStore(), HashChance(), settings)
     retry = RetryPolicy(max_attempts=1)
     cascade = bootstrap(provider=ReplayProvider(without_labels(records)), pricing=replay_pricing,
                         quality_config=ONLINE_QUALITY, retry_policy=retry, online=online).run_cascade()

@@ -90,3 +90,13 @@ def test_long_free_text_is_left_to_a_judge() -> None:
     other = " ".join(["Several members argued that the plan would cost more than it saves."] * 5)
     assert compare_answers("Summarise the meeting.", essay, other).agree is None
     assert compare_answers("Summarise the meeting.", "", other).agree is False
+
+
+def test_a_judges_reply_is_read_and_long_texts_are_cut() -> None:
+    from cascadeflow.domain.agreement import JUDGE_CHARS, judge_prompt, read_judgement
+
+    assert read_judgement("SAME") is True and read_judgement("different.") is False
+    assert read_judgement("Verdict: **SAME**") is True and read_judgement("I cannot tell") is None
+    system, user = judge_prompt("Summarise.", "x" * 50_000, "short")
+    assert "SAME" in system and "DIFFERENT" in system
+    assert len(user) < 3 * JUDGE_CHARS and "[…]" in user and user.endswith("(SAME or DIFFERENT):")

@@ -116,3 +116,45 @@ async def test_online_calibration_asks_hosted_providers_for_logprobs() -> None:
     fake.requests.clear()
     await fixed.execute(ask(3, mini, claude))
     assert not any(r.logprobs for r in fake.requests)
+
+
+class JudgingProvider(FakeProvider):
+    """Answers like FakeProvider, and says SAME to a judge's question."""
+
+    async def complete(self, request):  # type: ignore[no-untyped-def]
+        if request.messages[0].role == "system" and "SAME" in request.messages[0].content:
+            self.requests.append(request)
+            from cascadeflow.domain.messages import Completion
+
+            return Completion(text="SAME", model=request.model.name, input_tokens=300, output_tokens=1)
+        return await super().complete(request)
+
+
+ESSAY = " ".join(["The committee weighed the costs and benefits of the proposal in detail."] * 6)
+OTHER = " ".join(["Members argued about the plan and what it would cost the town over time."] * 6)
+
+
+async def test_long_free_text_is_labelled_by_a_paid_judge_call() -> None:
+    fake = JudgingProvider({"small": [ESSAY], "large": [OTHER]})
+    cascade, online, store = wired(fake)
+    first = await cascade.execute(ask(0))
+    # escalated (warm-up), then the strongest model judged the pair: three paid calls
+    assert first.models_called == ("small", "large", "large")
+    judge = first.calls[-1]
+    assert "judge: the draft is as good" in judge.reason and judge.cost > 0
+    assert first.total_cost == sum(c.cost for c in first.calls)
+    assert first.content == OTHER  # the judge's verdict is never the answer
+    results = [await cascade.execute(ask(i)) for i in range(1, 120)]
+    assert sum(r.draft_accepted for r in results[-40:]) > 25
+    assert store.evidence(online.route("small", "large"), QUICK.bins).labelled >= 5
+
+
+async def test_without_a_judge_free_text_stays_unlabelled_and_drafts_stop_being_paid_for() -> None:
+    fake = FakeProvider({"small": [ESSAY], "large": [OTHER]})
+    settings = OnlineSettings(min_labels=5, bins=10, group_labels=5, refit_every=1, judge=False)
+    cascade, online, store = wired(fake, settings)
+    results = [await cascade.execute(ask(i)) for i in range(200)]
+    assert not any(r.draft_accepted for r in results)
+    assert store.evidence(online.route("small", "large"), QUICK.bins).labelled == 0
+    # after 4 x min_labels drafts without a label, only a few queries are still drafted
+    assert fake.calls_to("small") < 60

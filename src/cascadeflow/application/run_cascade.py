@@ -18,6 +18,7 @@ from cascadeflow.domain.errors import (
     ProviderError,
 )
 from cascadeflow.domain.budgets import Reservation
+from cascadeflow.domain.agreement import judge_prompt, read_judgement
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message
 from cascadeflow.domain.online_evidence import Observation
 from cascadeflow.domain.online_policy import Decision
@@ -156,8 +157,9 @@ class RunCascade:
                         break
             index += 1
         if online is not None:
+            verdicts = await self._agreements(online, chain, answers, request, calls)
             # the evidence store may be a database: keep its round trips off the event loop
-            await asyncio.to_thread(self._teach, online, chain, answers, request, key)
+            await asyncio.to_thread(self._teach, online, chain, answers, verdicts)
         if answer is None:
             raise AllModelsFailedError(failures)
         return CascadeResult(
@@ -184,21 +186,62 @@ class RunCascade:
             return None
         return online.route(chain[index].name, chain[-1].name, len(chain))
 
+    async def _agreements(self, online: OnlineCalibration, chain: Sequence[ModelConfig],
+                          answers: dict[int, _Answer], request: CascadeRequest,
+                          calls: list[ModelCall]) -> dict[int, bool | None]:
+        """Whether each draft agreed with the strongest model's answer: by what the answers
+        say, else (long free text) by asking the strongest model as a judge: a call that
+        is priced, budgeted and listed in ``calls``."""
+        reference = answers.get(len(chain) - 1)
+        verdicts: dict[int, bool | None] = {}
+        if reference is None:
+            return verdicts
+        query = request.messages[-1].content
+        for index in range(len(chain) - 1):
+            draft = answers.get(index)
+            if draft is None:
+                continue
+            agree = online.agree(query, draft.completion.text, reference.completion.text)
+            if agree is None and online.settings.judge:
+                agree = await self._ask_judge(chain[-1], query, draft, reference, request, calls)
+            verdicts[index] = agree
+        return verdicts
+
+    async def _ask_judge(self, judge: ModelConfig, query: str, draft: _Answer, reference: _Answer,
+                         request: CascadeRequest, calls: list[ModelCall]) -> bool | None:
+        system, user = judge_prompt(query, draft.completion.text, reference.completion.text)
+        call = CompletionRequest(model=judge, messages=(Message("system", system), Message("user", user)),
+                                 max_tokens=5, temperature=0.0)
+        try:
+            reservation = await self._reserve(request, call)
+        except BudgetExceededError:
+            return None  # no money for the check: the pair stays unlabelled
+        outcome, attempts = await self._call(call)
+        match outcome:
+            case Failure(error):
+                await self._release(reservation)
+                calls.append(_failed_call(judge, error, attempts))
+                return None
+            case Success(completion):
+                cost = self._cost(judge, completion)
+                await self._settle(reservation, call, completion, cost, request)
+                verdict = read_judgement(completion.text)
+                calls.append(_judge_call(judge, completion, cost, attempts, verdict))
+                return verdict
+        return None
+
     def _teach(self, online: OnlineCalibration, chain: Sequence[ModelConfig],
-               answers: dict[int, _Answer], request: CascadeRequest, key: str) -> None:
+               answers: dict[int, _Answer], verdicts: dict[int, bool | None]) -> None:
         """Tell each draft's route what this run showed: whether the draft agreed with the
         strongest model's answer (when it answered), and what the calls cost. ``answers``
         hold the rules' verdicts, before the plan decided."""
         reference = answers.get(len(chain) - 1)
-        query = request.messages[-1].content
         for index in range(len(chain) - 1):
             route = self._route(online, chain, index)
             if route is None:
                 continue
             draft = answers.get(index)
-            agree = None
-            if draft is not None and reference is not None:
-                agree = online.agree(query, draft.completion.text, reference.completion.text)
+            agree = verdicts.get(index)
             online.learn(route, Observation(
                 # the rules' verdict: a draft that broke a rule sits in the lowest bin
                 bin=None if draft is None else online.bin_of(draft.verdict.score if draft.verdict.passed else 0.0),
@@ -301,6 +344,17 @@ def _online_verdict(answer: _Answer, decision: Decision, reference: str) -> _Ans
         return replace(answer, verdict=ValidationResult(
             True, verdict.score, f"{_ONLINE}: accepted, checked against {reference}"))
     return answer
+
+
+def _judge_call(judge: ModelConfig, completion: Completion, cost: float, attempts: int,
+                verdict: bool | None) -> ModelCall:
+    said = {True: "the draft is as good", False: "the draft falls short", None: "no verdict"}[verdict]
+    return ModelCall(
+        model=judge.name, provider=judge.provider, cost=cost, input_tokens=completion.input_tokens,
+        output_tokens=completion.output_tokens, latency_ms=completion.latency_ms,
+        verdict=Verdict.ACCEPTED if verdict is not None else Verdict.REJECTED,
+        reason=f"{_ONLINE} judge: {said}", attempts=attempts,
+    )
 
 
 def _failed_call(model: ModelConfig, error: ProviderError, attempts: int) -> ModelCall:

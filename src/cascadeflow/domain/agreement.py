@@ -210,3 +210,32 @@ def compare_answers(query: str, draft: str, reference: str) -> Agreement:
         )
         return Agreement(same, "short answer")
     return Agreement(None, "text")
+
+
+JUDGE_CHARS = 6000  # each text a judge reads is cut to this many characters (head and tail)
+_JUDGE_INSTRUCTIONS = (
+    "Two answers to the same request follow. Reply with one word: SAME if the first answer "
+    "is as correct, complete and useful as the second (wording may differ), DIFFERENT if it "
+    "is not."
+)
+_VERDICT = re.compile(r"\b(SAME|DIFFERENT)\b", re.I)
+
+
+def _clip(text: str) -> str:
+    if len(text) <= JUDGE_CHARS:
+        return text
+    half = JUDGE_CHARS // 2
+    return f"{text[:half]}\n[…]\n{text[-half:]}"
+
+
+def judge_prompt(query: str, draft: str, reference: str) -> tuple[str, str]:
+    """(system, user) messages asking a judge model whether ``draft`` is as good as
+    ``reference``; long texts are cut to their head and tail."""
+    return _JUDGE_INSTRUCTIONS, (f"Request:\n{_clip(query)}\n\nFirst answer:\n{_clip(draft)}\n\n"
+                                 f"Second answer:\n{_clip(reference)}\n\nVerdict (SAME or DIFFERENT):")
+
+
+def read_judgement(reply: str) -> bool | None:
+    """The judge's verdict: True for SAME, False for DIFFERENT, None when it said neither."""
+    found = _VERDICT.search(reply)
+    return None if found is None else found.group(1).upper() == "SAME"

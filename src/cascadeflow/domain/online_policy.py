@@ -56,6 +56,7 @@ class OnlineSettings:
     bins: int = 100
     group_labels: int = 25
     refit_every: int = 10
+    judge: bool = True  # long free text: ask the strongest model whether the draft is as good
     prior_disagreement: float = 0.5
     prior_strength: float = 2.0
     explore: float = 0.1
@@ -183,8 +184,13 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
     for counts in evidence:
         total = total.plus(counts)
     if total.labelled < max(1, settings.min_labels):
-        return AcceptancePlan.escalate_all(settings.bins, total.seen, total.labelled, total.disagreed,
+        plan = AcceptancePlan.escalate_all(settings.bins, total.seen, total.labelled, total.disagreed,
                                            f"warming up: {total.labelled} of {settings.min_labels} labels")
+        if costs is not None and costs.known and total.seen >= 4 * max(1, settings.min_labels):
+            # many drafts, few labels (answers no extractor reads and no judge): stop paying
+            # for drafts that cannot be accepted, but keep a few coming for the labels
+            plan = replace(plan, draft_share=settings.explore)
+        return plan
     groups = _groups(evidence, settings.group_labels)
     share = _draft_share(groups, total.seen, settings, costs or CallCosts())
     chosen = _accept(groups, total.seen, settings, settings.allowance / share)
