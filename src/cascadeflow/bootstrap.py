@@ -244,14 +244,8 @@ def simulation(
     the dearer of the trace's two most frequent models; ``quality`` is a preset or a
     calibrated config (``threshold`` overrides its thresholds)."""
     records = load_trace(trace)[:limit]
-    known = models_in(records)
-    if drafter is None or verifier is None:
-        if len(known) < 2:
-            raise ConfigurationError("the trace needs answers from at least two models")
-        pair = sorted((_trace_model(records, n) for n in known[:2]), key=_blended)
-        drafter = drafter or pair[0].name
-        verifier = verifier or pair[1].name
-    draft_model, verify_model = _trace_model(records, drafter), _trace_model(records, verifier)
+    draft_model, verify_model = _chain(records, None, drafter, verifier)
+    drafter, verifier = draft_model.name, verify_model.name
     priced = draft_model.cost is not None and verify_model.cost is not None
     quality = quality or QualityConfig()
     quality = quality if threshold is None else quality.with_threshold(threshold)
@@ -267,12 +261,6 @@ def simulation(
         quality_config=quality,
         retry_policy=RetryPolicy(max_attempts=1),
     )
-    if container.adapters.pricing().price(draft_model).blended_per_1k > (
-        container.adapters.pricing().price(verify_model).blended_per_1k
-    ):
-        raise ConfigurationError(
-            f"the drafter {drafter!r} costs more than the verifier {verifier!r}: swap them"
-        )
     use_case = SimulateCascade(container.run_cascade(), pre_router=quality.pre_router)
     title = (
         f"{trace}: {len(records)} queries · drafter {drafter} "
@@ -346,7 +334,8 @@ def _chain(records: list[TraceRecord], models: list[str] | None, drafter: str | 
     prices = [pricing.price(m).blended_per_1k for m in chain]
     for (cheap, dear), (a, b) in zip(zip(chain, chain[1:]), zip(prices, prices[1:])):
         if a > b:
-            raise ConfigurationError(f"{cheap.name!r} costs more than {dear.name!r}: list the models cheapest first")
+            raise ConfigurationError(f"{cheap.name!r} costs more than {dear.name!r}: swap them "
+                                     "(list the models cheapest first)")
     return chain
 
 
