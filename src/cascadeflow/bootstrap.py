@@ -173,15 +173,16 @@ class Simulation:
     use_case: SimulateCascade
     title: str
     cascade_for: Callable[[QualityConfig], RunCascade] | None = None
+    between: tuple[ModelConfig, ...] = ()  # a longer chain's middle models
 
     @property
     def size(self) -> int:
-        return sum(
-            1 for r in self.records if {self.drafter.name, self.verifier.name} <= r.responses.keys()
-        )
+        names = {m.name for m in (self.drafter, *self.between, self.verifier)}
+        return sum(1 for r in self.records if names <= r.responses.keys())
 
     async def run(self, on_progress: Callable[[int], None] | None = None) -> SimulationReport:
-        return await self.use_case.execute(self.records, self.drafter, self.verifier, on_progress)
+        return await self.use_case.execute(self.records, self.drafter, self.verifier, on_progress,
+                                           self.between)
 
 
 def online_calibration(settings: OnlineSettings, store: CalibrationStore | None = None) -> OnlineCalibration:
@@ -239,14 +240,16 @@ def simulation(
     threshold: float | None = None,
     limit: int | None = None,
     quality: QualityConfig | None = None,
+    models: list[str] | None = None,
 ) -> Simulation:
     """The replay preset over a trace: drafter and verifier default to the cheaper and
     the dearer of the trace's two most frequent models; ``quality`` is a preset or a
     calibrated config (``threshold`` overrides its thresholds)."""
     records = load_trace(trace)[:limit]
-    draft_model, verify_model = _chain(records, None, drafter, verifier)
+    chain = _chain(records, models, drafter, verifier)
+    draft_model, verify_model = chain[0], chain[-1]
     drafter, verifier = draft_model.name, verify_model.name
-    priced = draft_model.cost is not None and verify_model.cost is not None
+    priced = all(m.cost is not None for m in chain)
     quality = quality or QualityConfig()
     quality = quality if threshold is None else quality.with_threshold(threshold)
     replay_provider, replay_pricing = ReplayProvider(records), ConfiguredPricing() if priced else None
@@ -262,11 +265,12 @@ def simulation(
         retry_policy=RetryPolicy(max_attempts=1),
     )
     use_case = SimulateCascade(container.run_cascade(), pre_router=quality.pre_router)
+    middle = "".join(f" · then {m.name} (${_blended(m):.5f}/1K)" for m in chain[1:-1])
     title = (
-        f"{trace}: {len(records)} queries · drafter {drafter} "
-        f"(${_blended(draft_model):.5f}/1K) · verifier {verifier} (${_blended(verify_model):.5f}/1K)"
+        f"{trace}: {len(records)} queries · drafter {drafter} (${_blended(draft_model):.5f}/1K)"
+        f"{middle} · verifier {verifier} (${_blended(verify_model):.5f}/1K)"
     )
-    return Simulation(records, draft_model, verify_model, use_case, title, cascade_for)
+    return Simulation(records, draft_model, verify_model, use_case, title, cascade_for, chain[1:-1])
 
 
 @dataclass(frozen=True, slots=True)

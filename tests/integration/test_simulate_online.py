@@ -91,6 +91,7 @@ def test_a_chain_of_three_models(tmp_path: Path) -> None:
     (["--online", "--models", "gpt-4-1106-preview,mixtral-8x7b-instruct"], "cheapest first"),
     (["--online", "--target-quality", "1.2"], "target_quality"),
     (["--shadow-share", "0.2"], "needs --online"),
+    (["--calibrate", "--models", "mixtral-8x7b-instruct,gpt-4-1106-preview"], "--drafter"),
 ])
 def test_bad_online_options_are_clear_errors(args: list[str], fragment: str) -> None:
     outcome = runner.invoke(app, ["simulate", "--trace", "gsm8k", *args])
@@ -131,3 +132,19 @@ def test_a_recorded_confidence_is_a_signal_the_policy_uses(tmp_path: Path) -> No
     assert sure > 0.6 and unsure < 0.2
     assert report.online.relative_quality >= 0.95
     assert report.captured > 0.3
+
+
+def test_plain_simulate_runs_a_chain_too(tmp_path: Path) -> None:
+    rows = gsm8k_rows(60)
+    for row in rows:
+        strong = dict(row["responses"]["gpt-4-1106-preview"])  # type: ignore[index]
+        strong["cost_usd"] = float(strong["cost_usd"]) * 3  # type: ignore[arg-type]
+        row["responses"]["gpt-4-huge"] = strong  # type: ignore[index]
+    path = write(rows, tmp_path / "chain.jsonl")
+    outcome = runner.invoke(app, ["simulate", "--trace", str(path), "--json", "--quality", "fast", "--models",
+                                  "mixtral-8x7b-instruct,gpt-4-1106-preview,gpt-4-huge"])
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.stdout)
+    assert (report["drafter"], report["verifier"]) == ("mixtral-8x7b-instruct", "gpt-4-huge")
+    figures = {s["name"]: s for s in report["strategies"]}
+    assert figures["always-verifier"]["total_cost"] > figures["always-drafter"]["total_cost"]

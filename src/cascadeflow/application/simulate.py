@@ -60,16 +60,19 @@ class SimulateCascade:
         drafter: ModelConfig,
         verifier: ModelConfig,
         on_progress: Callable[[int], None] | None = None,
+        between: Sequence[ModelConfig] = (),
     ) -> SimulationReport:
-        usable = [r for r in records if {drafter.name, verifier.name} <= r.responses.keys()]
+        """``between``: models of a longer chain, between the drafter and the verifier."""
+        chain = (drafter, *between, verifier)
+        usable = [r for r in records if {m.name for m in chain} <= r.responses.keys()]
         if not usable:
             raise ConfigurationError(
-                f"no trace record has answers from both {drafter.name!r} and {verifier.name!r}"
+                f"no trace record has answers from all of {', '.join(repr(m.name) for m in chain)}"
             )
         plans = {
             "always-drafter": (drafter,),
             "always-verifier": (verifier,),
-            "cascade": (drafter, verifier),
+            "cascade": chain,
         }
         tallies = {name: _Tally() for name in plans}
         scored = all(r.responses[m].correct is not None for r in usable for m in (drafter.name, verifier.name))

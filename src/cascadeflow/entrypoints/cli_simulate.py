@@ -81,13 +81,15 @@ def simulate(
         raise typer.BadParameter("--confidence needs --calibrate or --online")
     if shadow_share is not None:
         raise typer.BadParameter("--shadow-share needs --online")
-    if models:
-        raise typer.BadParameter("--models (a chain) needs --online for now; use --drafter and --verifier")
+    if models and calibrate:
+        raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --drafter and "
+                                 "--verifier (chains: plain simulate or --online)")
+    chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with reporting_errors():
         config = quality_config(quality) if quality else None
         sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit,
-                         quality=config)
+                         quality=config, models=chain)
         if calibrate:
             _calibrate(sim, trace, config, target_quality, confidence, learned, pre_route, plot,
                        save_config, json_output)
