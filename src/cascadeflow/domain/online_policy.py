@@ -51,7 +51,7 @@ class OnlineSettings:
     target_quality: float = 0.95
     confidence: float = 0.9
     shadow_share: float = 0.1
-    min_labels: int = 50
+    min_labels: int = 30
     disagreement_loss: float = 1.0
     bins: int = 100
     group_labels: int = 25

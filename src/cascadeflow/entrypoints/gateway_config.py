@@ -115,7 +115,7 @@ class QualitySettings(_Strict):
     target_quality: float = Field(default=0.95, gt=0, le=1)
     confidence: float = Field(default=0.9, ge=0, lt=1)
     shadow_share: float = Field(default=0.1, ge=0, le=1)
-    min_labels: int = Field(default=50, ge=0)
+    min_labels: int = Field(default=30, ge=0)
 
     @model_validator(mode="after")
     def _mode_known(self) -> QualitySettings:
