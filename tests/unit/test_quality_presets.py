@@ -131,3 +131,18 @@ def test_quality_config_and_mode_are_exclusive() -> None:
 def test_bad_complexity_threshold_is_rejected() -> None:
     with pytest.raises(ConfigurationError, match="simple, medium, high"):
         QualityConfig(thresholds_by_complexity={"hard": 0.5})
+
+
+def test_online_scores_a_draft_by_its_own_confidence_when_it_has_one() -> None:
+    from cascadeflow.domain.quality import QualityValidator, ValidationContext
+    from cascadeflow.domain.quality_presets import ONLINE_QUALITY, quality_config_from_dict, quality_config_to_dict
+
+    validator = QualityValidator(ONLINE_QUALITY)
+    query = "Tom has 3 apples and buys 4 more. How many now?"
+    sure = validator.validate("He has 7.", ValidationContext(query=query, confidence=0.93))
+    unsure = validator.validate("He has 7.", ValidationContext(query=query, confidence=0.31))
+    assert (sure.score, unsure.score) == (0.93, 0.31) and sure.passed and unsure.passed
+    # without a confidence, the prior's text signals score it
+    plain = validator.validate("He has 7.", ValidationContext(query=query))
+    assert 0.0 < plain.score < 1.0 and plain.score not in (0.93, 0.31)
+    assert quality_config_from_dict(quality_config_to_dict(ONLINE_QUALITY)) == ONLINE_QUALITY

@@ -21,6 +21,7 @@ from cascadeflow.domain.quality import QualityConfig
 from cascadeflow.domain.scoring import (
     DEFAULT_DRAFT_MODEL,
     DEFAULT_QUERY_MODEL,
+    ConfidenceFirst,
     PreRouter,
     ScoreModel,
 )
@@ -29,7 +30,8 @@ ONLINE_MODE = "online"
 # The checks online calibration scores drafts with: the rules, then the prior score with
 # no threshold of its own, and no confidence floor (the online plan decides which scores
 # and confidences are accepted).
-ONLINE_QUALITY = QualityConfig(name=ONLINE_MODE, scorer=DEFAULT_DRAFT_MODEL, min_confidence=0.0)
+ONLINE_QUALITY = QualityConfig(name=ONLINE_MODE, scorer=ConfidenceFirst(DEFAULT_DRAFT_MODEL),
+                               min_confidence=0.0)
 
 QUALITY_PRESETS: Mapping[str, QualityConfig] = {
     ONLINE_MODE: ONLINE_QUALITY,
@@ -115,6 +117,8 @@ def quality_config_from_dict(
     if scorer is not None:
         if scorer.get("kind") in ("draft", "query"):
             values["scorer"] = ScoreModel.from_dict(scorer)
+        elif scorer.get("kind") == "confidence-first":
+            values["scorer"] = ConfidenceFirst.from_dict(scorer)
         elif read_scorer is not None:
             values["scorer"] = read_scorer(scorer)
         else:

@@ -141,6 +141,27 @@ def hashed_uniform(text: str) -> float:
     return int.from_bytes(digest[:7], "big") / float(1 << 56)
 
 
+@dataclass(frozen=True, slots=True)
+class ConfidenceFirst:
+    """A draft's own confidence when the provider or trace gives one (token logprobs, a
+    recorded confidence), else the ``prior`` model's score. A model's confidence ranks its
+    drafts better than text features do, and mixing the two only blurs the ranking that
+    online calibration's bins rely on."""
+
+    prior: ScoreModel
+
+    def score(self, text: str, context: ValidationContext) -> float:
+        confidence = context.known_confidence
+        return self.prior.score(text, context) if confidence is None else confidence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "confidence-first", "prior": self.prior.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ConfidenceFirst:
+        return cls(ScoreModel.from_dict(data["prior"]))
+
+
 # Hand-set prior over query shape: long, multi-part, code and reasoning queries are harder.
 DEFAULT_QUERY_MODEL = ScoreModel(
     kind="query",
