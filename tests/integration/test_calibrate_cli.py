@@ -70,6 +70,7 @@ def test_reports_the_test_half_beside_random_and_oracle(calibrated: tuple) -> No
     assert cascade["savings_vs_verifier"] > report["random_same_quality"]["cost_reduction"]
     assert report["oracle_same_quality"]["cost_reduction"] >= cascade["savings_vs_verifier"]
     assert 0 < report["captured_share_of_oracle_saving"] <= 1
+    assert 0.5 < report["signals_auc_calibration_half"]["prior score"] <= 1
 
 
 def test_plot_is_a_png(calibrated: tuple) -> None:  # type: ignore[type-arg]

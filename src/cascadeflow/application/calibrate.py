@@ -39,6 +39,7 @@ from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import DraftScorer, QualityConfig, ValidationContext
 from cascadeflow.domain.scoring import (
     DEFAULT_DRAFT_MODEL,
+    DEFAULT_QUERY_MODEL,
     L2_STRENGTHS,
     PreRouter,
     ScoreModel,
@@ -110,6 +111,8 @@ class CalibrationReport:
     test_curve: tuple[Point, ...]
     notes: tuple[str, ...] = ()
     confidence: float = 0.0
+    # each raw signal's AUC against the labels on the calibration half (0.5: no signal)
+    signals: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,7 @@ class CalibrateCascade:
             chosen=chosen, candidates=tuple(candidates), test_replay=replay,
             random=random_escalation(outcomes, quality), oracle=oracle(outcomes, quality),
             test_curve=tuple(curve(outcomes, chosen.calibration.pre_route_below)), notes=notes,
-            confidence=confidence,
+            confidence=confidence, signals=_signals(cal),
         )
 
     async def _facts(self, records: Sequence[TraceRecord], drafter: ModelConfig,
@@ -298,6 +301,22 @@ def _evaluate_config(outcomes: list[Outcome], config: QualityConfig) -> Point:
         return point
     mean_quality = sum(o.verifier_quality for o in outcomes) / len(outcomes)
     return point.drafting(router.draft_share, mean_quality, sum(o.verifier_cost for o in outcomes))
+
+
+def _signals(facts: Sequence[_Fact]) -> tuple[tuple[str, float], ...]:
+    """AUC of each signal the drafts carry: their own confidence (reported or from
+    logprobs, when every draft has one), the prior score, and the query-only prior."""
+    good = [f.draft.good for f in facts]
+    found = []
+    confidences = [f.draft.context.known_confidence for f in facts]
+    if confidences and all(c is not None for c in confidences):
+        found.append(("confidence", auc([c or 0.0 for c in confidences], good)))
+    found.append(("prior score", auc([DEFAULT_DRAFT_MODEL.score(f.draft.draft, f.draft.context)
+                                      for f in facts], good)))
+    found.append(("query prior (pre-routing)", auc([DEFAULT_QUERY_MODEL.score_query(f.draft.context.query)
+                                                    for f in facts], good)))
+    found.append(("rules", auc([f.rules_score for f in facts], good)))
+    return tuple(found)
 
 
 def _id(draft: LabelledDraft) -> str:

@@ -18,9 +18,11 @@ def _percent(value: float | None) -> str:
 
 
 def captured(report: CalibrationReport) -> float:
-    """Share of the oracle's saving (at the same quality) that the cascade captured."""
-    cascade = report.test_replay.figures("cascade").savings_vs_verifier
-    return cascade / report.oracle.cost_reduction if report.oracle.cost_reduction > 0 else float("nan")
+    """Share of the saving a perfect router makes over random escalation (both at the
+    cascade's quality) that the cascade makes: 0 is no better than chance, 1 perfect."""
+    cascade = report.test_replay.figures("cascade").total_cost
+    gap = report.random.cost - report.oracle.cost
+    return (report.random.cost - cascade) / gap if gap > 1e-12 else float("nan")
 
 
 def calibration_tables(report: CalibrationReport, title: str) -> Group:
@@ -30,12 +32,19 @@ def calibration_tables(report: CalibrationReport, title: str) -> Group:
     at_target = report.chosen.test_at_target
     chosen = report.chosen.calibration
     caption = (f"chosen: {report.chosen.name}, threshold {report.chosen.config.min_score:.3f}; "
-               f"captured {_percent(captured(report))} of the oracle's saving\n"
+               f"captured {_percent(captured(report))} of what a perfect router saves over random "
+               "escalation\n"
                f"{_margin(report)}: calibration half at {_percent(chosen.relative_quality)} of "
                f"the verifier, lower bound {_percent(chosen.relative_quality_bound)}")
     if at_target is not None:
         caption += ("\n* the chosen scorer (fitted on the calibration half) with the threshold "
                     "read off the test-half curve, as router papers report")
+    if report.chosen.config.pre_router is not None and report.chosen.calibration.draft_share < 1.0:
+        caption += (f"\ndrafts only {report.chosen.calibration.draft_share:.0%} of queries (drawn by a "
+                    "hash of the query): the rest go straight to the verifier")
+    if report.signals:
+        caption += "\nsignals on the calibration half, AUC (0.5: none): " + ", ".join(
+            f"{name} {value:.2f}" for name, value in report.signals if value == value)
     caption += "".join(f"\nnote: {n}" for n in report.notes)
     main = Table(title=f"{title}\ncalibrated on {report.calibration_size} queries, reported on the "
                  f"{report.test_size} others (test half); target {report.target_quality:.0%} of "
@@ -111,6 +120,7 @@ def calibration_json(report: CalibrationReport) -> dict[str, Any]:
         "test": {s.name: _clean(asdict(s)) for s in replay.strategies},
         "random_same_quality": _point(report.random), "oracle_same_quality": _point(report.oracle),
         "captured_share_of_oracle_saving": _clean(captured(report)),
+        "signals_auc_calibration_half": {name: _clean(value) for name, value in report.signals},
         "candidates": [_candidate(c) for c in report.candidates],
         "notes": list(report.notes),
     }
