@@ -58,6 +58,17 @@ class OnlineCalibration:
             cached = self._plans.get(route)
         return cached if cached is not None else self._refit(route, stages)
 
+    def unfitted(self, routes: list[str]) -> list[str]:
+        """The routes whose plan is not in memory yet."""
+        with self._lock:
+            return [r for r in routes if r not in self._plans]
+
+    def prepare(self, routes: list[str], stages: int = 2) -> None:
+        """Fit (from the store) the plans of these routes: a database read the caller
+        runs off its event loop, before deciding."""
+        for route in routes:
+            self._refit(route, stages)
+
     def drafts(self, route: str, key: str, stages: int = 2) -> bool:
         """Whether this query is worth a draft at all on this route."""
         return drafts(self.plan(route, stages), self._chance.uniform(f"{key}\x1fdraft\x1f{route}"))

@@ -115,6 +115,10 @@ class RunCascade:
         online = self._online if len(chain) > 1 else None
         key = request.query_id or conversation_key(request.messages)
         answers: dict[int, _Answer] = {}
+        if online is not None:  # a plan not yet in memory is read from the store off the loop
+            routes = [r for i in range(len(chain)) if (r := self._route(online, chain, i)) is not None]
+            if missing := online.unfitted(routes):
+                await asyncio.to_thread(online.prepare, missing, len(chain))
         index = 0
         while index < len(chain):
             model = chain[index]
@@ -124,26 +128,17 @@ class RunCascade:
                 continue
             call = self._request_for(model, request)
             try:
-                reservation = await self._reserve(request, call)
+                outcome, attempts, cost = await self._paid(request, call)
             except BudgetExceededError as refused:
                 if answer is None:
                     raise
                 budget_note = str(refused)
                 break
-            try:
-                outcome, attempts = await self._call(call)
-            except BaseException:
-                await self._release(reservation)  # cancelled, or a bug: nothing to charge
-                raise
             match outcome:
                 case Failure(error):
-                    await self._release(reservation)
                     failures.append(error)
                     calls.append(_failed_call(model, error, attempts))
                 case Success(completion):
-                    cost = self._cost(model, completion)
-                    # the money is spent: store it before anything else can fail
-                    await self._settle(reservation, call, completion, cost, request)
                     answer = answers[index] = self._judge(model, completion, cost, request)
                     decision = Decision.ACCEPT
                     if online is not None and route is not None and answer.verdict.passed:
@@ -213,18 +208,14 @@ class RunCascade:
         call = CompletionRequest(model=judge, messages=(Message("system", system), Message("user", user)),
                                  max_tokens=5, temperature=0.0)
         try:
-            reservation = await self._reserve(request, call)
+            outcome, attempts, cost = await self._paid(request, call)
         except BudgetExceededError:
             return None  # no money for the check: the pair stays unlabelled
-        outcome, attempts = await self._call(call)
         match outcome:
             case Failure(error):
-                await self._release(reservation)
                 calls.append(_failed_call(judge, error, attempts))
                 return None
             case Success(completion):
-                cost = self._cost(judge, completion)
-                await self._settle(reservation, call, completion, cost, request)
                 verdict = read_judgement(completion.text)
                 calls.append(_judge_call(judge, completion, cost, attempts, verdict))
                 return verdict
@@ -250,6 +241,28 @@ class RunCascade:
                 draft_cost=None if draft is None else draft.cost,
                 verifier_cost=None if reference is None else reference.cost,
             ), len(chain))
+
+    async def _paid(self, request: CascadeRequest, call: CompletionRequest
+                    ) -> tuple[Result[Completion, ProviderError], int, float]:
+        """One call, paid for: reserved first (BudgetExceededError when it does not fit),
+        released when it failed or was cancelled, its real cost stored when it answered.
+        Returns the outcome, the attempts it took and the cost."""
+        reservation = await self._reserve(request, call)
+        try:
+            outcome, attempts = await self._call(call)
+        except BaseException:
+            await self._release(reservation)  # cancelled, or a bug: nothing to charge
+            raise
+        match outcome:
+            case Failure():
+                await self._release(reservation)
+                return outcome, attempts, 0.0
+            case Success(completion):
+                cost = self._cost(call.model, completion)
+                # the money is spent: store it before anything else can fail
+                await self._settle(reservation, call, completion, cost, request)
+                return outcome, attempts, cost
+        raise AssertionError("unreachable")
 
     # Store calls run off the event loop: a database round trip (or a wait for a row
     # lock) must not stall every other request.

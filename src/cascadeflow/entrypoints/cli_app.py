@@ -21,6 +21,12 @@ out = Console()
 err = Console(stderr=True)
 
 
+def wide(columns: int) -> Console:
+    """``out``, at least ``columns`` wide: tables of many figures never squeeze them into
+    ellipses on a narrow terminal."""
+    return out if out.width >= columns else Console(width=columns)
+
+
 @contextmanager
 def reporting_errors() -> Iterator[None]:
     """Our own errors become one line on stderr and an exit code, not a traceback."""

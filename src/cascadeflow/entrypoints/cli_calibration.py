@@ -6,9 +6,8 @@ import json
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from cascadeflow.entrypoints.cli_app import app, out, reporting_errors
+from cascadeflow.entrypoints.cli_app import app, out, reporting_errors, wide
 from cascadeflow.entrypoints.cli_usage import DatabaseOption
 
 calibration_app = typer.Typer(help="Online calibration: what the cascade has learnt without labels.",
@@ -36,6 +35,4 @@ def status(
     if not rows:
         out.print("no online calibration evidence yet: routes appear after the first cascaded query")
         return
-    # nine columns: never squeeze the route names into ellipses on a narrow terminal
-    wide = Console(width=max(out.width, 130)) if out.width < 130 else out
-    wide.print(status_table(rows))
+    wide(130).print(status_table(rows))

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
+from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors, wide
 from cascadeflow.entrypoints.reports import simulation_table
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from cascadeflow.bootstrap import Simulation
@@ -85,7 +87,6 @@ def simulate(
         raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --drafter and "
                                  "--verifier (chains: plain simulate or --online)")
     chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
-    columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with reporting_errors():
         config = quality_config(quality) if quality else None
         sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit,
@@ -94,9 +95,7 @@ def simulate(
             _calibrate(sim, trace, config, target_quality, confidence, learned, pre_route, plot,
                        save_config, json_output)
             return
-        with Progress(*columns, console=err, transient=True) as progress:
-            task = progress.add_task("replay", total=sim.size)
-            report = asyncio.run(sim.run(lambda n: progress.advance(task, n)))
+        report = _with_progress("replaying", sim.size, sim.run)
     if json_output:
         print(json.dumps(asdict(report), indent=2))
         return
@@ -112,22 +111,18 @@ def _online(trace: str, models: str | None, drafter: str | None, verifier: str |
 
     settings = OnlineSettings(target_quality=target, confidence=confidence)
     if shadow_share is not None:
-        settings = OnlineSettings(target_quality=target, confidence=confidence, shadow_share=shadow_share)
+        settings = replace(settings, shadow_share=shadow_share)
     chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
     sim = online_simulation(trace, models=chain, drafter=drafter, verifier=verifier, limit=limit,
                             settings=settings)
-    columns = (TextColumn("live replay"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("online", total=sim.size)
-        report = asyncio.run(sim.run(lambda n: progress.advance(task, n)))
+    report = _with_progress("live replay", sim.size, sim.run)
     if plot is not None:
         plot_online(report, plot, title=sim.title)
         err.print(f"drew quality and cost over the stream to {plot}")
     if json_output:
         print(json.dumps(online_json(report), indent=2))
         return
-    wide = Console(width=max(out.width, 110)) if out.width < 110 else out
-    wide.print(online_tables(report, sim.title))
+    wide(110).print(online_tables(report, sim.title))
 
 
 def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: float,
@@ -154,6 +149,12 @@ def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: 
     if json_output:
         print(json.dumps(calibration_json(report), indent=2))
         return
-    # nine columns of figures: never squeeze them into ellipses on a narrow terminal
-    wide = Console(width=max(out.width, 132)) if out.width < 132 else out
-    wide.print(calibration_tables(report, sim.title))
+    wide(132).print(calibration_tables(report, sim.title))
+
+
+def _with_progress(label: str, total: int, run: Callable[[Callable[[int], None]], Coroutine[object, object, T]]) -> T:
+    """Run a replay under a progress bar on stderr."""
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        return asyncio.run(run(lambda n: progress.advance(task, n)))
