@@ -11,19 +11,15 @@ import functools
 import importlib.util
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-
-from dependency_injector import containers, providers
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cascadeflow.adapters.configured_pricing import ConfiguredPricing
 from cascadeflow.adapters.litellm_pricing import LiteLLMPricing
-from cascadeflow.adapters.litellm_provider import LiteLLMProvider
-from cascadeflow.adapters.replay_provider import ReplayProvider
-from cascadeflow.adapters.exporters import export_entries as export_entries
 from cascadeflow.adapters.memory_store import InMemoryUsageStore
 from cascadeflow.adapters.system_clock import SystemClock, UuidGenerator
-from cascadeflow.adapters.trace_file import read_trace, resolve_trace
 from cascadeflow.application.ports import (
     BudgetStore,
     CalibrationStore,
@@ -33,20 +29,15 @@ from cascadeflow.application.ports import (
     PricingCatalog,
     Telemetry,
     UsageStore,
+    Validator,
 )
 from cascadeflow.application.budget_gate import BudgetGate, BudgetPolicy
 from cascadeflow.application.run_cascade import RunCascade
 from cascadeflow.application.run_strategy import RunStrategy
 from cascadeflow.application.route_query import RouteQuery
-from cascadeflow.application.simulate import SimulateCascade, SimulationReport
-from cascadeflow.application.simulate_online import OnlineReport, SimulateOnline
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.adapters.chance import HashChance
 from cascadeflow.adapters.memory_calibration import InMemoryCalibrationStore
-from cascadeflow.application.calibrate import CalibrateCascade
-from cascadeflow.adapters.plotting import plot_calibration as plot_calibration, plot_online as plot_online
-from cascadeflow.adapters.quality_file import load_quality_config, save_quality_config as save_quality_config
-from cascadeflow.domain.quality_presets import ONLINE_QUALITY, quality_preset
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.errors import ConfigurationError
@@ -54,52 +45,104 @@ from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.providers import split_model_spec
 from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.retry import RetryPolicy
-from cascadeflow.domain.trace import TraceRecord, models_in, recorded_price_per_1k, without_labels
+
+if TYPE_CHECKING:  # the replay, simulation and calibration wiring loads when first used
+    from cascadeflow.application.calibrate import CalibrateCascade, CalibrationReport
+    from cascadeflow.application.simulate import SimulateCascade, SimulationReport
+    from cascadeflow.application.simulate_online import OnlineReport, SimulateOnline
+    from cascadeflow.domain.budgets import CostEntry
+    from cascadeflow.domain.trace import TraceRecord
 
 
-class Adapters(containers.DeclarativeContainer):
-    """Infrastructure shared by every use-case: one instance each."""
+class Adapters:
+    """Infrastructure shared by every use-case: one instance each, built on first use, so
+    that a run on fakes never imports LiteLLM."""
 
-    config = providers.Configuration()
-    completions: providers.Provider[CompletionProvider] = providers.Singleton(
-        LiteLLMProvider, timeout=config.timeout.as_float()
-    )
-    pricing: providers.Provider[PricingCatalog] = providers.Singleton(LiteLLMPricing)
-    clock: providers.Provider[Clock] = providers.Singleton(SystemClock)
-    ids: providers.Provider[IdGenerator] = providers.Singleton(UuidGenerator)
+    def __init__(
+        self,
+        *,
+        provider: CompletionProvider | None = None,
+        pricing: PricingCatalog | None = None,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self._provider = provider
+        self._pricing = pricing
+        self._clock = clock
+        self._ids = ids
+        self._timeout = timeout
+
+    def completions(self) -> CompletionProvider:
+        if self._provider is None:
+            from cascadeflow.adapters.litellm_provider import LiteLLMProvider
+
+            self._provider = LiteLLMProvider(timeout=self._timeout)
+        return self._provider
+
+    def pricing(self) -> PricingCatalog:
+        if self._pricing is None:
+            self._pricing = pricing_catalog()
+        return self._pricing
+
+    def clock(self) -> Clock:
+        if self._clock is None:
+            self._clock = SystemClock()
+        return self._clock
+
+    def ids(self) -> IdGenerator:
+        if self._ids is None:
+            self._ids = UuidGenerator()
+        return self._ids
 
 
-class Container(containers.DeclarativeContainer):
-    """Use-cases, built from whatever adapters the caller supplies."""
+class Container:
+    """Use-cases, built from whatever adapters the caller supplies: ``run_cascade()``
+    and ``route_query()`` build a new use-case per call over the shared adapters, budget
+    gate, telemetry and online calibration."""
 
-    adapters = providers.DependenciesContainer()
-    quality_config = providers.Dependency(instance_of=QualityConfig, default=QualityConfig())
-    retry_policy = providers.Dependency(instance_of=RetryPolicy, default=RetryPolicy())
-    validator = providers.Factory(QualityValidator, config=quality_config)
-    budget_gate: providers.Provider[BudgetGate | None] = providers.Object(None)
-    telemetry: providers.Provider[Telemetry | None] = providers.Object(None)
-    online: providers.Provider[OnlineCalibration | None] = providers.Object(None)
-    run_cascade = providers.Factory(
-        RunCascade,
-        provider=adapters.completions,
-        pricing=adapters.pricing,
-        clock=adapters.clock,
-        validator=validator,
-        retry_policy=retry_policy,
-        budget_gate=budget_gate,
-        online=online,
-    )
-    # A strategy makes each step's call through a RunCascade built with that step's validator.
-    run_strategy = providers.Factory(
-        RunStrategy, cascade_for=run_cascade.provider, pricing=adapters.pricing, clock=adapters.clock
-    )
-    route_query = providers.Factory(
-        RouteQuery,
-        cascade=run_cascade,
-        strategy=run_strategy,
-        pricing=adapters.pricing,
-        budget_gate=budget_gate,
-    )
+    def __init__(
+        self,
+        adapters: Adapters,
+        *,
+        quality_config: QualityConfig | None = None,
+        retry_policy: RetryPolicy | None = None,
+        budget_gate: BudgetGate | None = None,
+        telemetry: Callable[[], Telemetry | None] = lambda: None,
+        online: OnlineCalibration | None = None,
+    ) -> None:
+        self.adapters = adapters
+        self.quality_config = quality_config or QualityConfig()
+        self.retry_policy = retry_policy or RetryPolicy()
+        self._budget_gate = budget_gate
+        self._telemetry = telemetry
+        self._online = online
+
+    def budget_gate(self) -> BudgetGate | None:
+        return self._budget_gate
+
+    def telemetry(self) -> Telemetry | None:
+        return self._telemetry()
+
+    def run_cascade(self, validator: Validator | None = None) -> RunCascade:
+        return RunCascade(
+            provider=self.adapters.completions(),
+            pricing=self.adapters.pricing(),
+            clock=self.adapters.clock(),
+            validator=validator or QualityValidator(config=self.quality_config),
+            retry_policy=self.retry_policy,
+            budget_gate=self._budget_gate,
+            online=self._online,
+        )
+
+    def run_strategy(self) -> RunStrategy:
+        # A strategy makes each step's call through a RunCascade built with that step's validator.
+        return RunStrategy(cascade_for=self.run_cascade, pricing=self.adapters.pricing(),
+                           clock=self.adapters.clock())
+
+    def route_query(self) -> RouteQuery:
+        return RouteQuery(cascade=self.run_cascade(), strategy=self.run_strategy(),
+                          pricing=self.adapters.pricing(), budget_gate=self._budget_gate)
 
 
 def bootstrap(
@@ -118,49 +161,37 @@ def bootstrap(
     otel_endpoint: str | None = None,
     online: OnlineCalibration | None = None,
 ) -> Container:
-    """Wire the use-cases. Any adapter left out is the production one; without a
-    usage store nothing is recorded and no budget is enforced. Telemetry is the one
-    given, else OTLP export to ``otel_endpoint`` or ``OTEL_EXPORTER_OTLP_ENDPOINT``
-    (built on first use), else none."""
-    adapters = Adapters()
-    adapters.config.from_dict({"timeout": timeout})
-    if provider is not None:
-        adapters.completions.override(providers.Object(provider))
-    if pricing is not None:
-        adapters.pricing.override(providers.Object(pricing))
-    if clock is not None:
-        adapters.clock.override(providers.Object(clock))
-    if ids is not None:
-        adapters.ids.override(providers.Object(ids))
-    container = Container(adapters=adapters)
+    """Wire the use-cases. Any adapter left out is the production one, built when first
+    needed; without a usage store nothing is recorded and no budget is enforced.
+    Telemetry is the one given, else OTLP export to ``otel_endpoint`` or
+    ``OTEL_EXPORTER_OTLP_ENDPOINT`` (built on first use), else none.
+
+    Wired by hand, not with a dependency-injection container: importing one (its
+    providers pull in pydantic-settings, its wiring FastAPI) costs more than the whole
+    budget of a light start.
+    """
+    adapters = Adapters(provider=provider, pricing=pricing, clock=clock, ids=ids, timeout=timeout)
+    gate = None
     if usage is not None:
         policy = budget_policy or BudgetPolicy()
-        container.budget_gate.override(
-            providers.Singleton(
-                BudgetGate,
-                store=usage,
-                clock=adapters.clock,
-                ids=adapters.ids,
-                pricing=adapters.pricing,
-                policy=policy,
-                enforcement=(enforcement or EnforcementCallbacks()).with_default_threshold(
-                    policy.warn_threshold
-                ),
-            )
+        gate = BudgetGate(
+            store=usage,
+            clock=adapters.clock(),
+            ids=adapters.ids(),
+            pricing=adapters.pricing(),
+            policy=policy,
+            enforcement=(enforcement or EnforcementCallbacks()).with_default_threshold(
+                policy.warn_threshold
+            ),
         )
-    if quality_config is not None:
-        container.quality_config.override(providers.Object(quality_config))
-    if retry_policy is not None:
-        container.retry_policy.override(providers.Object(retry_policy))
-    if online is not None:
-        container.online.override(providers.Object(online))
-    container.telemetry.override(
-        providers.Object(telemetry)
-        if telemetry is not None
-        else providers.Callable(otel_telemetry, otel_endpoint)
+    return Container(
+        adapters,
+        quality_config=quality_config,
+        retry_policy=retry_policy,
+        budget_gate=gate,
+        telemetry=(lambda: telemetry) if telemetry is not None else functools.partial(otel_telemetry, otel_endpoint),
+        online=online,
     )
-    container.check_dependencies()
-    return container
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +247,14 @@ def calibration_store_beside(usage: UsageStore | None) -> CalibrationStore:
 
 
 def load_trace(name_or_path: str) -> list[TraceRecord]:
+    from cascadeflow.adapters.trace_file import read_trace, resolve_trace
+
     return read_trace(resolve_trace(name_or_path))
 
 
 def _trace_model(records: list[TraceRecord], name: str) -> ModelConfig:
+    from cascadeflow.domain.trace import models_in, recorded_price_per_1k
+
     known = models_in(records)
     if name not in known:
         raise ConfigurationError(
@@ -245,6 +280,9 @@ def simulation(
     """The replay preset over a trace: drafter and verifier default to the cheaper and
     the dearer of the trace's two most frequent models; ``quality`` is a preset or a
     calibrated config (``threshold`` overrides its thresholds)."""
+    from cascadeflow.adapters.replay_provider import ReplayProvider
+    from cascadeflow.application.simulate import SimulateCascade
+
     records = load_trace(trace)[:limit]
     chain = _chain(records, models, drafter, verifier)
     draft_model, verify_model = chain[0], chain[-1]
@@ -288,6 +326,8 @@ class OnlineSimulation:
         return sum(1 for r in self.records if names <= r.responses.keys())
 
     async def run(self, on_progress: Callable[[int], None] | None = None) -> OnlineReport:
+        from cascadeflow.domain.trace import without_labels
+
         return await self.use_case.execute(without_labels(self.records), self.records, self.chain, on_progress)
 
 
@@ -297,6 +337,11 @@ def online_simulation(trace: str, *, models: list[str] | None = None, drafter: s
     """The replay preset for ``simulate --online``: the trace's answers (labels removed)
     served to the live cascade with online calibration, state kept in memory, random
     choices drawn from a hash of each query id (the same trace, the same decisions)."""
+    from cascadeflow.adapters.replay_provider import ReplayProvider
+    from cascadeflow.application.simulate_online import SimulateOnline
+    from cascadeflow.domain.quality_presets import ONLINE_QUALITY
+    from cascadeflow.domain.trace import without_labels
+
     records = load_trace(trace)[:limit]
     chain = _chain(records, models, drafter, verifier)
     priced = all(m.cost is not None for m in chain)
@@ -319,6 +364,8 @@ def _chain(records: list[TraceRecord], models: list[str] | None, drafter: str | 
            verifier: str | None) -> tuple[ModelConfig, ...]:
     """The models a simulation runs, cheapest first: ``models`` as given (checked to be in
     price order), else drafter and verifier, else the trace's two most frequent models."""
+    from cascadeflow.domain.trace import models_in
+
     if models:
         if drafter or verifier:
             raise ConfigurationError("give --models, or --drafter and --verifier, not both")
@@ -345,6 +392,8 @@ def _chain(records: list[TraceRecord], models: list[str] | None, drafter: str | 
 
 def calibration(sim: Simulation, *, learned: bool = False) -> CalibrateCascade:
     """Calibration over a simulation's trace; ``learned`` brings in the scikit-learn trainer."""
+    from cascadeflow.application.calibrate import CalibrateCascade
+
     trainer = None
     if learned:
         from cascadeflow.adapters.learned_scorer import SklearnScorerTrainer
@@ -358,6 +407,9 @@ def calibration(sim: Simulation, *, learned: bool = False) -> CalibrateCascade:
 def quality_config(preset_or_path: str | QualityConfig) -> QualityConfig:
     """A quality preset by name (fast, balanced, strict, cost-optimized), or a file saved
     by `cascadeflow simulate --calibrate --save-config`."""
+    from cascadeflow.adapters.quality_file import load_quality_config
+    from cascadeflow.domain.quality_presets import quality_preset
+
     if isinstance(preset_or_path, QualityConfig):
         return preset_or_path
     if preset_or_path.endswith((".json", ".json.gz")):
@@ -402,6 +454,9 @@ class Replay:
 
 
 def replay(trace: str) -> Replay:
+    from cascadeflow.adapters.replay_provider import ReplayProvider
+    from cascadeflow.domain.trace import models_in
+
     records = load_trace(trace)
     models = sorted((_trace_model(records, n) for n in models_in(records)[:2]), key=_blended)
     if not models:
@@ -411,7 +466,8 @@ def replay(trace: str) -> Replay:
 
 
 def pricing_catalog() -> PricingCatalog:
-    """LiteLLM's price map, then each ModelConfig's own price."""
+    """Each ModelConfig's own price when it sets one, else LiteLLM's price map (loaded
+    only for such a model)."""
     return LiteLLMPricing()
 
 
@@ -447,3 +503,30 @@ def _otlp_telemetry(endpoint: str) -> Telemetry:
     from cascadeflow.adapters.otel_telemetry import otlp_telemetry
 
     return otlp_telemetry(endpoint)
+
+
+# Loaded when first called: plotting needs matplotlib, files need their formats.
+
+
+def plot_calibration(report: CalibrationReport, path: str | Path, title: str = "") -> Path:
+    from cascadeflow.adapters.plotting import plot_calibration as plot
+
+    return plot(report, path, title)
+
+
+def plot_online(report: OnlineReport, path: str | Path, title: str = "") -> Path:
+    from cascadeflow.adapters.plotting import plot_online as plot
+
+    return plot(report, path, title)
+
+
+def save_quality_config(config: QualityConfig, path: str | Path, **about: Any) -> None:
+    from cascadeflow.adapters.quality_file import save_quality_config as save
+
+    save(config, path, **about)
+
+
+def export_entries(entries: Sequence[CostEntry], path: Path, fmt: str) -> int:
+    from cascadeflow.adapters.exporters import export_entries as export
+
+    return export(entries, path, fmt)

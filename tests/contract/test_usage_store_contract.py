@@ -384,3 +384,91 @@ def test_count_per_user_and_for_everyone(store: UsageStore) -> None:
     store.record(spend(0.3, user="bob"))
     store.record(spend(0.4, user=None))
     assert store.count("alice") == 2 and store.count("bob") == 1 and store.count(None) == 4
+
+
+def test_usage_reads_every_window_held_and_calls_in_one_go(store: UsageStore) -> None:
+    store.record(spend(1.0, at=NOW - timedelta(days=40)))  # an earlier month
+    store.record(spend(2.0, at=NOW - timedelta(days=3)))  # this month, last week (Sunday)
+    store.record(spend(4.0))  # today
+    store.record(spend(8.0, user="bob"))
+    store.reserve(ask(0.5))
+
+    alice, everyone = store.usage(["alice", None], NOW)
+
+    assert alice.spent == {Window.DAILY: pytest.approx(4.0), Window.WEEKLY: pytest.approx(4.0),
+                           Window.MONTHLY: pytest.approx(6.0), Window.TOTAL: pytest.approx(7.0)}
+    assert (alice.held, alice.calls) == (pytest.approx(0.5), 3)
+    assert everyone.spent[Window.DAILY] == pytest.approx(12.0) and everyone.calls == 4
+    assert store.usage(["nobody"], NOW)[0].spent[Window.TOTAL] == 0.0
+
+
+def test_spent_since_any_instant_not_only_a_window_start(store: UsageStore) -> None:
+    store.record(spend(1.0, at=NOW - timedelta(hours=3)))
+    store.record(spend(2.0, at=NOW - timedelta(minutes=30)))
+    assert store.spent("alice", NOW - timedelta(hours=1)) == pytest.approx(2.0)
+    assert store.spent("alice", window_start(Window.DAILY, NOW)) == pytest.approx(3.0)
+
+
+def test_a_user_named_like_the_global_scope_is_kept_apart(store: UsageStore) -> None:
+    store.record(spend(1.0, user="*"))
+    store.record(spend(2.0, user="alice"))
+    assert store.spent("*", None) == pytest.approx(1.0)
+    assert store.spent(None, None) == pytest.approx(3.0)
+    assert store.count("*") == 1 and store.count(None) == 2
+
+
+def test_renewing_extends_a_live_reservation_and_never_shortens_one(store: UsageStore) -> None:
+    held, other = store.reserve(ask(1.0, ttl=timedelta(seconds=20))), store.reserve(ask(2.0))
+    assert held is not None and other is not None
+    store.renew([held.id, other.id, "gone"], NOW + timedelta(seconds=60))
+    assert store.reserved("alice", NOW + timedelta(seconds=50)) == pytest.approx(3.0)
+    store.renew([other.id], NOW + timedelta(seconds=1))  # earlier than it holds: ignored
+    assert store.reserved("alice", NOW + timedelta(seconds=61)) == pytest.approx(2.0)
+    assert store.commit(held.id, spend(1.0))
+    store.renew([held.id], NOW + timedelta(hours=1))  # settled: nothing to extend
+    assert store.reserved("alice", NOW) == pytest.approx(2.0)
+
+
+def test_running_totals_match_the_entries_and_rebuild_from_them(
+    shared_url: str, sql_stores: Callable[[str], SQLModelUsageStore]
+) -> None:
+    store = sql_stores(shared_url)
+    held = store.reserve(ask(1.0))
+    assert held is not None
+    store.commit(held.id, spend(0.5))
+    store.commit(held.id, spend(0.5))  # a second commit adds nothing
+    store.record(spend(0.25, user=None, at=NOW - timedelta(days=400)))
+    assert store.record_many([spend(0.125, user="bob"), spend(0.0625, user="bob")]) == 2
+    assert store.verify_totals() == []
+
+    engine = store._db.engine  # a totals row edited behind the store's back
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE cascadeflow_spend_totals SET spent = spent + 1 "
+                             "WHERE scope = 'u:bob' AND \"window\" = 'total'")
+    wrong = store.verify_totals()
+    assert [(m.scope, m.window, m.stored[0], m.expected[0]) for m in wrong] == [
+        ("u:bob", "total", pytest.approx(1.1875), pytest.approx(0.1875))]
+    assert store.spent("bob", None) == pytest.approx(1.1875)
+
+    store.rebuild_totals()
+    assert store.verify_totals() == [] and store.spent("bob", None) == pytest.approx(0.1875)
+
+
+def test_a_database_from_before_the_totals_gets_them_from_its_entries(
+    sqlite_url: str, sql_stores: Callable[[str], SQLModelUsageStore]
+) -> None:
+    store = sql_stores(sqlite_url)
+    store.record(spend(1.5))
+    store.record(spend(2.5, user="bob"))
+    with store._db.engine.begin() as conn:  # as the previous release left it
+        conn.exec_driver_sql("DROP TABLE cascadeflow_spend_totals")
+        conn.exec_driver_sql("DROP INDEX ix_cascadeflow_reservations_expiry")
+    store.close()
+
+    reopened = sql_stores(sqlite_url)
+    assert reopened.spent("alice", None) == pytest.approx(1.5)
+    assert reopened.spent(None, NOW) == pytest.approx(4.0) and reopened.count(None) == 2
+    assert reopened.verify_totals() == []
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as raw:
+        indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "ix_cascadeflow_reservations_expiry" in indexes

@@ -79,6 +79,20 @@ def test_cli_usage_tables(database: str) -> None:
     assert stranger.exit_code == 2 and "'mallory'" in stranger.output
 
 
+def test_cli_verifies_and_rebuilds_the_running_totals(database: str) -> None:
+    fine = runner.invoke(app, ["usage", "--verify", "--database", database])
+    assert fine.exit_code == 0 and "match the 3 stored entries" in fine.stdout
+
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as raw:  # tampered with
+        raw.execute("UPDATE cascadeflow_spend_totals SET spent = spent * 2 WHERE scope = 'u:bob'")
+    broken = runner.invoke(app, ["usage", "--verify", "--database", database])
+    assert broken.exit_code == 1 and "u:bob total" in broken.stdout
+    assert "differ from the entries" in broken.stderr
+
+    rebuilt = runner.invoke(app, ["usage", "--rebuild-totals", "--database", database])
+    assert rebuilt.exit_code == 0 and "match the 3 stored entries" in rebuilt.stdout
+
+
 def test_bad_database_url_is_a_clear_error() -> None:
     outcome = runner.invoke(app, ["usage", "--database", "not a url"])
     assert outcome.exit_code == 2

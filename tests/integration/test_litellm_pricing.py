@@ -25,12 +25,13 @@ def test_known_models_are_priced_from_the_litellm_map(name: str) -> None:
     assert price == TokenPrice(entry["input_cost_per_token"], entry["output_cost_per_token"])
 
 
-def test_the_map_wins_over_a_configured_cost_per_1k() -> None:
+def test_a_configured_cost_per_1k_wins_over_the_map() -> None:
     entry = load_litellm().model_cost["gpt-4o-mini"]
 
     price = LiteLLMPricing().price(ModelConfig(name="gpt-4o-mini", cost=0.5))
 
-    assert price.input == entry["input_cost_per_token"]
+    assert price == TokenPrice(0.5 / 1000, 0.5 / 1000) != TokenPrice(
+        entry["input_cost_per_token"], entry["output_cost_per_token"])
 
 
 def test_explicit_per_token_prices_win_over_the_map() -> None:

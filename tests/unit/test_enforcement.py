@@ -202,8 +202,6 @@ async def test_a_provider_bug_releases_the_reservation_and_surfaces() -> None:
 
 
 async def test_spend_is_stored_even_when_a_validator_crashes() -> None:
-    from dependency_injector import providers
-
     from cascadeflow.application.budget_gate import BudgetPolicy
     from cascadeflow.application.run_cascade import CascadeRequest
     from cascadeflow.bootstrap import bootstrap
@@ -218,9 +216,8 @@ async def test_spend_is_stored_even_when_a_validator_crashes() -> None:
     container = bootstrap(provider=FakeProvider(default=reply()), pricing=ConfiguredPricing(),
                           clock=FakeClock(), usage=store, ids=SequentialIds(),
                           budget_policy=BudgetPolicy(user_budgets={"u": BudgetConfig(daily=1.0)}))
-    container.validator.override(providers.Object(Exploding()))
     with pytest.raises(RuntimeError, match="validator bug"):
-        await container.run_cascade().execute(
+        await container.run_cascade(validator=Exploding()).execute(
             CascadeRequest(models=(SMALL,), messages=(Message("user", "Q?"),), user_id="u"))
     assert store.spent("u", None) == pytest.approx(0.01)
     assert store.reserved("u", FakeClock().now()) == 0.0

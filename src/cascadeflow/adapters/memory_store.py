@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from cascadeflow.application.ports import UsageStore
-from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest
+from cascadeflow.domain.budgets import (
+    CostEntry,
+    Reservation,
+    ReservationRequest,
+    ScopeUsage,
+    Window,
+    window_start,
+)
 from cascadeflow.domain.budgets_math import SpendFn, fits
 
 
 class InMemoryUsageStore(UsageStore):
+    blocking = False  # calls never wait on I/O: no need to run them off the event loop
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, CostEntry] = {}
@@ -43,6 +54,13 @@ class InMemoryUsageStore(UsageStore):
         with self._lock:
             self._reservations.pop(reservation_id, None)
 
+    def renew(self, reservation_ids: Sequence[str], expires_at: datetime) -> None:
+        with self._lock:
+            for rid in reservation_ids:
+                held = self._reservations.get(rid)
+                if held is not None and held.expires_at < expires_at:
+                    self._reservations[rid] = replace(held, expires_at=expires_at)
+
     def record(self, entry: CostEntry) -> bool:
         with self._lock:
             if entry.id in self._entries:
@@ -61,6 +79,17 @@ class InMemoryUsageStore(UsageStore):
     def count(self, user_id: str | None) -> int:
         with self._lock:
             return sum(1 for e in self._entries.values() if user_id is None or e.user_id == user_id)
+
+    def usage(self, user_ids: Sequence[str | None], now: datetime) -> list[ScopeUsage]:
+        with self._lock:
+            return [
+                ScopeUsage(
+                    {w: self._spent(user, window_start(w, now)) for w in Window},
+                    self._reserved(user, now),
+                    sum(1 for e in self._entries.values() if user is None or e.user_id == user),
+                )
+                for user in user_ids
+            ]
 
     def entries(self, user_id: str | None = None, since: datetime | None = None) -> list[CostEntry]:
         with self._lock:

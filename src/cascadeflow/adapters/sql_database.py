@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, StorageError
@@ -29,6 +30,9 @@ SQLITE_BEGIN = "cascadeflow_sqlite_begin"  # execution option: the SQLite BEGIN 
 
 # The tables a database needs, given whether it is PostgreSQL.
 TablesFor = Callable[[bool], Sequence[Table]]
+# Run once the schema exists, in the transaction that created it, with the names of the
+# tables that were missing: where a new table is filled from existing rows.
+OnCreate = Callable[[Connection, set[str]], None]
 
 
 class SQLDatabase:
@@ -40,7 +44,8 @@ class SQLDatabase:
     """
 
     def __init__(
-        self, url: str | None, *, label: str, tables: TablesFor, schema_lock_key: int
+        self, url: str | None, *, label: str, tables: TablesFor, schema_lock_key: int,
+        on_create: OnCreate | None = None,
     ) -> None:
         if url is None:
             url = os.environ.get("CASCADEFLOW_DATABASE_URL", DEFAULT_URL)
@@ -50,6 +55,8 @@ class SQLDatabase:
         self._label = label
         self._tables = tables
         self._schema_lock_key = schema_lock_key
+        self._on_create = on_create
+        self._driver_error: type[Exception] = self.engine.dialect.loaded_dbapi.Error
         self._schema_ready = False
         self._schema_lock = threading.Lock()
 
@@ -73,6 +80,83 @@ class SQLDatabase:
                 raise cause from None
             raise StorageError(f"{self._label} {self.url}: {cause}") from exc
 
+    @contextmanager
+    def connect(self, *, write: bool, durable: bool = True) -> Iterator[Connection]:
+        """A Core connection in a transaction committed on exit: the short path for hot
+        statements (no ORM session). ``durable=False`` commits without waiting for the
+        disk (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off): for rows
+        that may be lost in a power cut, never in a process crash (reservations)."""
+        try:
+            self._ensure_schema()
+            with self.engine.connect() as conn:
+                relaxed = not durable and not self.postgres
+                if relaxed:  # the safety level cannot change inside a transaction
+                    _sqlite_pragma(conn, "synchronous=NORMAL")
+                try:
+                    conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
+                    with conn.begin():
+                        if not durable and self.postgres:
+                            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                        yield conn
+                finally:
+                    if relaxed:
+                        _sqlite_pragma(conn, "synchronous=FULL")
+        except SQLAlchemyError as exc:
+            cause = getattr(exc, "orig", None) or exc
+            if isinstance(cause, CascadeflowError):  # raised by our own column types
+                raise cause from None
+            raise StorageError(f"{self._label} {self.url}: {cause}") from exc
+
+    @contextmanager
+    def cursor(self, *, write: bool, durable: bool = True) -> Iterator[Any]:
+        """The driver's own cursor in a transaction committed on exit: for hand-written
+        SQL in the driver's parameter style (see usage_sql.py). ``durable=False`` relaxes
+        SQLite only; on PostgreSQL the statements say so themselves."""
+        with self.connect(write=write, durable=durable or self.postgres) as conn:
+            raw = conn.connection.dbapi_connection
+            if raw is None:  # cannot happen on a live connection; kept for the type
+                raise StorageError(f"{self._label} {self.url}: the connection is closed")
+            cur = raw.cursor()
+            try:
+                yield cur
+            except self._driver_error as exc:
+                if self.postgres and raw.closed:  # a dropped connection: never reuse it
+                    conn.invalidate()
+                raise StorageError(f"{self._label} {self.url}: {exc}") from exc
+            finally:
+                cur.close()
+
+    @contextmanager
+    def autocommit_cursor(self) -> Iterator[Any]:
+        """PostgreSQL: the driver's cursor on a pooled connection in autocommit mode, so
+        that one statement is one round trip and its own transaction (BEGIN and COMMIT,
+        where needed, are statements the caller sends, pipelined with the rest)."""
+        try:
+            self._ensure_schema()
+            pooled = self.engine.raw_connection()
+        except SQLAlchemyError as exc:
+            raise StorageError(f"{self._label} {self.url}: {getattr(exc, 'orig', None) or exc}") from exc
+        driver: Any = pooled.driver_connection
+        broken = False
+        try:
+            driver.autocommit = True
+            with driver.cursor() as cur:
+                yield cur
+        except self._driver_error as exc:
+            broken = bool(driver.closed)
+            raise StorageError(f"{self._label} {self.url}: {exc}") from exc
+        finally:
+            try:
+                if not broken and driver.info.transaction_status.name != "IDLE":
+                    driver.rollback()  # a BEGIN whose COMMIT never came: undo it
+                if not broken:
+                    driver.autocommit = False
+            except Exception:
+                broken = True
+            if broken:
+                pooled.invalidate()
+            pooled.close()
+
     def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
@@ -85,7 +169,16 @@ class SQLDatabase:
                     if self.postgres:  # replicas starting together must not race on DDL
                         lock = text("SELECT pg_advisory_xact_lock(:key)")
                         conn.execute(lock, {"key": self._schema_lock_key})
-                    SQLModel.metadata.create_all(conn, tables=self._tables(self.postgres))
+                    tables = self._tables(self.postgres)
+                    present = set(inspect(conn).get_table_names())
+                    SQLModel.metadata.create_all(conn, tables=tables)
+                    for table in tables:  # indexes added since an existing table was made
+                        if table.name in present:
+                            for index in table.indexes:
+                                index.create(conn, checkfirst=True)
+                    created = {t.name for t in tables} - present
+                    if created and self._on_create is not None:
+                        self._on_create(conn, created)
             self._schema_ready = True
 
 
@@ -108,7 +201,10 @@ def engine_for(raw_url: str) -> Engine:
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
-        return create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+        engine = create_engine(url.set(drivername="postgresql+psycopg"))
+        event.listen(engine, "checkout", _ping_if_idle)
+        event.listen(engine, "checkin", _note_checkin)
+        return engine
     raise ConfigurationError(f"unsupported database URL {url.drivername}://…: {URL_HELP}")
 
 
@@ -122,6 +218,35 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # power cut or OS crash too, not only a process crash (NORMAL's guarantee).
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+# A pooled connection idle this long is pinged before use: the server may have closed it
+# (restart, idle timeout). One in steady use is not: a ping is a round trip per
+# transaction, as much as the work of a budget check.
+PING_AFTER_IDLE = 5.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE:
+        return
+    try:
+        with dbapi_connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception as exc:  # the pool retries with a fresh connection
+        raise DisconnectionError(f"stale pooled connection: {exc}") from exc
+
+
+def _sqlite_pragma(conn: Connection, setting: str) -> None:
+    """A PRAGMA on the raw connection, outside any transaction (SQLAlchemy's own
+    execute would begin one first)."""
+    raw = conn.connection.driver_connection
+    if raw is not None:
+        raw.execute(f"PRAGMA {setting}")
 
 
 def _on_sqlite_begin(conn: Connection) -> None:

@@ -1,34 +1,44 @@
 """A UsageStore on SQLModel: SQLite by default, PostgreSQL for several replicas.
 
+Spend is kept twice, in one transaction: the cost entries, and running totals per scope
+(each user, and all users), window and period (``SpendTotalRow``). A budget check reads
+a few totals rows and the live reservations, so it costs the same for a user with a
+million entries as for a new one. ``verify_totals`` recomputes them from the entries;
+a database made before the totals existed gets them built from its entries once.
+
 Reservations are serialized per database, not per process. SQLite takes the file's
 write lock up front (BEGIN IMMEDIATE) for every write, so processes sharing the file
 queue behind each other. PostgreSQL locks one row per budget scope (the user, and "*"
 when global limits apply) and then checks committed spend plus live reservations in a
 single statement, so the check and the insert see one consistent state.
+
+Reservations and releases commit without waiting for the disk (``durable=False``): a
+power cut can lose one, never a crash of the process, and a lost hold only frees
+budget that its dead caller could not spend. Cost entries commit durably.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import col
 
 from cascadeflow.adapters.sql_database import SQLDatabase
+from cascadeflow.adapters.usage_sql import TOTALS, UsageSQL, scope_of, total_keys
 from cascadeflow.adapters.sqlmodel_tables import (
     CostEntryRow,
     ReservationRow,
-    ScopeLockRow,
-    SettlementRow,
+    SpendTotalRow,
     entry_from_row,
-    entry_row,
-    reservation_row,
     schema,
 )
 from cascadeflow.application.ports import UsageStore
@@ -36,10 +46,11 @@ from cascadeflow.domain.budgets import (
     CostEntry,
     Reservation,
     ReservationRequest,
+    ScopeUsage,
     Window,
     window_start,
 )
-from cascadeflow.domain.budgets_math import SpendFn, fits
+from cascadeflow.domain.budgets_math import fits_standing
 
 GLOBAL_SCOPE = "*"  # a user named "*" shares this lock: slower, never wrong
 # Reservations expired a day ago are deleted, at most hourly per store: until then
@@ -50,12 +61,25 @@ PRUNE_EVERY = timedelta(hours=1)
 _SCHEMA_LOCK_KEY = 0x63666C6F77  # pg_advisory_xact_lock key: serializes create_all
 
 
+@dataclass(frozen=True, slots=True)
+class TotalsMismatch:
+    """A totals row that differs from what its entries add up to."""
+
+    scope: str
+    window: str
+    period: datetime
+    stored: tuple[float, int]
+    expected: tuple[float, int]
+
+
 class SQLModelUsageStore(UsageStore):
     def __init__(self, url: str | None = None) -> None:
         self._db = SQLDatabase(
-            url, label="usage database", tables=schema, schema_lock_key=_SCHEMA_LOCK_KEY
+            url, label="usage database", tables=schema, schema_lock_key=_SCHEMA_LOCK_KEY,
+            on_create=_fill_new_totals,
         )
         self._postgres = self._db.postgres
+        self._sql = UsageSQL(self._postgres)
         self._pruned_at: datetime | None = None
 
     @property
@@ -72,44 +96,71 @@ class SQLModelUsageStore(UsageStore):
         self._db.close()
 
     def reserve(self, request: ReservationRequest) -> Reservation | None:
-        with self._db.transaction(write=True) as session:
-            if self._postgres:
-                self._lock_scopes(session, request)
-            self._prune(session, request.now)
-            if not self._fits(session.connection(), request):
-                return None
+        with self._cursor(write=True, durable=False) as cur, self._sql.transaction(cur):
+            if self._postgres:  # the row locks of the scopes it is checked against
+                scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
+                self._sql.lock_scopes(cur, scopes, durable=False)
+            self._prune(cur, request.now)
+            if request.limits or request.global_limits:
+                mine, everyone = self._sql.standing(cur, request.user_id, request.now)
+                if not (fits_standing(request.amount, request.limits, mine.spent, mine.held)
+                        and fits_standing(request.amount, request.global_limits,
+                                          everyone.spent, everyone.held)):
+                    return None
             reservation = request.grant()
-            session.add(reservation_row(reservation))
+            self._sql.insert_reservation(cur, reservation)
             return reservation
 
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
-        row = entry_row(entry)
-        with self._db.transaction(write=True) as session:
-            session.exec(delete(ReservationRow).where(col(ReservationRow.id) == reservation_id))
-            settled = SettlementRow(reservation_id=reservation_id, entry_id=entry.id)
-            return self._insert_new(session, settled) and self._insert_new(session, row)
+        with self._cursor(write=True) as cur:  # on PostgreSQL, one statement
+            return self._sql.store(cur, entry, reservation_id)
 
     def release(self, reservation_id: str) -> None:
-        with self._db.transaction(write=True) as session:
-            session.exec(delete(ReservationRow).where(col(ReservationRow.id) == reservation_id))
+        with self._cursor(write=True, durable=False) as cur:
+            self._sql.delete_reservation(cur, reservation_id)
+
+    def renew(self, reservation_ids: Sequence[str], expires_at: datetime) -> None:
+        if reservation_ids:
+            with self._cursor(write=True, durable=False) as cur, self._sql.transaction(cur):
+                self._sql.renew(cur, reservation_ids, expires_at)
 
     def record(self, entry: CostEntry) -> bool:
-        row = entry_row(entry)
-        with self._db.transaction(write=True) as session:
-            return self._insert_new(session, row)
+        with self._cursor(write=True) as cur:
+            return self._sql.store(cur, entry)
+
+    def record_many(self, entries: Iterable[CostEntry], batch: int = 5000) -> int:
+        """Store entries in bulk (an import of history), ``batch`` per transaction;
+        entries whose id is stored already are skipped. Returns how many were stored."""
+        stored = 0
+        chunk: list[CostEntry] = []
+        for entry in entries:
+            chunk.append(entry)
+            if len(chunk) >= batch:
+                stored += self._record_batch(chunk)
+                chunk = []
+        return stored + (self._record_batch(chunk) if chunk else 0)
 
     def spent(self, user_id: str | None, since: datetime | None) -> float:
-        with self._db.transaction(write=False) as session:
-            return float(session.connection().scalar(select(_spent(user_id, since))) or 0.0)
+        with self._db.connect(write=False) as conn:
+            return float(conn.scalar(select(_spent_since(user_id, since))) or 0.0)
 
     def reserved(self, user_id: str | None, now: datetime) -> float:
-        with self._db.transaction(write=False) as session:
-            return float(session.connection().scalar(select(_reserved(user_id, now))) or 0.0)
+        with self._db.connect(write=False) as conn:
+            return float(conn.scalar(select(_reserved(user_id, now))) or 0.0)
 
     def count(self, user_id: str | None) -> int:
-        query = select(func.count()).select_from(CostEntryRow).where(*_entry_filter(user_id, None))
-        with self._db.transaction(write=False) as session:
-            return int(session.connection().scalar(query) or 0)
+        with self._db.connect(write=False) as conn:
+            return int(conn.scalar(select(_calls(user_id))) or 0)
+
+    def usage(self, user_ids: Sequence[str | None], now: datetime) -> list[ScopeUsage]:
+        if not user_ids:
+            return []
+        found: dict[str | None, ScopeUsage] = {}
+        # one snapshot per statement: each user's standing is read with everyone's
+        with self._cursor(write=False) as cur:
+            for user in dict.fromkeys(u for u in user_ids if u is not None) or [""]:
+                found[user], found[None] = self._sql.standing(cur, user, now)
+        return [found[user] for user in user_ids]
 
     def entries(
         self, user_id: str | None = None, since: datetime | None = None
@@ -119,51 +170,79 @@ class SQLModelUsageStore(UsageStore):
         with self._db.transaction(write=False) as session:
             return [entry_from_row(row) for row in session.scalars(query)]
 
-    def _fits(self, conn: Connection, request: ReservationRequest) -> bool:
-        """Committed spend per window plus live reservations, for the user and (with
-        global limits) everyone, read in one statement so that they are consistent."""
-        scopes: dict[str | None, Mapping[Window, float]] = {request.user_id: request.limits}
-        if request.global_limits:
-            scopes[None] = request.global_limits
-        windows = [(user, window_start(w, request.now)) for user in scopes for w in scopes[user]]
-        if not windows:
-            return True
-        columns = [_spent(user, since) for user, since in windows]
-        columns += [_reserved(user, request.now) for user in scopes]
-        values = [float(v) for v in conn.execute(select(*columns)).one()]
-        spent = dict(zip(windows, values[: len(windows)], strict=True))
-        held = dict(zip(scopes, values[len(windows) :], strict=True))
+    def verify_totals(self) -> list[TotalsMismatch]:
+        """Every totals row that differs from the sum of its entries (empty when all
+        agree), read in one snapshot."""
+        with self._db.connect(write=False) as conn:
+            if self._postgres:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            expected = _totals_from_entries(conn)
+            stored = {(r.scope, r.window, _utc(r.period)): (float(r.spent), int(r.calls))
+                      for r in conn.execute(select(_totals_table()))}
+        mismatches = []
+        for key in sorted(set(expected) | set(stored), key=lambda k: (k[0], k[1], k[2])):
+            want, have = expected.get(key, (0.0, 0)), stored.get(key, (0.0, 0))
+            if have[1] != want[1] or abs(have[0] - want[0]) > 1e-9 * max(1.0, abs(want[0])):
+                scope, window, period = key
+                mismatches.append(TotalsMismatch(scope, window, period, have, want))
+        return mismatches
 
-        def used_by(user: str | None) -> SpendFn:
-            return lambda since: spent[user, since] + held[user]
+    def rebuild_totals(self) -> int:
+        """Recompute every totals row from the entries; returns how many rows there are."""
+        with self._db.connect(write=True) as conn:
+            conn.execute(delete(SpendTotalRow))
+            return _write_totals(conn, _totals_from_entries(conn))
 
-        return all(fits(request.amount, scopes[u], request.now, used_by(u)) for u in scopes)
+    def _record_batch(self, entries: list[CostEntry]) -> int:
+        with self._cursor(write=True) as cur, self._sql.transaction(cur, pipelined=False):
+            return self._sql.store_many(cur, entries)
 
-    def _prune(self, session: Session, now: datetime) -> None:
+    def _cursor(self, *, write: bool, durable: bool = True) -> AbstractContextManager[Any]:
+        """A driver cursor for usage_sql: in a transaction on SQLite (the write lock up
+        front for writes), in autocommit on PostgreSQL (a single statement is its own
+        transaction; several go in ``UsageSQL.transaction``)."""
+        if self._postgres:
+            return self._db.autocommit_cursor()
+        return self._db.cursor(write=write, durable=durable)
+
+    def _prune(self, cur: Any, now: datetime) -> None:
         if self._pruned_at is not None and abs(now - self._pruned_at) < PRUNE_EVERY:
             return
         self._pruned_at = now
-        expired = col(ReservationRow.expires_at) < now - PRUNE_AFTER
-        session.exec(delete(ReservationRow).where(expired))
+        self._sql.prune(cur, now - PRUNE_AFTER)
 
-    def _lock_scopes(self, session: Session, request: ReservationRequest) -> None:
-        """Row-lock the scopes this reservation is checked against, in sorted order so
-        two transactions never wait on each other's locks."""
-        scopes = sorted({request.user_id} | ({GLOBAL_SCOPE} if request.global_limits else set()))
-        rows = [{"scope": scope} for scope in scopes]
-        session.exec(postgres_insert(ScopeLockRow).values(rows).on_conflict_do_nothing())
-        locked = select(col(ScopeLockRow.scope)).where(col(ScopeLockRow.scope).in_(scopes))
-        session.scalars(locked.order_by(col(ScopeLockRow.scope)).with_for_update()).all()
 
-    def _insert_new(self, session: Session, row: SQLModel) -> bool:
-        """Insert unless a row with the same primary key exists; True if inserted."""
-        values = row.model_dump(by_alias=False)
-        table = type(row)
-        insert = postgres_insert(table) if self._postgres else sqlite_insert(table)
-        statement = insert.values(values).on_conflict_do_nothing()
-        # rowcount of an INSERT is only kept when asked for (psycopg reports -1 otherwise)
-        options = {"preserve_rowcount": True}
-        return session.connection().execute(statement, execution_options=options).rowcount == 1
+def _totals_table() -> Table:
+    return SpendTotalRow.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _totals_from_entries(conn: Connection) -> dict[tuple[str, str, datetime], tuple[float, int]]:
+    sums: dict[tuple[str, str, datetime], list[float]] = defaultdict(lambda: [0.0, 0])
+    query = select(col(CostEntryRow.user_id), col(CostEntryRow.cost), col(CostEntryRow.timestamp))
+    for user_id, cost, timestamp in conn.execute(query, execution_options={"yield_per": 10_000}):
+        for key in total_keys(user_id, _utc(timestamp)):
+            sums[key][0] += cost
+            sums[key][1] += 1
+    return {k: (v[0], int(v[1])) for k, v in sums.items()}
+
+
+def _write_totals(conn: Connection, totals: Mapping[tuple[str, str, datetime], tuple[float, int]]) -> int:
+    rows = [{"scope": k[0], "window": k[1], "period": k[2], "spent": v[0], "calls": v[1]}
+            for k, v in sorted(totals.items())]
+    for start in range(0, len(rows), 5000):
+        conn.execute(_totals_table().insert(), rows[start : start + 5000])
+    return len(rows)
+
+
+def _fill_new_totals(conn: Connection, created: set[str]) -> None:
+    """A database from before the running totals: build them from its entries, once,
+    in the transaction that creates their table."""
+    if TOTALS in created:
+        _write_totals(conn, _totals_from_entries(conn))
 
 
 def _entry_filter(user_id: str | None, since: datetime | None) -> list[ColumnElement[bool]]:
@@ -171,9 +250,30 @@ def _entry_filter(user_id: str | None, since: datetime | None) -> list[ColumnEle
     return where if since is None else [*where, col(CostEntryRow.timestamp) >= since]
 
 
-def _spent(user_id: str | None, since: datetime | None) -> ScalarSelect[float]:
+def _totals_sum(user_id: str | None, window: Window, since: datetime | None) -> ScalarSelect[float]:
+    """Spend of the totals rows of ``window`` from the period starting at ``since`` on."""
+    where = [col(SpendTotalRow.scope) == scope_of(user_id), col(SpendTotalRow.window) == window.value]
+    if since is not None:
+        where.append(col(SpendTotalRow.period) >= since)
+    total = func.coalesce(func.sum(SpendTotalRow.spent), 0.0)
+    return select(total).where(*where).scalar_subquery()
+
+
+def _spent_since(user_id: str | None, since: datetime | None) -> ScalarSelect[float]:
+    """Committed spend since ``since``: from the totals when ``since`` starts a period
+    of some window (every budget window does), else summed over the entries."""
+    if since is None:
+        return _totals_sum(user_id, Window.TOTAL, None)
+    for window in (Window.MONTHLY, Window.WEEKLY, Window.DAILY):
+        if window_start(window, since) == since:
+            return _totals_sum(user_id, window, since)
     total = func.coalesce(func.sum(CostEntryRow.cost), 0.0)
     return select(total).where(*_entry_filter(user_id, since)).scalar_subquery()
+
+
+def _calls(user_id: str | None) -> ScalarSelect[int]:
+    where = [col(SpendTotalRow.scope) == scope_of(user_id), col(SpendTotalRow.window) == Window.TOTAL.value]
+    return select(func.coalesce(func.sum(SpendTotalRow.calls), 0)).where(*where).scalar_subquery()
 
 
 def _reserved(user_id: str | None, now: datetime) -> ScalarSelect[float]:

@@ -68,7 +68,10 @@ class CostEntryRow(SQLModel, table=True):
 
 class ReservationRow(SQLModel, table=True):
     __tablename__ = "cascadeflow_reservations"
-    __table_args__ = (Index("ix_cascadeflow_reservations_user_expiry", "user_id", "expires_at"),)
+    __table_args__ = (
+        Index("ix_cascadeflow_reservations_user_expiry", "user_id", "expires_at"),
+        Index("ix_cascadeflow_reservations_expiry", "expires_at"),
+    )
 
     id: str = Field(primary_key=True)
     user_id: str
@@ -87,6 +90,25 @@ class SettlementRow(SQLModel, table=True):
     entry_id: str
 
 
+class SpendTotalRow(SQLModel, table=True):
+    """Running totals: what one scope spent, and in how many calls, in one period of one
+    window. Updated in the transaction that stores each entry, so a budget check reads a
+    few of these rows whatever the history; ``cascadeflow usage --verify`` checks them
+    against the entries.
+
+    ``scope`` is ``"u:" + user id`` for a user and ``"*"`` for all users; ``period`` is
+    the window's first instant (UTC), ``TOTAL_PERIOD`` for the all-time window.
+    """
+
+    __tablename__ = "cascadeflow_spend_totals"
+
+    scope: str = Field(primary_key=True)
+    window: str = Field(primary_key=True)
+    period: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    spent: float
+    calls: int
+
+
 class ScopeLockRow(SQLModel, table=True):
     """PostgreSQL only: one row per budget scope (a user id, "*" for global limits),
     locked FOR UPDATE while a reservation is checked and inserted."""
@@ -98,7 +120,8 @@ class ScopeLockRow(SQLModel, table=True):
 
 def schema(postgres: bool) -> list[Table]:
     """The tables to create; only PostgreSQL needs the scope locks."""
-    rows = [CostEntryRow, ReservationRow, SettlementRow] + ([ScopeLockRow] if postgres else [])
+    rows = [CostEntryRow, ReservationRow, SettlementRow, SpendTotalRow]
+    rows += [ScopeLockRow] if postgres else []
     # SQLModel sets __table__ on table classes; its stubs do not declare it.
     return [row.__table__ for row in rows]  # type: ignore[attr-defined]
 
@@ -106,7 +129,8 @@ def schema(postgres: bool) -> list[Table]:
 # Explicit mapping between the domain dataclasses and the rows.
 
 
-def entry_row(entry: CostEntry) -> CostEntryRow:
+def entry_metadata(entry: CostEntry) -> dict[str, Any]:
+    """The entry's metadata, checked to be storable as JSON."""
     metadata = dict(entry.metadata)
     try:
         json.dumps(metadata, allow_nan=False)
@@ -114,6 +138,11 @@ def entry_row(entry: CostEntry) -> CostEntryRow:
         raise ConfigurationError(
             f"cost entry {entry.id!r}: metadata must be JSON-serializable, without NaN ({exc})"
         ) from exc
+    return metadata
+
+
+def entry_row(entry: CostEntry) -> CostEntryRow:
+    metadata = entry_metadata(entry)
     return CostEntryRow(
         id=entry.id,
         user_id=entry.user_id,

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 import asyncio
 import logging
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -59,11 +62,18 @@ class BudgetGate:
         self.policy = policy
         self._enforcement = enforcement
         self._pool: ThreadPoolExecutor | None = None
+        # reservations this gate holds, with their call's deadline; renewed by a thread
+        # that runs while there are any, so they lapse within a lease if the process dies
+        self._held: dict[str, datetime] = {}
+        self._held_lock = threading.Lock()
+        self._renewer: threading.Thread | None = None
 
     async def off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store call on the gate's own threads. Not the loop's default executor:
         calls waiting on a database lock there would starve its other users (address
         lookups for new upstream connections among them)."""
+        if not getattr(self.store, "blocking", True):  # an in-memory store: no I/O to wait on
+            return fn(*args)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cascadeflow-budget")
         return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
@@ -80,7 +90,7 @@ class BudgetGate:
         if not found:
             return None
         binding = min(found, key=Standing.sort_key)
-        return enforcement_context(self.store, binding, user_id, current_cost, tier)
+        return enforcement_context(binding, user_id, current_cost, tier)
 
     def _standings(self, user_id: str | None, tier: str | None) -> list[Standing]:
         return standings(self.store, self.policy, self._clock.now(), user_id, tier)
@@ -121,19 +131,61 @@ class BudgetGate:
         global_limits = self.policy.global_limits
         if not limits and not global_limits:
             return None
+        now = self._clock.now()
         request = ReservationRequest(
             id=self._ids.new_id(),
             user_id=user_id or ANONYMOUS,
             amount=self.estimate(model, messages, max_tokens),
             limits=limits,
-            now=self._clock.now(),
-            ttl=self.policy.reservation_ttl,
+            now=now,
+            ttl=min(self.policy.reservation_lease, self.policy.reservation_ttl),
             global_limits=global_limits,
         )
         reservation = self.store.reserve(request)
         if reservation is None:
             raise self._refusal(user_id, model, request.amount, tier)
+        self._hold(reservation.id, now + self.policy.reservation_ttl)
         return reservation
+
+    def renew_leases(self) -> int:
+        """Extend by one lease every reservation held whose call may still be running
+        (its deadline not passed); returns how many. Called by the renewing thread."""
+        now = self._clock.now()
+        with self._held_lock:
+            for rid, deadline in list(self._held.items()):
+                if deadline <= now:
+                    del self._held[rid]
+            ids = list(self._held)
+        if ids:
+            self.store.renew(ids, now + self.policy.reservation_lease)
+        return len(ids)
+
+    def _hold(self, reservation_id: str, deadline: datetime) -> None:
+        with self._held_lock:
+            self._held[reservation_id] = deadline
+            if self._renewer is None:
+                self._renewer = threading.Thread(
+                    target=self._keep_renewing, name="cascadeflow-leases", daemon=True
+                )
+                self._renewer.start()
+
+    def _drop(self, reservation_id: str) -> None:
+        with self._held_lock:
+            self._held.pop(reservation_id, None)
+
+    def _keep_renewing(self) -> None:
+        """Renew four times per lease while anything is held, then stop."""
+        interval = self.policy.reservation_lease.total_seconds() / 4
+        while True:
+            time.sleep(interval)
+            with self._held_lock:
+                if not self._held:
+                    self._renewer = None
+                    return
+            try:
+                self.renew_leases()
+            except Exception:  # the store is down: try again at the next beat
+                log.warning("could not renew budget reservations", exc_info=True)
 
     def _refusal(
         self, user_id: str | None, model: ModelConfig, amount: float, tier: str | None
@@ -143,7 +195,7 @@ class BudgetGate:
         if not found:  # cannot happen: reserve only runs with limits; kept for safety
             return BudgetExceededError(f"the budget cannot cover {model.name} (up to ${amount:.6f})")
         short = [s for s in found if s.remaining < amount] or found
-        ctx = enforcement_context(self.store, min(short, key=Standing.sort_key), user_id, amount, tier)
+        ctx = enforcement_context(min(short, key=Standing.sort_key), user_id, amount, tier)
         if ctx.scope != GLOBAL:
             return BudgetExceededError(f"the budget cannot cover {model.name} (up to ${amount:.6f})", ctx)
         return BudgetExceededError(
@@ -173,7 +225,10 @@ class BudgetGate:
         if reservation is None:
             self.store.record(entry)
             return
-        self.store.commit(reservation.id, entry)
+        try:
+            self.store.commit(reservation.id, entry)
+        finally:
+            self._drop(reservation.id)
         if cost > reservation.amount + 1e-12:
             # the provider went past max_tokens (reasoning tokens, a price change):
             # the spend is real and recorded; say so, since the limit may now be exceeded
@@ -184,5 +239,8 @@ class BudgetGate:
 
     def release(self, reservation: Reservation | None) -> None:
         if reservation is not None:
-            self.store.release(reservation.id)
+            try:
+                self.store.release(reservation.id)
+            finally:
+                self._drop(reservation.id)
 

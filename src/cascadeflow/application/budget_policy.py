@@ -24,8 +24,12 @@ class BudgetPolicy:
     default_budget: BudgetConfig | None = None
     global_budget: BudgetConfig | None = None
     warn_threshold: float = 0.8
+    # the longest a reservation may live: its call's deadline (see ``outliving``)
     reservation_ttl: timedelta = timedelta(minutes=10)
     tier_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
+    # a reservation is held for this long at a time and renewed by its process while
+    # the call runs: a killed process's holds lapse within one lease
+    reservation_lease: timedelta = timedelta(seconds=20)
 
     def limits_for(self, user_id: str | None, tier: str | None = None) -> Mapping[Window, float]:
         """A user's own limits. Anonymous calls have none: spend without a user can't

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from cascadeflow.application.budget_policy import ANONYMOUS, BudgetPolicy
 from cascadeflow.application.ports import UsageStore
-from cascadeflow.domain.budgets import Window, window_start
+from cascadeflow.domain.budgets import Window
 from cascadeflow.domain.enforcement import EnforcementContext
 
 GLOBAL = "global"
@@ -23,6 +23,7 @@ class Standing:
     used: float
     window: Window
     scope: str
+    calls: int = 0  # entries stored in the scope, all time
 
     def sort_key(self) -> tuple[float, bool, str]:
         # on a tie the user's own limit binds: it is the one the user can act on
@@ -32,25 +33,28 @@ class Standing:
 def standings(
     store: UsageStore, policy: BudgetPolicy, now: datetime, user_id: str | None, tier: str | None
 ) -> list[Standing]:
+    """Every limit of the user and every global one, read from the store in one go."""
+    scopes = [(scope, who, limits) for scope, who, limits in (
+        ("user", user_id, policy.limits_for(user_id, tier)),
+        (GLOBAL, None, policy.global_limits),  # store queries with None: all users
+    ) if limits]
+    if not scopes:
+        return []
     found: list[Standing] = []
-    scopes = (("user", user_id, policy.limits_for(user_id, tier)),
-              (GLOBAL, None, policy.global_limits))  # store queries with None: all users
-    for scope, who, limits in scopes:
-        if not limits:
-            continue
-        held = store.reserved(who, now)
+    for (scope, _, limits), usage in zip(scopes, store.usage([who for _, who, _ in scopes], now),
+                                         strict=True):
+        calls = usage.calls if scope == GLOBAL or user_id else 0
         for window, limit in limits.items():
-            used = store.spent(who, window_start(window, now)) + held
-            found.append(Standing(limit - used, limit, used, window, scope))
+            used = usage.spent[window] + usage.held
+            found.append(Standing(limit - used, limit, used, window, scope, calls))
     return found
 
 
 def enforcement_context(
-    store: UsageStore, standing: Standing, user_id: str | None, current_cost: float,
-    tier: str | None,
+    standing: Standing, user_id: str | None, current_cost: float, tier: str | None,
 ) -> EnforcementContext:
     is_global = standing.scope == GLOBAL
-    requests = store.count(None) if is_global else store.count(user_id) if user_id else 0
+    requests = standing.calls
     limit, used = standing.limit, standing.used
     return EnforcementContext(
         user_id=user_id or ANONYMOUS,

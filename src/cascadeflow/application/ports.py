@@ -7,7 +7,13 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from cascadeflow.domain.budgets import BudgetConfig, CostEntry, Reservation, ReservationRequest
+from cascadeflow.domain.budgets import (
+    BudgetConfig,
+    CostEntry,
+    Reservation,
+    ReservationRequest,
+    ScopeUsage,
+)
 from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
 from cascadeflow.domain.models import ModelConfig, TokenPrice
 from cascadeflow.domain.online_evidence import Observation, RouteEvidence
@@ -80,6 +86,11 @@ class UsageStore(Protocol):
         """Drop a reservation without spending (the call failed or was never made)."""
 
     @abstractmethod
+    def renew(self, reservation_ids: Sequence[str], expires_at: datetime) -> None:
+        """Extend live reservations to ``expires_at`` (never shorten one); ids that are
+        gone (committed, released, expired and pruned) are ignored."""
+
+    @abstractmethod
     def record(self, entry: CostEntry) -> bool:
         """Store a cost entry that had no reservation; False if its id is already stored."""
 
@@ -94,6 +105,11 @@ class UsageStore(Protocol):
     @abstractmethod
     def count(self, user_id: str | None) -> int:
         """How many entries are stored for a user (None: for everyone)."""
+
+    @abstractmethod
+    def usage(self, user_ids: Sequence[str | None], now: datetime) -> list[ScopeUsage]:
+        """Where each user (None: all users) stands at ``now``, read together in one
+        consistent snapshot: what a budget check needs, in one round trip."""
 
     @abstractmethod
     def entries(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from cascadeflow.application.budget_gate import Admission, BudgetGate, max_input_tokens
 from cascadeflow.application.ports import PricingCatalog
@@ -21,7 +22,6 @@ from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.application.run_strategy import RunStrategy, StrategyRequest
 from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
-from cascadeflow.domain.detection import DomainDetector
 from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.errors import BudgetExceededError
 from cascadeflow.domain.messages import Message
@@ -29,6 +29,9 @@ from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.strategies import DomainCascadeStrategy, resolve_steps
 from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
+
+if TYPE_CHECKING:  # loaded by whoever builds a detector: its rules take ~60 ms to import
+    from cascadeflow.domain.detection import DomainDetector
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,17 @@ class CostEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeUsage:
+    """Where one scope (a user, or all users) stands at an instant: committed spend in
+    each window holding that instant, the amount live reservations hold, and how many
+    entries it has stored in all."""
+
+    spent: Mapping[Window, float]
+    held: float
+    calls: int
+
+
+@dataclass(frozen=True, slots=True)
 class Reservation:
     """Money set aside for a call before it runs; committed or released after."""
 

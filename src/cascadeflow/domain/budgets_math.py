@@ -20,3 +20,9 @@ def fits(amount: float, limits: Mapping[Window, float], now: datetime, used: Spe
         used(window_start(window, now)) + amount <= limit + EPSILON
         for window, limit in limits.items()
     )
+
+
+def fits_standing(amount: float, limits: Mapping[Window, float], spent: Mapping[Window, float],
+                  held: float) -> bool:
+    """``fits`` for spend already read per window (a window's spend, not since a time)."""
+    return all(spent[window] + held + amount <= limit + EPSILON for window, limit in limits.items())

@@ -34,10 +34,10 @@ def _check_price(owner: str, label: str, value: float | None) -> None:
 class ModelConfig:
     """One model a cascade may call.
 
-    ``cost`` is USD per 1K tokens (the plan's meaning), used when the price map has no
-    entry for the model; ``input_cost_per_token``/``output_cost_per_token`` override it.
-    ``None`` means "not declared": the price map must know the model (Ollama models,
-    which run locally, are free unless priced).
+    ``cost`` is USD per 1K tokens (the plan's meaning), input and output alike;
+    ``input_cost_per_token``/``output_cost_per_token`` override it. A declared price wins
+    over LiteLLM's price map. ``None`` means "not declared": the price map must know the
+    model (Ollama models, which run locally, are free unless priced).
     ``provider`` accepts the nine supported providers and their aliases and is stored in
     its canonical form (``fireworks`` becomes ``fireworks_ai``).
     """

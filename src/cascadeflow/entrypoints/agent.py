@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
 from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
@@ -17,10 +18,8 @@ from cascadeflow.bootstrap import (
     online_calibration,
     quality_config as resolve_quality,
 )
-from cascadeflow.domain.builtin_strategies import DEFAULT_DOMAIN_STRATEGIES
 from cascadeflow.domain.callbacks import CallbackEvent, CallbackManager
 from cascadeflow.domain.complexity import ComplexityAnalyzer
-from cascadeflow.domain.detection import DomainDetector
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
@@ -33,8 +32,11 @@ from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.strategies import DomainCascadeStrategy
 from cascadeflow.domain.tiers import TierAwareRouter
-from cascadeflow.entrypoints.cost_forecaster import CostForecaster
 from cascadeflow.entrypoints.cost_tracker import CostTracker
+
+if TYPE_CHECKING:  # loaded when used: the detector's rules and the forecaster take ~75 ms
+    from cascadeflow.domain.detection import DomainDetector
+    from cascadeflow.entrypoints.cost_forecaster import CostForecaster
 
 log = logging.getLogger("cascadeflow.agent")
 
@@ -69,6 +71,8 @@ class CascadeAgent:
     environment; pass ``cascadeflow.testing.FakeProvider`` (or any CompletionProvider)
     to run without a network.
     """
+
+    _strategies: dict[str, DomainCascadeStrategy] | None
 
     def __init__(
         self,
@@ -135,7 +139,7 @@ class CascadeAgent:
         if enable_cost_forecasting and cost_tracker is None:
             raise ConfigurationError("enable_cost_forecasting needs cost_tracker=CostTracker(...) too")
         # forecasts of the tracker's stored spend: agent.cost_forecaster.forecast_spend(...)
-        self.cost_forecaster = CostForecaster(cost_tracker) if enable_cost_forecasting else None
+        self.cost_forecaster = _forecaster(cost_tracker) if enable_cost_forecasting and cost_tracker else None
         self._container = bootstrap(
             provider=provider,
             pricing=pricing,
@@ -157,6 +161,16 @@ class CascadeAgent:
         self._init_routing(domain_strategies, enable_multi_step_cascade, domain_detector,
                            tier_router, enable_tier_routing, complexity_analyzer)
 
+    @property
+    def domain_strategies(self) -> dict[str, DomainCascadeStrategy]:
+        """The strategy per domain: the ones given, else the built-in ones (loaded on
+        first use: their validators' patterns take a while to import)."""
+        if self._strategies is None:
+            from cascadeflow.domain.builtin_strategies import DEFAULT_DOMAIN_STRATEGIES
+
+            self._strategies = dict(DEFAULT_DOMAIN_STRATEGIES)
+        return self._strategies
+
     def _init_routing(
         self, strategies: Mapping[str, DomainCascadeStrategy] | None, multi_step: bool,
         detector: DomainDetector | None, tier_router: TierAwareRouter | None, tier_routing: bool,
@@ -168,14 +182,14 @@ class CascadeAgent:
             raise ConfigurationError(
                 "enable_tier_routing=True needs tier_router=TierAwareRouter(tier_policies=..., all_models=...)"
             )
-        self.domain_strategies = dict(DEFAULT_DOMAIN_STRATEGIES if strategies is None else strategies)
+        self._strategies = None if strategies is None else dict(strategies)
         self.enable_multi_step_cascade = multi_step
-        self.domain_detector = detector or (DomainDetector() if multi_step else None)
+        self.domain_detector = detector or (_detector() if multi_step else None)
         self.tier_router = tier_router
         self.enable_tier_routing = tier_routing
         self.complexity_analyzer = complexity or ComplexityAnalyzer()
         self._routing = RoutingConfig(
-            self.models, self.domain_strategies, multi_step, self.domain_detector,
+            self.models, self.domain_strategies if multi_step else {}, multi_step, self.domain_detector,
             tier_router, tier_routing, self.complexity_analyzer,
         )
         self._router: RouteQuery = self._container.route_query()
@@ -280,3 +294,15 @@ class CascadeAgent:
             return asyncio.run(job)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cascadeflow-run-sync") as pool:
             return pool.submit(asyncio.run, job).result()
+
+
+def _detector() -> DomainDetector:
+    from cascadeflow.domain.detection import DomainDetector
+
+    return DomainDetector()
+
+
+def _forecaster(tracker: CostTracker) -> CostForecaster:
+    from cascadeflow.entrypoints.cost_forecaster import CostForecaster
+
+    return CostForecaster(tracker)

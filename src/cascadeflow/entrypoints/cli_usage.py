@@ -21,13 +21,41 @@ DatabaseOption = Annotated[
 def usage(
     user: Annotated[Optional[str], typer.Option(help="Only this user's spend.")] = None,  # noqa: UP045
     database: DatabaseOption = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Check the running totals budgets read against the stored entries "
+        "(exit 1 if any differ).")] = False,
+    rebuild_totals: Annotated[bool, typer.Option(
+        "--rebuild-totals", help="Recompute the running totals from the stored entries.")] = False,
 ) -> None:
     """Spend per window, model and provider."""
     from cascadeflow.entrypoints.cost_tracker import CostTracker
 
     with reporting_errors():
+        if verify or rebuild_totals:
+            _check_totals(database, rebuild_totals)
+            return
         tracker = CostTracker(store=database)
         out.print(usage_tables(tracker, user))
+
+
+def _check_totals(database: str | None, rebuild: bool) -> None:
+    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+
+    store = SQLModelUsageStore(database)
+    if rebuild:
+        rows = store.rebuild_totals()
+        err.print(f"rebuilt {rows} totals rows from the entries in {store.url}")
+    wrong = store.verify_totals()
+    entries = store.count(None)
+    if not wrong:
+        out.print(f"running totals match the {entries} stored entries ({store.url})")
+        return
+    for m in wrong[:20]:
+        out.print(f"{m.scope} {m.window} {m.period:%Y-%m-%d}: stored ${m.stored[0]:.6f} in "
+                  f"{m.stored[1]} calls, entries add up to ${m.expected[0]:.6f} in {m.expected[1]}")
+    err.print(f"[red]{len(wrong)} totals rows differ from the entries[/]: "
+              "run `cascadeflow usage --rebuild-totals` to recompute them", highlight=False)
+    raise typer.Exit(1)
 
 
 @app.command()

@@ -1,0 +1,195 @@
+"""What a budget costs a call, against the database's own commit:
+`python benchmarks/budget_path_bench.py [--history N ...]`.
+
+For SQLite (WAL, synchronous=FULL, a fresh file) and PostgreSQL (a scratch schema in
+CASCADEFLOW_TEST_POSTGRES_URL; skipped when unset), in one run:
+
+- one bare durable commit: an INSERT of a small row and its COMMIT, on the driver alone;
+- a budgeted ``agent.run`` (fake provider, the draft accepted: admission, one reservation
+  and one commit) for a new user, and for users with N entries already stored in
+  today's window (20,000 by default; the issue's 1,000,000 with ``--history 20000
+  1000000``, which takes minutes to load);
+- the same run with no budget, for the share the cascade itself takes.
+
+Ratios are medians over the same run. The README's fake example is timed as a whole
+process against bare Python, and whether it imported LiteLLM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cascadeflow import BudgetConfig, CascadeAgent, CostTracker, ModelConfig
+from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+from cascadeflow.domain.budgets import CostEntry
+from cascadeflow.testing import FakeProvider, scratch_schema
+
+RUNS = 300
+MODELS = [ModelConfig(name="small", cost=0.0001), ModelConfig(name="large", cost=0.01)]
+README = Path(__file__).resolve().parent.parent / "README.md"
+HEAVY = ("litellm", "fastapi", "starlette", "dependency_injector", "sqlalchemy", "pydantic",
+         "httpx", "opentelemetry", "numpy", "rich", "typer")
+
+
+def median_ms(fn: Callable[[], object], runs: int = RUNS) -> float:
+    for _ in range(20):  # warm caches, connections, statement caches
+        fn()
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000
+
+
+def bare_sqlite_commit(path: str) -> float:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS bare (id TEXT PRIMARY KEY, cost REAL)")
+
+    def commit() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO bare VALUES (?, ?)", (uuid.uuid4().hex, 0.001))
+        conn.execute("COMMIT")
+
+    try:
+        return median_ms(commit)
+    finally:
+        conn.close()
+
+
+def bare_postgres_commit(base_url: str) -> float:
+    import psycopg
+
+    conn = psycopg.connect(base_url.replace("postgresql+psycopg://", "postgresql://"))
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bare (id TEXT PRIMARY KEY, cost DOUBLE PRECISION)")
+    conn.commit()
+
+    def commit() -> None:
+        with conn.cursor() as cur:
+            cur.execute("INSERT INTO bare VALUES (%s, %s)", (uuid.uuid4().hex, 0.001))
+        conn.commit()
+
+    try:
+        return median_ms(commit)
+    finally:
+        conn.close()
+
+
+def load_history(store: SQLModelUsageStore, user: str, count: int) -> None:
+    """``count`` entries for ``user`` in today's window, written in bulk."""
+    now = datetime.now(UTC) - timedelta(seconds=1)
+    store.record_many(CostEntry(id=uuid.uuid4().hex, model="small", provider="openai",
+                                cost=1e-9, timestamp=now, user_id=user)
+                      for _ in range(count))
+
+
+def agent_for(store: SQLModelUsageStore | None) -> CascadeAgent:
+    fake = FakeProvider({"small": ["Paris is the capital of France."], "large": ["Paris."]})
+    tracker = None
+    if store is not None:
+        tracker = CostTracker(store=store, default_budget=BudgetConfig(daily=1e6, monthly=1e7))
+    return CascadeAgent(MODELS, quality_validation_mode="fast", provider=fake, cost_tracker=tracker)
+
+
+def run_ms(agent: CascadeAgent, user: str) -> float:
+    loop = asyncio.new_event_loop()
+    try:
+        def once() -> None:
+            result = loop.run_until_complete(agent.run("Capital of France?", user_id=user))
+            assert result.model_used == "small", result.model_used
+        return median_ms(once)
+    finally:
+        loop.close()
+
+
+def measure(label: str, url: str, bare_ms: float, histories: list[int]) -> None:
+    store = SQLModelUsageStore(url)
+    agent = agent_for(store)
+    new_user = run_ms(agent, f"new-{uuid.uuid4().hex[:6]}")
+    print(f"{label:10}  bare durable commit        {bare_ms:7.3f} ms")
+    print(f"{label:10}  budgeted run, new user     {new_user:7.3f} ms  "
+          f"{new_user / bare_ms:5.1f}x bare commit  (target <= 3x)")
+    for count in histories:
+        user = f"heavy-{count}"
+        began = time.perf_counter()
+        load_history(store, user, count)
+        loaded = time.perf_counter() - began
+        heavy = run_ms(agent, user)
+        print(f"{label:10}  budgeted run, {count:>9,} entries {heavy:7.3f} ms  "
+              f"{heavy / new_user:5.2f}x new user  (target <= 1.2x; loaded in {loaded:.1f} s)")
+    store.close()
+
+
+@contextmanager
+def sqlite_url() -> Iterator[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as directory:
+        yield f"sqlite:///{directory}/bench.db", f"{directory}/bare.db"
+
+
+def readme_example() -> str:
+    """The README's "Testing your own code" block, as written there."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Testing your own code"):]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def light_start() -> None:
+    python = sys.executable
+    code = readme_example()
+    probe = code + f"\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    with tempfile.TemporaryDirectory() as directory:
+        example = Path(directory, "example.py")
+        example.write_text(code, encoding="utf-8")
+
+        def whole(args: list[str]) -> float:
+            samples = []
+            for _ in range(9):
+                began = time.perf_counter()
+                subprocess.run([python, *args], check=True, capture_output=True, cwd=directory)
+                samples.append(time.perf_counter() - began)
+            return statistics.median(samples)
+
+        bare = whole(["-c", "pass"])
+        took = whole([str(example)])
+        loaded = subprocess.run([python, "-c", probe], check=True, capture_output=True, text=True,
+                                cwd=directory).stdout.strip()
+    print(f"README fake example: {took:.3f} s as a process, bare Python {bare:.3f} s: "
+          f"{took - bare:.3f} s over (target <= 0.3 s); heavy modules loaded: {loaded or 'none'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--history", type=int, nargs="*", default=[20_000],
+                        help="stored entries of the heavy users (default 20000)")
+    args = parser.parse_args()
+    light_start()
+    unbudgeted = run_ms(agent_for(None), "anyone")
+    print(f"unbudgeted run (the cascade alone): {unbudgeted:.3f} ms")
+    with sqlite_url() as (url, bare_path):
+        measure("sqlite", url, bare_sqlite_commit(bare_path), args.history)
+    base = os.environ.get("CASCADEFLOW_TEST_POSTGRES_URL")
+    if not base:
+        print("postgresql  skipped: set CASCADEFLOW_TEST_POSTGRES_URL=postgresql+psycopg://…")
+        return
+    with scratch_schema(base, "cascadeflow_bench") as url:
+        measure("postgresql", url, bare_postgres_commit(base), args.history)
+
+
+if __name__ == "__main__":
+    main()

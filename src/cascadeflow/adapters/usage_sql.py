@@ -1,0 +1,237 @@
+"""The usage store's hot path as plain SQL on the driver's cursor: what a budgeted call
+runs (read a standing, reserve, commit) costs little more than the database's own
+work. Building SQLAlchemy statements and running them through its execution layer
+took several times as long as SQLite's commit; on PostgreSQL every statement is a
+round trip, so the commit is one statement there.
+
+Statements are written once with ``:name`` parameters and given the driver's style
+(sqlite3 takes them as they are, psycopg as ``%(name)s``). Instants are stored as
+SQLAlchemy stores them (``UTCDateTime``): naive UTC text on SQLite, timestamptz on
+PostgreSQL. ``"window"`` is quoted: it is a keyword in both.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
+from typing import Any
+
+from cascadeflow.adapters.sqlmodel_tables import entry_metadata
+from cascadeflow.domain.budgets import CostEntry, Reservation, ScopeUsage, Window, window_start
+
+EVERYONE = "*"  # the totals scope of all users; a user's is "u:" + id, so none collides
+TOTAL_PERIOD = datetime(1970, 1, 1, tzinfo=UTC)  # the all-time window's one period
+TOTALS = "cascadeflow_spend_totals"
+RESERVATIONS = "cascadeflow_reservations"
+_TIMED = (Window.DAILY, Window.WEEKLY, Window.MONTHLY)
+
+
+def scope_of(user_id: str | None) -> str:
+    return EVERYONE if user_id is None else f"u:{user_id}"
+
+
+def period_of(window: Window, at: datetime) -> datetime:
+    return window_start(window, at) or TOTAL_PERIOD
+
+
+def total_keys(user_id: str | None, at: datetime) -> list[tuple[str, str, datetime]]:
+    """The totals rows an entry of ``user_id`` at ``at`` adds to: every window, for the
+    user (when it has one) and for everyone."""
+    scopes = [EVERYONE] if user_id is None else [EVERYONE, scope_of(user_id)]
+    return [(scope, w.value, period_of(w, at)) for scope in scopes for w in Window]
+
+
+def _standing_columns(scope: str, held_where: str) -> list[str]:
+    spent = f"(SELECT coalesce(sum(spent), 0) FROM {TOTALS} WHERE scope = :{scope} AND \"window\" = "
+    return [
+        *(f"{spent}'{w.value}' AND period >= :{w.value})" for w in _TIMED),
+        f"{spent}'total')",
+        f"(SELECT coalesce(sum(amount), 0) FROM {RESERVATIONS} WHERE expires_at > :now{held_where})",
+        f"(SELECT coalesce(sum(calls), 0) FROM {TOTALS} WHERE scope = :{scope} AND \"window\" = 'total')",
+    ]
+
+
+# A user's standing and everyone's in one statement, so one snapshot: per scope the
+# spend of the daily, weekly, monthly and all-time windows holding :now, the amount
+# live reservations hold, and the calls stored.
+_STANDING = "SELECT " + ", ".join(
+    _standing_columns("scope", " AND user_id = :user") + _standing_columns("everyone", ""))
+_INSERT_RESERVATION = (
+    f"INSERT INTO {RESERVATIONS} (id, user_id, amount, created_at, expires_at) "
+    "VALUES (:id, :user_id, :amount, :created_at, :expires_at)")
+_DELETE_RESERVATION = f"DELETE FROM {RESERVATIONS} WHERE id = :id"
+_ENTRY_COLUMNS = ("id, user_id, model, provider, input_tokens, output_tokens, cost, timestamp, "
+                  "query_id, domain, tier, metadata")
+_ENTRY_VALUES = ":" + ", :".join(_ENTRY_COLUMNS.split(", "))
+_INSERT_ENTRY = (f"INSERT INTO cascadeflow_cost_entries ({_ENTRY_COLUMNS}) VALUES ({_ENTRY_VALUES}) "
+                 "ON CONFLICT DO NOTHING")
+_INSERT_SETTLEMENT = ("INSERT INTO cascadeflow_settlements (reservation_id, entry_id) "
+                      "VALUES (:reservation_id, :id) ON CONFLICT DO NOTHING")
+_UPSERT_TOTALS = (
+    "ON CONFLICT (scope, \"window\", period) DO UPDATE SET "
+    f"spent = {TOTALS}.spent + excluded.spent, calls = {TOTALS}.calls + excluded.calls")
+_ADD_TO_TOTALS = (f"INSERT INTO {TOTALS} (scope, \"window\", period, spent, calls) "
+                  f"VALUES (:scope, :window, :period, :spent, :calls) {_UPSERT_TOTALS}")
+_PRUNE = f"DELETE FROM {RESERVATIONS} WHERE expires_at < :before"
+_RENEW = f"UPDATE {RESERVATIONS} SET expires_at = :expires_at WHERE id = :id AND expires_at < :expires_at"
+# PostgreSQL: take the scope's row lock in one statement (an upsert locks the row it
+# touches), and stop waiting for the disk at commit for this transaction only.
+_LOCK_SCOPE = ("INSERT INTO cascadeflow_budget_locks (scope) VALUES (:scope) "
+               "ON CONFLICT (scope) DO UPDATE SET scope = excluded.scope "
+               "RETURNING set_config('synchronous_commit', :sync, true)")
+
+
+@functools.cache
+def _commit_cte(with_settlement: bool, rows: int) -> str:
+    """PostgreSQL: drop the reservation, mark it settled, store the entry and add it to
+    its totals rows (``rows``: eight, four without a user), all in one statement (one
+    round trip), the rows in a fixed order. Each step runs only
+    if the one before it inserted its row, as the separate statements would."""
+    steps = []
+    gate = ""
+    if with_settlement:
+        steps.append(f"dropped AS (DELETE FROM {RESERVATIONS} WHERE id = :reservation_id)")
+        steps.append("settled AS (INSERT INTO cascadeflow_settlements (reservation_id, entry_id) "
+                     "VALUES (:reservation_id, :id) ON CONFLICT DO NOTHING RETURNING 1)")
+        gate = " WHERE EXISTS (SELECT 1 FROM settled)"
+    steps.append(f"stored AS (INSERT INTO cascadeflow_cost_entries ({_ENTRY_COLUMNS}) "
+                 f"SELECT {_ENTRY_VALUES}{gate} ON CONFLICT DO NOTHING RETURNING 1)")
+    keys = ", ".join(f"(:scope{i}, :window{i}, :period{i})" for i in range(rows))
+    return (
+        "WITH " + ", ".join(steps) + ", "
+        f"added AS (INSERT INTO {TOTALS} (scope, \"window\", period, spent, calls) "
+        f"SELECT t.scope, t.w, t.period, :cost, 1 FROM (VALUES {keys}) AS t (scope, w, period) "
+        f"WHERE EXISTS (SELECT 1 FROM stored) {_UPSERT_TOTALS} RETURNING 1) "
+        "SELECT count(*) FROM stored"
+    )
+
+
+class UsageSQL:
+    """The hot statements for one dialect, run on a DBAPI cursor."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        self._sql: dict[str, str] = {}
+
+    def _text(self, statement: str) -> str:
+        found = self._sql.get(statement)
+        if found is None:
+            found = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", statement) if self.postgres else statement
+            self._sql[statement] = found
+        return found
+
+    @contextmanager
+    def transaction(self, cur: Any, *, pipelined: bool = True) -> Iterator[None]:
+        """PostgreSQL, on an autocommit cursor: BEGIN, the block's statements and COMMIT,
+        sent together when ``pipelined`` (pipeline mode: one round trip, plus one per
+        result read in the block; row counts are not known until the end). SQLite: the
+        caller's transaction holds already."""
+        if not self.postgres:
+            yield
+            return
+        with cur.connection.pipeline() if pipelined else nullcontext():
+            cur.execute("BEGIN")
+            yield
+            cur.execute("COMMIT")
+
+    def instant(self, value: datetime) -> Any:
+        utc = value.astimezone(UTC)
+        return utc if self.postgres else utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def standing(self, cur: Any, user_id: str, now: datetime) -> tuple[ScopeUsage, ScopeUsage]:
+        """Where ``user_id`` and all users stand at ``now``."""
+        params = {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE,
+                  "now": self.instant(now),
+                  **{w.value: self.instant(period_of(w, now)) for w in _TIMED}}
+        cur.execute(self._text(_STANDING), params)
+        row = [float(v or 0.0) for v in cur.fetchone()]
+
+        def usage(values: list[float]) -> ScopeUsage:
+            return ScopeUsage(dict(zip(Window, values[:4], strict=True)), values[4], int(values[5]))
+
+        return usage(row[:6]), usage(row[6:])
+
+    def lock_scopes(self, cur: Any, scopes: Sequence[str], durable: bool) -> None:
+        """PostgreSQL: row-lock each scope, in sorted order so that two transactions
+        never wait on each other."""
+        for scope in sorted(scopes):
+            cur.execute(self._text(_LOCK_SCOPE), {"scope": scope, "sync": "on" if durable else "off"})
+
+    def insert_reservation(self, cur: Any, reservation: Reservation) -> None:
+        cur.execute(self._text(_INSERT_RESERVATION), {
+            "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
+            "created_at": self.instant(reservation.created_at),
+            "expires_at": self.instant(reservation.expires_at)})
+
+    def delete_reservation(self, cur: Any, reservation_id: str) -> None:
+        cur.execute(self._text(_DELETE_RESERVATION), {"id": reservation_id})
+
+    def prune(self, cur: Any, before: datetime) -> None:
+        cur.execute(self._text(_PRUNE), {"before": self.instant(before)})
+
+    def renew(self, cur: Any, reservation_ids: Sequence[str], expires_at: datetime) -> None:
+        until = self.instant(expires_at)
+        cur.executemany(self._text(_RENEW), [{"id": rid, "expires_at": until} for rid in reservation_ids])
+
+    def store(self, cur: Any, entry: CostEntry, reservation_id: str | None = None) -> bool:
+        """Store ``entry`` (settling ``reservation_id`` first when given) and add it to
+        the running totals; False, storing nothing, if the reservation was settled
+        already or the entry's id is stored."""
+        values = self._entry(entry)
+        if self.postgres:
+            keys = sorted(total_keys(entry.user_id, entry.timestamp))
+            for i, (scope, window, period) in enumerate(keys):
+                values |= {f"scope{i}": scope, f"window{i}": window, f"period{i}": period}
+            values["reservation_id"] = reservation_id
+            cur.execute(self._text(_commit_cte(reservation_id is not None, len(keys))), values)
+            return bool(cur.fetchone()[0])
+        if reservation_id is not None:
+            self.delete_reservation(cur, reservation_id)
+            cur.execute(self._text(_INSERT_SETTLEMENT), {"reservation_id": reservation_id, "id": entry.id})
+            if cur.rowcount != 1:
+                return False
+        cur.execute(self._text(_INSERT_ENTRY), values)
+        if cur.rowcount != 1:
+            return False
+        self.add_to_totals(cur, [entry])
+        return True
+
+    def store_many(self, cur: Any, entries: Sequence[CostEntry]) -> int:
+        """Store entries without reservations; returns how many were new."""
+        kept = []
+        for entry in entries:
+            cur.execute(self._text(_INSERT_ENTRY), self._entry(entry))
+            if cur.rowcount == 1:
+                kept.append(entry)
+        self.add_to_totals(cur, kept)
+        return len(kept)
+
+    def add_to_totals(self, cur: Any, entries: Sequence[CostEntry]) -> None:
+        """Add entries to their totals rows, in a fixed order so that concurrent writers
+        lock the rows they share in the same order."""
+        sums: dict[tuple[str, str, datetime], list[float]] = defaultdict(lambda: [0.0, 0])
+        for entry in entries:
+            for key in total_keys(entry.user_id, entry.timestamp):
+                sums[key][0] += entry.cost
+                sums[key][1] += 1
+        rows = [{"scope": k[0], "window": k[1], "period": self.instant(k[2]), "spent": v[0],
+                 "calls": int(v[1])} for k, v in sorted(sums.items())]
+        if rows:
+            cur.executemany(self._text(_ADD_TO_TOTALS), rows)
+
+    def _entry(self, entry: CostEntry) -> dict[str, Any]:
+        metadata: Any = json.dumps(entry_metadata(entry), allow_nan=False)
+        if self.postgres:
+            from psycopg.types.json import Json
+
+            metadata = Json(dict(entry.metadata))
+        return {"id": entry.id, "user_id": entry.user_id, "model": entry.model,
+                "provider": entry.provider, "input_tokens": entry.input_tokens,
+                "output_tokens": entry.output_tokens, "cost": entry.cost,
+                "timestamp": self.instant(entry.timestamp), "query_id": entry.query_id,
+                "domain": entry.domain, "tier": entry.tier, "metadata": metadata}
