@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.adapters.sqlmodel_tables import UTCDateTime
@@ -29,6 +29,10 @@ class BudgetRow(SQLModel, table=True):
     monthly: float | None = None
     total: float | None = None
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+_GET = select(col(BudgetRow.daily), col(BudgetRow.weekly), col(BudgetRow.monthly),
+              col(BudgetRow.total)).where(col(BudgetRow.user_id) == bindparam("user_id"))
 
 
 def _budget(row: BudgetRow) -> BudgetConfig:
@@ -53,9 +57,12 @@ class SQLModelBudgetStore(BudgetStore):
         self._db.close()
 
     def get(self, user_id: str) -> BudgetConfig | None:
-        with self._db.transaction(write=False) as session:
-            row = session.get(BudgetRow, user_id)
-            return _budget(row) if row is not None else None
+        # read on every budgeted request: one prebuilt statement, no ORM session
+        with self._db.connect(write=False) as conn:
+            row = conn.execute(_GET, {"user_id": user_id}).first()
+        if row is None:
+            return None
+        return BudgetConfig(daily=row.daily, weekly=row.weekly, monthly=row.monthly, total=row.total)
 
     def put(self, user_id: str, budget: BudgetConfig) -> None:
         values = {

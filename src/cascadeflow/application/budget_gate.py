@@ -3,7 +3,7 @@ release each model call against the UsageStore."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 import asyncio
 import logging
 import threading
@@ -27,7 +27,7 @@ from cascadeflow.application.budget_standing import (
     standings,
 )
 from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore
-from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest
+from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest, Window
 from cascadeflow.domain.enforcement import (
     BudgetAction,
     EnforcementCallbacks,
@@ -92,8 +92,9 @@ class BudgetGate:
         binding = min(found, key=Standing.sort_key)
         return enforcement_context(binding, user_id, current_cost, tier)
 
-    def _standings(self, user_id: str | None, tier: str | None) -> list[Standing]:
-        return standings(self.store, self.policy, self._clock.now(), user_id, tier)
+    def _standings(self, user_id: str | None, tier: str | None,
+                   limits: Mapping[Window, float] | None = None) -> list[Standing]:
+        return standings(self.store, self.policy, self._clock.now(), user_id, tier, limits)
 
     def admit(
         self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
@@ -101,9 +102,12 @@ class BudgetGate:
     ) -> Admission:
         """Decide before any model is called; BudgetExceededError when blocked."""
         estimates = {m.name: self.estimate(m, messages, call_max_tokens(max_tokens, m)) for m in models}
-        ctx = self.context(user_id, min(estimates.values()), tier)
-        if ctx is None:
-            return Admission(tuple(models), BudgetAction.ALLOW, None, None)
+        limits = self.policy.limits_for(user_id, tier)  # a stored budget: read once
+        found = self._standings(user_id, tier, limits)
+        if not found:
+            return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits)
+        ctx = enforcement_context(min(found, key=Standing.sort_key), user_id,
+                                  min(estimates.values()), tier)
         action_name, message = self._enforcement.check_budget(ctx)
         action = parse_action(action_name)
         if message is not None and ctx.scope == GLOBAL:
@@ -121,13 +125,16 @@ class BudgetGate:
                 )
         if action is BudgetAction.WARN:
             self._enforcement.warn(ctx)
-        return Admission(tuple(kept), action, message, ctx)
+        return Admission(tuple(kept), action, message, ctx, limits)
 
     def reserve(
         self, user_id: str | None, model: ModelConfig, messages: Sequence[Message], max_tokens: int,
-        tier: str | None = None,
+        tier: str | None = None, limits: Mapping[Window, float] | None = None,
     ) -> Reservation | None:
-        limits = self.policy.limits_for(user_id, tier)
+        """Reserve the call's worst-case cost; ``limits``: the user's, as the request's
+        admission found them (else looked up)."""
+        if limits is None:
+            limits = self.policy.limits_for(user_id, tier)
         global_limits = self.policy.global_limits
         if not limits and not global_limits:
             return None

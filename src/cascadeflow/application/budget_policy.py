@@ -66,6 +66,9 @@ class Admission:
     action: BudgetAction
     message: str | None
     context: EnforcementContext | None
+    # the user's limits as looked up for this decision: the request's reservations
+    # reuse them instead of reading a stored budget again (None: look them up)
+    limits: Mapping[Window, float] | None = None
 
 
 def max_input_tokens(messages: Sequence[Message]) -> int:

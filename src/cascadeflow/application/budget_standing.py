@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,11 +32,14 @@ class Standing:
 
 
 def standings(
-    store: UsageStore, policy: BudgetPolicy, now: datetime, user_id: str | None, tier: str | None
+    store: UsageStore, policy: BudgetPolicy, now: datetime, user_id: str | None, tier: str | None,
+    limits: Mapping[Window, float] | None = None,
 ) -> list[Standing]:
-    """Every limit of the user and every global one, read from the store in one go."""
+    """Every limit of the user (``limits`` when looked up already) and every global one,
+    read from the store in one go."""
+    mine = policy.limits_for(user_id, tier) if limits is None else limits
     scopes = [(scope, who, limits) for scope, who, limits in (
-        ("user", user_id, policy.limits_for(user_id, tier)),
+        ("user", user_id, mine),
         (GLOBAL, None, policy.global_limits),  # store queries with None: all users
     ) if limits]
     if not scopes:

@@ -106,6 +106,7 @@ class RunCascade:
         if admission is None:
             admission = await self._admit(request)
             models = admission.models
+            request = replace(request, admission=admission)  # its calls reuse its limits
         started = self._clock.monotonic()
         calls: list[ModelCall] = []
         failures: list[ProviderError] = []
@@ -277,9 +278,10 @@ class RunCascade:
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
         if self._gate is None:
             return None
+        limits = request.admission.limits if request.admission is not None else None
         return await self._gate.off_loop(
             self._gate.reserve, request.user_id, call.model, call.messages, call.max_tokens,
-            request.tier,
+            request.tier, limits,
         )
 
     async def _release(self, reservation: Reservation | None) -> None:

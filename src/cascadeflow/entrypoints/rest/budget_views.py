@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from cascadeflow.application.live_budgets import LiveBudgets
 from cascadeflow.application.ports import Clock, UsageStore
-from cascadeflow.domain.budgets import BudgetConfig, Window, window_start
+from cascadeflow.domain.budgets import BudgetConfig, Window
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.entrypoints.rest.schemas import BudgetBody, BudgetState, BudgetView, UsageView
 
@@ -32,9 +32,9 @@ class BudgetViews:
 
     def view(self, user: str, tier: str | None = None) -> BudgetView:
         budget, source = self.budget_of(user, tier)
-        now = self._clock.now()
-        spend = {w.value: self._usage.spent(user, window_start(w, now)) for w in Window}
-        reserved = self._usage.reserved(user, now)
+        (standing,) = self._usage.usage([user], self._clock.now())
+        spend = {w.value: standing.spent[w] for w in Window}
+        reserved = standing.held
         limits = budget.limits if budget is not None else {}
         return BudgetView(
             user=user,
@@ -47,7 +47,7 @@ class BudgetViews:
 
     def usage(self, user: str, tier: str | None) -> UsageView:
         return UsageView(**self.view(user, tier).model_dump(), tier=tier,
-                         calls=len(self._usage.entries(user)))
+                         calls=self._usage.count(user))
 
     def put(self, user: str, body: BudgetBody, tier: str | None = None) -> BudgetView:
         self._live.store.put(user, BudgetConfig(**body.model_dump()))
@@ -59,10 +59,8 @@ class BudgetViews:
         state = BudgetState(action=result.budget_action, message=result.budget_message)
         if budget is None or not budget.limits:
             return state
-        now = self._clock.now()
-        reserved = self._usage.reserved(user, now)
-        left = {w: limit - self._usage.spent(user, window_start(w, now)) - reserved
-                for w, limit in budget.limits.items()}
+        (standing,) = self._usage.usage([user], self._clock.now())  # one read
+        left = {w: limit - standing.spent[w] - standing.held for w, limit in budget.limits.items()}
         window = min(left, key=lambda w: left[w])
         return state.model_copy(update={"window": window.value, "remaining": max(left[window], 0.0)})
 
