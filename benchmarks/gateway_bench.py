@@ -5,7 +5,10 @@ Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py
   `litellm.acompletion` to it, and `cascadeflow serve` (1 worker) in front of it, whose
   figure minus the direct one is what the gateway adds (auth, budget reserve/commit in
   the database, LiteLLM, the cascade, JSON);
-- requests per second of that one worker with 32 requests in flight.
+- requests per second of that one worker with 32 requests in flight, and of bare
+  `litellm.acompletion` with 32 in flight from one process (the issue's target: the
+  PostgreSQL gateway at >= 80% of it; p50 over bare LiteLLM <= 1 ms in memory, <= 3 ms
+  on PostgreSQL).
 Budgets are on (every request reserves and commits), for 32 users taking turns. The
 gateway runs on a process-local in-memory store (what the gateway itself costs), SQLite
 (the embedded default: two fsynced write transactions per request) and, when
@@ -89,20 +92,38 @@ async def gateway_figures(url: str) -> tuple[list[float], float]:
             assert response.status_code == 200, response.text
 
         samples = await timed(ask)
-        done = 0
-        deadline = time.perf_counter() + THROUGHPUT_SECONDS
+        return samples, await in_flight_rate(ask)
 
-        async def worker(offset: int) -> None:
-            nonlocal done
-            i = offset
-            while time.perf_counter() < deadline:
-                await ask(i)
-                done += 1
-                i += IN_FLIGHT
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(n) for n in range(IN_FLIGHT)))
-        return samples, done / (time.perf_counter() - started)
+async def in_flight_rate(call: Callable[[int], Awaitable[None]]) -> float:
+    """Calls per second with IN_FLIGHT of them running at once."""
+    done = 0
+    deadline = time.perf_counter() + THROUGHPUT_SECONDS
+
+    async def worker(offset: int) -> None:
+        nonlocal done
+        i = offset
+        while time.perf_counter() < deadline:
+            await call(i)
+            done += 1
+            i += IN_FLIGHT
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(IN_FLIGHT)))
+    return done / (time.perf_counter() - started)
+
+
+async def bare_litellm_rate(upstream: OpenAIServer) -> float:
+    """Bare litellm.acompletion, IN_FLIGHT at once from one process: what one gateway
+    worker is compared with."""
+    litellm = load_litellm()
+
+    async def call(_: int) -> None:
+        await litellm.acompletion(model="openai/fake-small", messages=MESSAGES, max_tokens=16,
+                                  api_base=upstream.base_url, api_key="sk-bench",
+                                  num_retries=0, max_retries=0)
+
+    return await in_flight_rate(call)
 
 
 async def baselines(upstream: OpenAIServer) -> tuple[list[float], list[float]]:
@@ -141,7 +162,9 @@ def main() -> None:
     upstream.script("fake-small", *[Reply("The answer is 42.")] * 200_000)
     try:
         direct, bare = asyncio.run(baselines(upstream))
+        bare_rate = asyncio.run(bare_litellm_rate(upstream))
         d50, d99 = percentiles(direct)
+        b50, _ = percentiles(bare)
         print(f"{SEQUENTIAL} sequential requests each; ms; 'added' is over the direct call")
         print(f"{'path':<42} {'p50':>8} {'p99':>8} {'added p50':>10} {'added p99':>10}")
         print(row("upstream directly (httpx)", direct, d50, d99))
@@ -153,9 +176,12 @@ def main() -> None:
             for name, url in stores:
                 with gateway(upstream, url, Path(folder)) as base:
                     samples, per_second = asyncio.run(gateway_figures(base))
-                print(row(f"gateway, 1 worker, {name}", samples, d50, d99))
+                print(row(f"gateway, 1 worker, {name}", samples, d50, d99)
+                      + f"   {percentiles(samples)[0] - b50:+.2f} over bare LiteLLM")
                 throughput.append(f"gateway, 1 worker, {name}: {per_second:.0f} req/s "
-                                  f"with {IN_FLIGHT} in flight")
+                                  f"with {IN_FLIGHT} in flight, {per_second / bare_rate:.0%} of "
+                                  "bare LiteLLM's")
+        print(f"bare litellm.acompletion: {bare_rate:.0f} req/s with {IN_FLIGHT} in flight")
         print("\n".join(throughput))
     finally:
         upstream.stop()

@@ -12,7 +12,7 @@ import importlib.util
 from collections.abc import Mapping
 
 from cascadeflow.adapters.litellm_pricing import LiteLLMPricing
-from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.errors import ConfigurationError, UnknownModelPriceError
 from cascadeflow.domain.models import ModelConfig, TokenPrice
 from cascadeflow.domain.providers import (
     PROVIDER_ALIASES,
@@ -49,8 +49,14 @@ class LiteLLMCostProvider:
 
     def get_model_price(self, model: str, provider: str) -> TokenPrice:
         """USD per input token and per output token."""
-        config = ModelConfig(name=model, provider=provider, cost=self._fallback.get(model))
-        return self._pricing.price(config)
+        try:
+            return self._pricing.price(ModelConfig(name=model, provider=provider))
+        except UnknownModelPriceError:
+            fallback = self._fallback.get(model)
+            if fallback is None:
+                raise
+            # a fallback, as its name says: the map's price wins where it has one
+            return TokenPrice(fallback / 1000.0, fallback / 1000.0)
 
     def get_model_cost(self, model: str, provider: str) -> float:
         """USD per 1K tokens, input and output averaged (the plan's single figure)."""
