@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the replay, simulation and calibration wiring loads when fi
     from cascadeflow.application.simulate_online import OnlineReport, SimulateOnline
     from cascadeflow.domain.budgets import CostEntry
     from cascadeflow.domain.trace import TraceRecord
+    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 
 
 class Adapters:
@@ -426,6 +427,14 @@ def usage_store(url: str | None = None) -> UsageStore:
     default, ``CASCADEFLOW_DATABASE_URL`` or SQLite at ./cascadeflow.db)."""
     if url == "memory":
         return InMemoryUsageStore()
+    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+
+    return SQLModelUsageStore(url)
+
+
+def usage_ledger(url: str | None = None) -> SQLModelUsageStore:
+    """The usage database itself (not "memory"): for checking and rebuilding its
+    running totals (``verify_totals``, ``rebuild_totals``)."""
     from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 
     return SQLModelUsageStore(url)

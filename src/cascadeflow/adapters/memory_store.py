@@ -1,8 +1,13 @@
-"""A UsageStore in process memory: for tests, scripts and single-process use."""
+"""A UsageStore in process memory: for tests, scripts and single-process use.
+
+Like the SQL store it keeps running totals per scope, window and period beside the
+entries, so a budget check costs the same however many entries are stored.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -14,9 +19,12 @@ from cascadeflow.domain.budgets import (
     ReservationRequest,
     ScopeUsage,
     Window,
-    window_start,
+    aligned_window,
+    period_of,
+    scope_of,
+    total_keys,
 )
-from cascadeflow.domain.budgets_math import SpendFn, fits
+from cascadeflow.domain.budgets_math import fits_standing
 
 
 class InMemoryUsageStore(UsageStore):
@@ -27,15 +35,16 @@ class InMemoryUsageStore(UsageStore):
         self._entries: dict[str, CostEntry] = {}
         self._reservations: dict[str, Reservation] = {}
         self._settled: set[str] = set()
+        # (scope, window) -> period -> [spent, calls]
+        self._totals: defaultdict[tuple[str, str], dict[datetime, list[float]]] = defaultdict(dict)
+        self._latest: dict[tuple[str, str], datetime] = {}  # the last period of each
 
     def reserve(self, request: ReservationRequest) -> Reservation | None:
         with self._lock:
-            def used_by(user: str | None) -> SpendFn:
-                return lambda since: self._spent(user, since) + self._reserved(user, request.now)
-
-            if not fits(request.amount, request.limits, request.now, used_by(request.user_id)):
+            mine, everyone = (self._usage(u, request.now) for u in (request.user_id, None))
+            if not fits_standing(request.amount, request.limits, mine.spent, mine.held):
                 return None
-            if not fits(request.amount, request.global_limits, request.now, used_by(None)):
+            if not fits_standing(request.amount, request.global_limits, everyone.spent, everyone.held):
                 return None
             reservation = request.grant()
             self._reservations[reservation.id] = reservation
@@ -47,7 +56,7 @@ class InMemoryUsageStore(UsageStore):
             if reservation_id in self._settled or entry.id in self._entries:
                 return False
             self._settled.add(reservation_id)
-            self._entries[entry.id] = entry
+            self._store(entry)
             return True
 
     def release(self, reservation_id: str) -> None:
@@ -65,12 +74,17 @@ class InMemoryUsageStore(UsageStore):
         with self._lock:
             if entry.id in self._entries:
                 return False
-            self._entries[entry.id] = entry
+            self._store(entry)
             return True
 
     def spent(self, user_id: str | None, since: datetime | None) -> float:
         with self._lock:
-            return self._spent(user_id, since)
+            if since is None:
+                return self._sum(user_id, Window.TOTAL, None)[0]
+            if (window := aligned_window(since)) is not None:
+                return self._sum(user_id, window, since)[0]
+            return sum(e.cost for e in self._entries.values()
+                       if (user_id is None or e.user_id == user_id) and e.timestamp >= since)
 
     def reserved(self, user_id: str | None, now: datetime) -> float:
         with self._lock:
@@ -78,18 +92,11 @@ class InMemoryUsageStore(UsageStore):
 
     def count(self, user_id: str | None) -> int:
         with self._lock:
-            return sum(1 for e in self._entries.values() if user_id is None or e.user_id == user_id)
+            return int(self._sum(user_id, Window.TOTAL, None)[1])
 
     def usage(self, user_ids: Sequence[str | None], now: datetime) -> list[ScopeUsage]:
         with self._lock:
-            return [
-                ScopeUsage(
-                    {w: self._spent(user, window_start(w, now)) for w in Window},
-                    self._reserved(user, now),
-                    sum(1 for e in self._entries.values() if user is None or e.user_id == user),
-                )
-                for user in user_ids
-            ]
+            return [self._usage(user, now) for user in user_ids]
 
     def entries(self, user_id: str | None = None, since: datetime | None = None) -> list[CostEntry]:
         with self._lock:
@@ -100,12 +107,31 @@ class InMemoryUsageStore(UsageStore):
             ]
         return sorted(chosen, key=lambda e: e.timestamp)
 
-    def _spent(self, user_id: str | None, since: datetime | None) -> float:
-        return sum(
-            e.cost
-            for e in self._entries.values()
-            if (user_id is None or e.user_id == user_id) and (since is None or e.timestamp >= since)
-        )
+    def _store(self, entry: CostEntry) -> None:
+        self._entries[entry.id] = entry
+        for scope, window, period in total_keys(entry.user_id, entry.timestamp):
+            total = self._totals[scope, window].setdefault(period, [0.0, 0])
+            total[0] += entry.cost
+            total[1] += 1
+            latest = self._latest.get((scope, window))
+            if latest is None or period > latest:
+                self._latest[scope, window] = period
+
+    def _sum(self, user_id: str | None, window: Window, since: datetime | None) -> tuple[float, float]:
+        """Spend and calls of ``window``'s periods from ``since`` on (a few periods at
+        most: the current one, and any later ones entries were dated in)."""
+        key = (scope_of(user_id), window.value)
+        periods = self._totals.get(key, {})
+        if since is not None and key in self._latest and since >= self._latest[key]:
+            found = [periods[since]] if since in periods else []  # the usual case: O(1)
+        else:
+            found = [t for period, t in periods.items() if since is None or period >= since]
+        return sum(t[0] for t in found), sum(t[1] for t in found)
+
+    def _usage(self, user_id: str | None, now: datetime) -> ScopeUsage:
+        spent = {w: self._sum(user_id, w, None if w is Window.TOTAL else period_of(w, now))[0]
+                 for w in Window}
+        return ScopeUsage(spent, self._reserved(user_id, now), int(self._sum(user_id, Window.TOTAL, None)[1]))
 
     def _reserved(self, user_id: str | None, now: datetime) -> float:
         return sum(

@@ -8,6 +8,7 @@ processes sharing the file queue behind each other instead of failing mid-transa
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -157,6 +158,20 @@ class SQLDatabase:
                 pooled.invalidate()
             pooled.close()
 
+    def fetch_one(self, statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        """One row of a single read statement written with ``:name`` parameters, the
+        shortest way there: a read transaction on SQLite, one autocommit round trip on
+        PostgreSQL."""
+        if self.postgres:
+            with self.autocommit_cursor() as cur:
+                cur.execute(driver_sql(statement, postgres=True), params)
+                row = cur.fetchone()
+        else:
+            with self.cursor(write=False) as cur:
+                cur.execute(statement, params)
+                row = cur.fetchone()
+        return tuple(row) if row is not None else None
+
     def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
@@ -180,6 +195,12 @@ class SQLDatabase:
                     if created and self._on_create is not None:
                         self._on_create(conn, created)
             self._schema_ready = True
+
+
+def driver_sql(statement: str, *, postgres: bool) -> str:
+    """``:name`` parameters in the driver's style: sqlite3 takes them as written,
+    psycopg as ``%(name)s``."""
+    return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", statement) if postgres else statement
 
 
 def engine_for(raw_url: str) -> Engine:

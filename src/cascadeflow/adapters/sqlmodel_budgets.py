@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel, select
 
 from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.adapters.sqlmodel_tables import UTCDateTime
@@ -31,8 +31,7 @@ class BudgetRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-_GET = select(col(BudgetRow.daily), col(BudgetRow.weekly), col(BudgetRow.monthly),
-              col(BudgetRow.total)).where(col(BudgetRow.user_id) == bindparam("user_id"))
+_GET = "SELECT daily, weekly, monthly, total FROM cascadeflow_budgets WHERE user_id = :user_id"
 
 
 def _budget(row: BudgetRow) -> BudgetConfig:
@@ -57,12 +56,12 @@ class SQLModelBudgetStore(BudgetStore):
         self._db.close()
 
     def get(self, user_id: str) -> BudgetConfig | None:
-        # read on every budgeted request: one prebuilt statement, no ORM session
-        with self._db.connect(write=False) as conn:
-            row = conn.execute(_GET, {"user_id": user_id}).first()
+        # read on every budgeted request: one plain statement, one round trip
+        row = self._db.fetch_one(_GET, {"user_id": user_id})
         if row is None:
             return None
-        return BudgetConfig(daily=row.daily, weekly=row.weekly, monthly=row.monthly, total=row.total)
+        daily, weekly, monthly, total = row
+        return BudgetConfig(daily=daily, weekly=weekly, monthly=monthly, total=total)
 
     def put(self, user_id: str, budget: BudgetConfig) -> None:
         values = {

@@ -33,7 +33,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import col
 
 from cascadeflow.adapters.sql_database import SQLDatabase
-from cascadeflow.adapters.usage_sql import TOTALS, UsageSQL, scope_of, total_keys
+from cascadeflow.adapters.usage_sql import TOTALS, UsageSQL
 from cascadeflow.adapters.sqlmodel_tables import (
     CostEntryRow,
     ReservationRow,
@@ -48,7 +48,9 @@ from cascadeflow.domain.budgets import (
     ReservationRequest,
     ScopeUsage,
     Window,
-    window_start,
+    aligned_window,
+    scope_of,
+    total_keys,
 )
 from cascadeflow.domain.budgets_math import fits_standing
 
@@ -264,9 +266,8 @@ def _spent_since(user_id: str | None, since: datetime | None) -> ScalarSelect[fl
     of some window (every budget window does), else summed over the entries."""
     if since is None:
         return _totals_sum(user_id, Window.TOTAL, None)
-    for window in (Window.MONTHLY, Window.WEEKLY, Window.DAILY):
-        if window_start(window, since) == since:
-            return _totals_sum(user_id, window, since)
+    if (window := aligned_window(since)) is not None:
+        return _totals_sum(user_id, window, since)
     total = func.coalesce(func.sum(CostEntryRow.cost), 0.0)
     return select(total).where(*_entry_filter(user_id, since)).scalar_subquery()
 

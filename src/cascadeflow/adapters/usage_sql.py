@@ -14,36 +14,28 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
+from cascadeflow.adapters.sql_database import driver_sql
 from cascadeflow.adapters.sqlmodel_tables import entry_metadata
-from cascadeflow.domain.budgets import CostEntry, Reservation, ScopeUsage, Window, window_start
+from cascadeflow.domain.budgets import (
+    EVERYONE,
+    CostEntry,
+    Reservation,
+    ScopeUsage,
+    Window,
+    period_of,
+    scope_of,
+    total_keys,
+)
 
-EVERYONE = "*"  # the totals scope of all users; a user's is "u:" + id, so none collides
-TOTAL_PERIOD = datetime(1970, 1, 1, tzinfo=UTC)  # the all-time window's one period
 TOTALS = "cascadeflow_spend_totals"
 RESERVATIONS = "cascadeflow_reservations"
 _TIMED = (Window.DAILY, Window.WEEKLY, Window.MONTHLY)
-
-
-def scope_of(user_id: str | None) -> str:
-    return EVERYONE if user_id is None else f"u:{user_id}"
-
-
-def period_of(window: Window, at: datetime) -> datetime:
-    return window_start(window, at) or TOTAL_PERIOD
-
-
-def total_keys(user_id: str | None, at: datetime) -> list[tuple[str, str, datetime]]:
-    """The totals rows an entry of ``user_id`` at ``at`` adds to: every window, for the
-    user (when it has one) and for everyone."""
-    scopes = [EVERYONE] if user_id is None else [EVERYONE, scope_of(user_id)]
-    return [(scope, w.value, period_of(w, at)) for scope in scopes for w in Window]
 
 
 def _standing_columns(scope: str, held_where: str) -> list[str]:
@@ -121,7 +113,7 @@ class UsageSQL:
     def _text(self, statement: str) -> str:
         found = self._sql.get(statement)
         if found is None:
-            found = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", statement) if self.postgres else statement
+            found = driver_sql(statement, postgres=self.postgres)
             self._sql[statement] = found
         return found
 
@@ -184,7 +176,7 @@ class UsageSQL:
         already or the entry's id is stored."""
         values = self._entry(entry)
         if self.postgres:
-            keys = sorted(total_keys(entry.user_id, entry.timestamp))
+            keys = total_keys(entry.user_id, entry.timestamp)
             for i, (scope, window, period) in enumerate(keys):
                 values |= {f"scope{i}": scope, f"window{i}": window, f"period{i}": period}
             values["reservation_id"] = reservation_id

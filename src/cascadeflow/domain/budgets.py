@@ -37,6 +37,37 @@ def window_start(window: Window, now: datetime) -> datetime | None:
     return None
 
 
+# Running totals of spend are kept per scope, window and period, so that a budget check
+# reads a few sums whatever the history: the scope is "u:" + a user id, or EVERYONE.
+EVERYONE = "*"
+TOTAL_PERIOD = datetime(1970, 1, 1, tzinfo=UTC)  # the all-time window's one period
+
+
+def scope_of(user_id: str | None) -> str:
+    """The totals scope of a user; None means all users."""
+    return EVERYONE if user_id is None else f"u:{user_id}"
+
+
+def period_of(window: Window, at: datetime) -> datetime:
+    return window_start(window, at) or TOTAL_PERIOD
+
+
+def total_keys(user_id: str | None, at: datetime) -> list[tuple[str, str, datetime]]:
+    """The totals an entry of ``user_id`` at ``at`` adds to, as (scope, window, period):
+    every window, for the user (when it has one) and for everyone, in sorted order."""
+    scopes = [EVERYONE] if user_id is None else [EVERYONE, scope_of(user_id)]
+    return sorted((scope, w.value, period_of(w, at)) for scope in scopes for w in Window)
+
+
+def aligned_window(since: datetime) -> Window | None:
+    """A window whose periods start at ``since`` (the coarsest), so that spend since
+    then is the sum of that window's totals from ``since`` on; None if none does."""
+    for window in (Window.MONTHLY, Window.WEEKLY, Window.DAILY):
+        if window_start(window, since) == since:
+            return window
+    return None
+
+
 def _check_amount(owner: str, label: str, value: object) -> None:
     check_usd(owner, label, value, "None means unlimited")
 

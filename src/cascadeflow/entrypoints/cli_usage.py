@@ -39,9 +39,9 @@ def usage(
 
 
 def _check_totals(database: str | None, rebuild: bool) -> None:
-    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+    from cascadeflow.bootstrap import usage_ledger
 
-    store = SQLModelUsageStore(database)
+    store = usage_ledger(database)
     if rebuild:
         rows = store.rebuild_totals()
         err.print(f"rebuilt {rows} totals rows from the entries in {store.url}")

@@ -3,6 +3,7 @@ which budget. Routes stay thin; everything they need is here."""
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Sequence
@@ -10,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
 
 from cascadeflow.application.budget_gate import BudgetPolicy
 from cascadeflow.application.live_budgets import LiveBudgets
@@ -32,7 +35,12 @@ from cascadeflow.entrypoints.cost_tracker import CostTracker
 from cascadeflow.entrypoints.rest.auth import Caller, KeyRing, acting_user
 from cascadeflow.entrypoints.rest.budget_views import BudgetViews
 from cascadeflow.entrypoints.rest.error_statuses import ApiError
-from cascadeflow.entrypoints.rest.schemas import CalibrationRoute, CalibrationView, ChatCompletionRequest
+from cascadeflow.entrypoints.rest.schemas import (
+    BudgetState,
+    CalibrationRoute,
+    CalibrationView,
+    ChatCompletionRequest,
+)
 from cascadeflow.entrypoints.rest.setup import GatewaySetup
 
 VIRTUAL = "cascadeflow"
@@ -114,6 +122,14 @@ class Gateway:
         )
         now = self.tracker.clock.now()
         return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))
+
+    async def budget_state(self, done: Answered) -> BudgetState:
+        """The budget after a request, read off the event loop unless the store is in
+        memory (nothing to wait for)."""
+        state = functools.partial(self.budgets.state, done.result, done.user, done.tier)
+        if getattr(self.tracker.store, "blocking", True):
+            return await run_in_threadpool(state)
+        return state()
 
     def export(self, fmt: str, user: str | None, since: datetime | None) -> bytes:
         try:

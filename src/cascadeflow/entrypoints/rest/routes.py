@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -45,12 +44,14 @@ def _gateway(request: Request) -> Gateway:
     return gateway
 
 
-def _caller(request: Request,
-            _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+# async: a key lookup is a hash and a dict read; FastAPI would run a plain function on
+# its thread pool, a hop per dependency per request
+async def _caller(request: Request,
+                  _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
     return _gateway(request).keys.caller(request.headers.get("authorization"))
 
 
-def _admin(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+async def _admin(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
     return require_admin(caller)
 
 
@@ -70,7 +71,7 @@ async def chat_completions(
     (``cascadeflow``, ``cascadeflow:<domain>``), a preset or one configured model."""
     gateway = _gateway(request)
     done = await gateway.answer(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
-    budget = await run_in_threadpool(gateway.budgets.state, done.result, done.user, done.tier)
+    budget = await gateway.budget_state(done)
     headers = {"X-Cascadeflow-Model-Used": done.result.model_used,
                "X-Cascadeflow-Cost": f"{done.result.total_cost:.8f}"}
     if body.stream:
