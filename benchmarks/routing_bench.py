@@ -172,6 +172,28 @@ def main() -> None:
     print(f"TierAwareRouter.get_models_for_tier (6 models): {best:.1f} µs best, {median:.1f} median")
     print(f"two-step strategy through CascadeAgent (draft rejected, step 2 accepted, fake provider): "
           f"{asyncio.run(strategy_overhead()):.0f} µs/query")
+    long_texts()
+
+
+def long_texts() -> None:
+    """Validation, detection and complexity of a 100,000-character text: read through a
+    bounded window (domain/long_text.py), so their cost does not grow with the length."""
+    from cascadeflow.domain.quality import QualityValidator, ValidationContext
+    from cascadeflow.domain.quality_presets import quality_preset
+
+    text = (" ".join(q for q, _, _ in dev_set()) or " ".join(SAMPLE) * 50) * 100
+    text = text[:100_000]
+    ask = ValidationContext(query="Summarise the discussion.")
+    figures = []
+    for mode in ("fast", "online", "balanced"):
+        validator = QualityValidator(quality_preset(mode))
+        best, median = cpu_us_per_call(lambda t: validator.validate(t, ask), [text], passes=9)
+        figures.append(f"{mode} {median / 1000:.2f} ms")
+    detect = cpu_us_per_call(DomainDetector().detect, [text], passes=9)[1]
+    analyze = cpu_us_per_call(ComplexityAnalyzer().analyze, [text], passes=9)[1]
+    print(f"100,000 characters: validation {', '.join(figures)}; detection {detect / 1000:.2f} ms; "
+          f"complexity {analyze / 1000:.2f} ms (target: under 1 ms)")
+
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.long_text import scaled_count, window
 
 Complexity = Literal["simple", "medium", "high"]
 COMPLEXITY_LEVELS: Final[tuple[Complexity, ...]] = ("simple", "medium", "high")
@@ -56,7 +57,10 @@ class ComplexityAnalyzer:
     def analyze(self, query: str) -> dict[str, Any]:
         if not isinstance(query, str):
             raise ConfigurationError(f"ComplexityAnalyzer.analyze needs a string, got {query!r}")
+        length = len(query)
+        query = window(query)  # a long query is read at its start and end (long_text.py)
         words = _WORD.findall(query)
+        word_count = scaled_count(len(words), len(query), length)
         lowered = [w.lower() for w in words]
         reasoning = sorted({w for w in lowered if w in _REASONING})
         questions = query.count("?")
@@ -64,7 +68,7 @@ class ComplexityAnalyzer:
         has_code = _CODE.search(query) is not None
         has_math = _MATH.search(query) is not None
         score = (
-            _length_points(len(words))
+            _length_points(word_count)
             + min(sum(_REASONING[w] for w in reasoning), 4.5)
             + min(parts - 1, 3) * 0.75
             + (1.0 if has_code else 0.0)
@@ -76,7 +80,7 @@ class ComplexityAnalyzer:
         return {
             "complexity": label,
             "score": round(score, 2),
-            "words": len(words),
+            "words": word_count,
             "sentences": max(len(_SENTENCE_END.findall(query)), 1),
             "questions": questions,
             "parts": parts,

@@ -14,6 +14,8 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 
+from cascadeflow.domain.long_text import scaled_count, window
+
 _NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
 _ANNOTATION = re.compile(r"<<([^=<>]+)=([^<>]+)>>")
@@ -132,7 +134,10 @@ def draft_features(
     finish_reason: str | None = None, refusal_or_hedge: bool = False,
     confidence: float | None = None,
 ) -> dict[str, float]:
-    """The DRAFT_FEATURES of one draft; math features are 0 when the query has no number."""
+    """The DRAFT_FEATURES of one draft; math features are 0 when the query has no number.
+    Long texts are scanned through ``long_text.window``; lengths count every character."""
+    length, query_length = len(draft), len(query)
+    draft, query = window(draft), window(query)
     question_numbers = set(_numbers(query))
     math_query = bool(question_numbers)
     finals = final_answers(draft)
@@ -150,8 +155,8 @@ def draft_features(
         "truncated": float(finish_reason == "length"),
         "has_logprobs": float(confidence is not None),
         "logprob_confidence": 0.0 if confidence is None else confidence - 0.5,
-        "log_length": math.log1p(len(draft)),
-        "length_ratio": math.log1p(len(draft)) - math.log1p(len(query)),
+        "log_length": math.log1p(length),
+        "length_ratio": math.log1p(length) - math.log1p(query_length),
         "self_corrections": math.log1p(len(_SELF_CORRECTION.findall(draft))),
         "approximation": float(bool(_APPROXIMATION.search(draft))),
         "math_query": on_math,
@@ -172,8 +177,10 @@ def draft_features(
 
 def query_features(query: str) -> dict[str, float]:
     """The QUERY_FEATURES: what can be known before any model answers."""
+    length = len(query)
+    query = window(query)
     return {
-        "q_log_words": math.log1p(len(query.split())),
+        "q_log_words": math.log1p(scaled_count(len(query.split()), len(query), length)),
         "q_numbers": math.log1p(len(_numbers(query))),
         "q_questions": math.log1p(query.count("?")),
         "q_enumerated": math.log1p(len(_ENUMERATION.findall(query))),

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.long_text import scaled_count, window
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +156,15 @@ class QualityValidator:
         stripped = text.strip()
         if not stripped:
             return ValidationResult(False, 0.0, "empty answer")
-        if len(stripped) < cfg.min_length_chars or len(stripped.split()) < cfg.min_words:
-            return ValidationResult(
-                False, 0.0, f"too short ({len(stripped)} chars, {len(stripped.split())} words)"
-            )
+        view = window(stripped)  # a long answer is read at its start and end (long_text.py)
+        words = scaled_count(len(view.split()), len(view), len(stripped))
+        if len(stripped) < cfg.min_length_chars or words < cfg.min_words:
+            return ValidationResult(False, 0.0, f"too short ({len(stripped)} chars, {words} words)")
         if cfg.reject_truncated and context.finish_reason == "length":
             return ValidationResult(False, 0.0, "cut off at max_tokens")
-        if cfg.reject_refusals and (match := refusal.search(stripped)):
+        if cfg.reject_refusals and (match := refusal.search(view)):
             return ValidationResult(False, 0.0, f"refusal: {match.group(0)!r}")
-        if cfg.reject_hedging and (match := hedging.search(stripped)):
+        if cfg.reject_hedging and (match := hedging.search(view)):
             return ValidationResult(False, 0.1, f"hedging: {match.group(0)!r}")
         score = 1.0
         confidence = context.known_confidence
