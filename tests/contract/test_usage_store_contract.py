@@ -472,3 +472,18 @@ def test_a_database_from_before_the_totals_gets_them_from_its_entries(
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as raw:
         indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "ix_cascadeflow_reservations_expiry" in indexes
+
+
+def test_a_reservation_skips_the_sync_but_leaves_the_connection_durable(
+    sqlite_url: str, sql_stores: Callable[[str], SQLModelUsageStore]
+) -> None:
+    store = sql_stores(sqlite_url)
+    held = store.reserve(ask(1.0, daily=5.0))
+    assert held is not None
+    store.release(held.id)
+    pooled = store._db.engine.raw_connection()  # the one connection the calls used
+    try:
+        assert pooled.driver_connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert not pooled.driver_connection.in_transaction
+    finally:
+        pooled.close()

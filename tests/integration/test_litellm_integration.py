@@ -81,6 +81,13 @@ def test_an_unknown_model_says_how_to_price_it_unless_a_fallback_is_given() -> N
     assert priced.calculate_cost("my-finetune-7b", "together", 500, 500) == pytest.approx(2.0)
 
 
+def test_a_fallback_gives_way_to_the_maps_price_but_not_to_a_zero_placeholder() -> None:
+    entry = load_litellm().model_cost["gpt-4o-mini"]
+    costs = LiteLLMCostProvider(fallback_cost_per_1k={"gpt-4o-mini": 9.0, "omni-moderation-latest": 1.0})
+    assert costs.get_model_price("gpt-4o-mini", "openai").input == entry["input_cost_per_token"]
+    assert costs.get_model_price("omni-moderation-latest", "openai").input == pytest.approx(1e-3)
+
+
 def test_token_counts_must_be_whole_and_non_negative() -> None:
     with pytest.raises(ConfigurationError, match="input_tokens"):
         LiteLLMCostProvider().calculate_cost("gpt-4o", "openai", -1, 10)

@@ -84,8 +84,9 @@ async def test_the_same_preset_on_fake_adapters() -> None:
     assert result.models_called == ("gpt-4o-mini", "claude-haiku-4-5")
     entries = store.entries("alice")
     assert [e.id for e in entries] == ["e-1", "e-2"] and {e.timestamp for e in entries} == {clock.now()}
-    # ConfiguredPricing: the preset's own prices, USD per 1K tokens
-    assert result.total_cost == pytest.approx(15 * 0.000375 / 1000 + 30 * 0.003 / 1000)
+    # ConfiguredPricing: the preset's own prices, USD per million tokens in and out
+    mini, haiku = 10 * 0.15 + 5 * 0.60, 10 * 1.00 + 20 * 5.00
+    assert result.total_cost == pytest.approx((mini + haiku) / 1e6)
 
 
 async def test_tier_budgets_apply_to_users_without_their_own() -> None:

@@ -49,6 +49,9 @@ def test_litellm_can_call_and_price_it(model: ModelConfig) -> None:
     entry = litellm.model_cost.get(model_id) or litellm.model_cost.get(model.name)
     if entry is None or not entry.get("input_cost_per_token"):
         assert model.configured_price is not None, "LiteLLM's map does not price it: give it a cost"
+    else:  # a declared price wins over the map: it must be the map's, input and output apart
+        assert (price.input, price.output) == pytest.approx(
+            (entry["input_cost_per_token"], entry["output_cost_per_token"]))
     retired = (entry or {}).get("deprecation_date")
     assert retired is None or date.fromisoformat(retired) > CHECKED_ON
 

@@ -82,26 +82,15 @@ class SQLDatabase:
             raise StorageError(f"{self._label} {self.url}: {cause}") from exc
 
     @contextmanager
-    def connect(self, *, write: bool, durable: bool = True) -> Iterator[Connection]:
-        """A Core connection in a transaction committed on exit: the short path for hot
-        statements (no ORM session). ``durable=False`` commits without waiting for the
-        disk (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off): for rows
-        that may be lost in a power cut, never in a process crash (reservations)."""
+    def connect(self, *, write: bool) -> Iterator[Connection]:
+        """A Core connection in a transaction committed on exit (no ORM session); SQLite
+        takes the write lock up front if ``write``."""
         try:
             self._ensure_schema()
             with self.engine.connect() as conn:
-                relaxed = not durable and not self.postgres
-                if relaxed:  # the safety level cannot change inside a transaction
-                    _sqlite_pragma(conn, "synchronous=NORMAL")
-                try:
-                    conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
-                    with conn.begin():
-                        if not durable and self.postgres:
-                            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-                        yield conn
-                finally:
-                    if relaxed:
-                        _sqlite_pragma(conn, "synchronous=FULL")
+                conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
+                with conn.begin():
+                    yield conn
         except SQLAlchemyError as exc:
             cause = getattr(exc, "orig", None) or exc
             if isinstance(cause, CascadeflowError):  # raised by our own column types
@@ -109,52 +98,54 @@ class SQLDatabase:
             raise StorageError(f"{self._label} {self.url}: {cause}") from exc
 
     @contextmanager
-    def cursor(self, *, write: bool, durable: bool = True) -> Iterator[Any]:
-        """The driver's own cursor in a transaction committed on exit: for hand-written
-        SQL in the driver's parameter style (see usage_sql.py). ``durable=False`` relaxes
-        SQLite only; on PostgreSQL the statements say so themselves."""
-        with self.connect(write=write, durable=durable or self.postgres) as conn:
-            raw = conn.connection.dbapi_connection
-            if raw is None:  # cannot happen on a live connection; kept for the type
-                raise StorageError(f"{self._label} {self.url}: the connection is closed")
-            cur = raw.cursor()
-            try:
-                yield cur
-            except self._driver_error as exc:
-                if self.postgres and raw.closed:  # a dropped connection: never reuse it
-                    conn.invalidate()
-                raise StorageError(f"{self._label} {self.url}: {exc}") from exc
-            finally:
-                cur.close()
+    def driver_cursor(self, *, write: bool, durable: bool = True) -> Iterator[Any]:
+        """The driver's own cursor on a pooled connection, for hand-written SQL in the
+        driver's parameter style (usage_sql.py), without SQLAlchemy's execution layer:
+        on the hot path it cost more than SQLite's own commit.
 
-    @contextmanager
-    def autocommit_cursor(self) -> Iterator[Any]:
-        """PostgreSQL: the driver's cursor on a pooled connection in autocommit mode, so
-        that one statement is one round trip and its own transaction (BEGIN and COMMIT,
-        where needed, are statements the caller sends, pipelined with the rest)."""
+        SQLite: in a transaction committed on exit (BEGIN IMMEDIATE for a write, taking
+        the file's write lock up front); ``durable=False`` commits without syncing
+        (synchronous=NORMAL for this transaction: lost in a power cut, never in a crash).
+        PostgreSQL: in autocommit mode, so a statement is its own transaction and one
+        round trip; several go between the caller's BEGIN and COMMIT, pipelined.
+        """
         try:
             self._ensure_schema()
             pooled = self.engine.raw_connection()
         except SQLAlchemyError as exc:
             raise StorageError(f"{self._label} {self.url}: {getattr(exc, 'orig', None) or exc}") from exc
         driver: Any = pooled.driver_connection
-        broken = False
+        usable = True
         try:
-            driver.autocommit = True
-            with driver.cursor() as cur:
+            if self.postgres:
+                driver.autocommit = True
+            elif not durable:  # the safety level cannot change inside a transaction
+                driver.execute("PRAGMA synchronous=NORMAL")
+            cur = driver.cursor()
+            try:
+                if not self.postgres:
+                    cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 yield cur
+                if not self.postgres:
+                    cur.execute("COMMIT")
+            finally:
+                cur.close()
         except self._driver_error as exc:
-            broken = bool(driver.closed)
             raise StorageError(f"{self._label} {self.url}: {exc}") from exc
         finally:
-            try:
-                if not broken and driver.info.transaction_status.name != "IDLE":
-                    driver.rollback()  # a BEGIN whose COMMIT never came: undo it
-                if not broken:
+            try:  # back to the pool as it came: no open transaction, the usual settings
+                if self.postgres and driver.closed:
+                    usable = False
+                elif driver.in_transaction if not self.postgres else (
+                        driver.info.transaction_status.name != "IDLE"):
+                    driver.rollback()
+                if usable and self.postgres:
                     driver.autocommit = False
+                elif usable and not durable:
+                    driver.execute("PRAGMA synchronous=FULL")
             except Exception:
-                broken = True
-            if broken:
+                usable = False
+            if not usable:
                 pooled.invalidate()
             pooled.close()
 
@@ -162,14 +153,9 @@ class SQLDatabase:
         """One row of a single read statement written with ``:name`` parameters, the
         shortest way there: a read transaction on SQLite, one autocommit round trip on
         PostgreSQL."""
-        if self.postgres:
-            with self.autocommit_cursor() as cur:
-                cur.execute(driver_sql(statement, postgres=True), params)
-                row = cur.fetchone()
-        else:
-            with self.cursor(write=False) as cur:
-                cur.execute(statement, params)
-                row = cur.fetchone()
+        with self.driver_cursor(write=False) as cur:
+            cur.execute(driver_sql(statement, postgres=self.postgres), params)
+            row = cur.fetchone()
         return tuple(row) if row is not None else None
 
     def _ensure_schema(self) -> None:
@@ -260,14 +246,6 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         dbapi_connection.rollback()
     except Exception as exc:  # the pool retries with a fresh connection
         raise DisconnectionError(f"stale pooled connection: {exc}") from exc
-
-
-def _sqlite_pragma(conn: Connection, setting: str) -> None:
-    """A PRAGMA on the raw connection, outside any transaction (SQLAlchemy's own
-    execute would begin one first)."""
-    raw = conn.connection.driver_connection
-    if raw is not None:
-        raw.execute(f"PRAGMA {setting}")
 
 
 def _on_sqlite_begin(conn: Connection) -> None:

@@ -12,9 +12,15 @@ queue behind each other. PostgreSQL locks one row per budget scope (the user, an
 when global limits apply) and then checks committed spend plus live reservations in a
 single statement, so the check and the insert see one consistent state.
 
-Reservations and releases commit without waiting for the disk (``durable=False``): a
-power cut can lose one, never a crash of the process, and a lost hold only frees
-budget that its dead caller could not spend. Cost entries commit durably.
+Reservations commit without waiting for the disk (SQLite synchronous=NORMAL,
+PostgreSQL synchronous_commit off, for that transaction only), and so do releases and
+lease renewals on SQLite: a power cut can lose one, never a crash of the process, and
+a lost hold only frees budget its dead caller could not spend. Cost entries commit
+durably.
+
+Upgrading a shared database from a release without running totals: stop the old
+release's writers first (they store entries without totals), let one new process open
+the database (it fills the totals under a lock), then `cascadeflow usage --verify`.
 """
 
 from __future__ import annotations
@@ -191,7 +197,9 @@ class SQLModelUsageStore(UsageStore):
 
     def rebuild_totals(self) -> int:
         """Recompute every totals row from the entries; returns how many rows there are."""
-        with self._db.connect(write=True) as conn:
+        with self._db.connect(write=True) as conn:  # SQLite: the write lock, taken up front
+            if self._postgres:  # no entry stored, no total added while they are rebuilt
+                conn.exec_driver_sql(f"LOCK TABLE {TOTALS}, cascadeflow_cost_entries IN EXCLUSIVE MODE")
             conn.execute(delete(SpendTotalRow))
             return _write_totals(conn, _totals_from_entries(conn))
 
@@ -203,9 +211,7 @@ class SQLModelUsageStore(UsageStore):
         """A driver cursor for usage_sql: in a transaction on SQLite (the write lock up
         front for writes), in autocommit on PostgreSQL (a single statement is its own
         transaction; several go in ``UsageSQL.transaction``)."""
-        if self._postgres:
-            return self._db.autocommit_cursor()
-        return self._db.cursor(write=write, durable=durable)
+        return self._db.driver_cursor(write=write, durable=durable)
 
     def _prune(self, cur: Any, now: datetime) -> None:
         if self._pruned_at is not None and abs(now - self._pruned_at) < PRUNE_EVERY:
@@ -244,6 +250,8 @@ def _fill_new_totals(conn: Connection, created: set[str]) -> None:
     """A database from before the running totals: build them from its entries, once,
     in the transaction that creates their table."""
     if TOTALS in created:
+        if conn.dialect.name == "postgresql":  # replicas of this release wait for the fill
+            conn.exec_driver_sql("LOCK TABLE cascadeflow_cost_entries IN SHARE MODE")
         _write_totals(conn, _totals_from_entries(conn))
 
 

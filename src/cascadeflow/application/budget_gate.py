@@ -170,7 +170,8 @@ class BudgetGate:
     def _hold(self, reservation_id: str, deadline: datetime) -> None:
         with self._held_lock:
             self._held[reservation_id] = deadline
-            if self._renewer is None:
+            # not alive: a child forked while the parent's thread ran has no such thread
+            if self._renewer is None or not self._renewer.is_alive():
                 self._renewer = threading.Thread(
                     target=self._keep_renewing, name="cascadeflow-leases", daemon=True
                 )

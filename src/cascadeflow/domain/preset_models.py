@@ -2,12 +2,11 @@
 
 The seed plan names some models that no provider serves under that name any more, or
 that LiteLLM's price map lists as retired; ``CURRENT_NAMES`` says what each became and
-``WHY_RENAMED`` why. ``cost`` (USD per 1K tokens) on every model here is a fallback:
-LiteLLM's price map wins where it has an entry, and these figures price the presets when
-no map is at hand (``ConfiguredPricing`` in tests). They are the map's prices, input and
-output averaged, so that models sort the same way with or without it (the seed's figures
-are input prices only, which would put gpt-4o below claude-haiku-4-5); the Groq Llamas,
-which the map lacks, keep the seed's.
+``WHY_RENAMED`` why. Every model here declares its price, and a declared price wins
+over LiteLLM's price map (so a preset run on fakes never loads LiteLLM): per input and
+output token, as LiteLLM's map gives them (checked in tests/unit/test_presets_models.py),
+so that a long answer is charged and reserved at the output price. The Groq Llamas, which
+the map lacks, keep the seed's figures (USD per 1K tokens, input and output alike).
 """
 
 from __future__ import annotations
@@ -43,20 +42,24 @@ WHY_RENAMED: Mapping[str, str] = MappingProxyType({
     "codellama-70b": "Fireworks serves Code Llama 70B under its accounts/fireworks path",
 })
 
-# claude-* prices are LiteLLM's per-token ones averaged; medlm-large is priced per
-# character by Google (and at $0 per token by LiteLLM): 4 characters to a token.
+def _priced(name: str, provider: str, per_million_in: float, per_million_out: float) -> ModelConfig:
+    return ModelConfig(name=name, provider=provider, input_cost_per_token=per_million_in / 1e6,
+                       output_cost_per_token=per_million_out / 1e6)
+
+
+# USD per million tokens in and out. medlm-large is priced per character by Google (and
+# at $0 per token by LiteLLM): 4 characters to a token.
 PRESET_MODELS: Mapping[str, ModelConfig] = MappingProxyType({m.name: m for m in (
     ModelConfig(name="llama-3.1-8b-instant", provider="groq", cost=0.00005),
     ModelConfig(name="llama-3.3-70b-versatile", provider="groq", cost=0.00069),
-    ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.000375),
-    ModelConfig(name="deepseek-coder", provider="deepseek", cost=0.00021),
-    ModelConfig(name=CODE_LLAMA_70B, provider="fireworks_ai", cost=0.0009),
-    ModelConfig(name="gpt-4o", provider="openai", cost=0.00625),
-    ModelConfig(name="claude-haiku-4-5", provider="anthropic", cost=0.003),
-    ModelConfig(name="claude-sonnet-4-6", provider="anthropic", cost=0.009),
-    ModelConfig(name="claude-opus-4-6", provider="anthropic", cost=0.015),
-    ModelConfig(name="medlm-large", provider="vertex_ai", input_cost_per_token=2e-05,
-                output_cost_per_token=6e-05, max_tokens=1024),
+    _priced("gpt-4o-mini", "openai", 0.15, 0.60),
+    _priced("deepseek-coder", "deepseek", 0.14, 0.28),
+    _priced(CODE_LLAMA_70B, "fireworks_ai", 0.90, 0.90),
+    _priced("gpt-4o", "openai", 2.50, 10.00),
+    _priced("claude-haiku-4-5", "anthropic", 1.00, 5.00),
+    _priced("claude-sonnet-4-6", "anthropic", 3.00, 15.00),
+    _priced("claude-opus-4-6", "anthropic", 5.00, 25.00),
+    replace(_priced("medlm-large", "vertex_ai", 20.0, 60.0), max_tokens=1024),
 )})
 
 

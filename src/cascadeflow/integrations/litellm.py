@@ -49,14 +49,18 @@ class LiteLLMCostProvider:
 
     def get_model_price(self, model: str, provider: str) -> TokenPrice:
         """USD per input token and per output token."""
+        fallback = self._fallback.get(model)
         try:
-            return self._pricing.price(ModelConfig(name=model, provider=provider))
+            mapped = self._pricing.price(ModelConfig(name=model, provider=provider))
         except UnknownModelPriceError:
-            fallback = self._fallback.get(model)
             if fallback is None:
                 raise
-            # a fallback, as its name says: the map's price wins where it has one
+            mapped = TokenPrice(0.0, 0.0)
+        # a fallback, as its name says: the map's price wins where it has one, but not its
+        # $0 placeholders for some hosted models
+        if fallback is not None and not (mapped.input or mapped.output):
             return TokenPrice(fallback / 1000.0, fallback / 1000.0)
+        return mapped
 
     def get_model_cost(self, model: str, provider: str) -> float:
         """USD per 1K tokens, input and output averaged (the plan's single figure)."""
