@@ -33,7 +33,6 @@ from cascadeflow.application.ports import (
 )
 from cascadeflow.application.budget_gate import BudgetGate, BudgetPolicy
 from cascadeflow.application.run_cascade import RunCascade
-from cascadeflow.application.run_strategy import RunStrategy
 from cascadeflow.application.route_query import RouteQuery
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.adapters.chance import HashChance
@@ -47,6 +46,7 @@ from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.retry import RetryPolicy
 
 if TYPE_CHECKING:  # the replay, simulation and calibration wiring loads when first used
+    from cascadeflow.application.run_strategy import RunStrategy
     from cascadeflow.application.calibrate import CalibrateCascade, CalibrationReport
     from cascadeflow.application.simulate import SimulateCascade, SimulationReport
     from cascadeflow.application.simulate_online import OnlineReport, SimulateOnline
@@ -138,11 +138,13 @@ class Container:
 
     def run_strategy(self) -> RunStrategy:
         # A strategy makes each step's call through a RunCascade built with that step's validator.
+        from cascadeflow.application.run_strategy import RunStrategy
+
         return RunStrategy(cascade_for=self.run_cascade, pricing=self.adapters.pricing(),
                            clock=self.adapters.clock())
 
     def route_query(self) -> RouteQuery:
-        return RouteQuery(cascade=self.run_cascade(), strategy=self.run_strategy(),
+        return RouteQuery(cascade=self.run_cascade(), strategy=self.run_strategy,
                           pricing=self.adapters.pricing(), budget_gate=self._budget_gate)
 
 

@@ -12,14 +12,13 @@ itself (RunCascade).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from cascadeflow.application.budget_gate import Admission, BudgetGate, max_input_tokens
 from cascadeflow.application.ports import PricingCatalog
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
-from cascadeflow.application.run_strategy import RunStrategy, StrategyRequest
 from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.enforcement import BudgetAction
@@ -27,11 +26,12 @@ from cascadeflow.domain.errors import BudgetExceededError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.results import CascadeResult
-from cascadeflow.domain.strategies import DomainCascadeStrategy, resolve_steps
-from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
 
-if TYPE_CHECKING:  # loaded by whoever builds a detector: its rules take ~60 ms to import
+if TYPE_CHECKING:  # loaded where used: a plain cascade needs none of them at start
+    from cascadeflow.application.run_strategy import RunStrategy
     from cascadeflow.domain.detection import DomainDetector
+    from cascadeflow.domain.strategies import DomainCascadeStrategy
+    from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +61,19 @@ class RouteRequest:
 
 
 class RouteQuery:
+    """``strategy`` builds the multi-step use-case when a domain strategy first runs (a
+    plain cascade never loads it)."""
+
     def __init__(
         self,
         cascade: RunCascade,
-        strategy: RunStrategy,
+        strategy: Callable[[], RunStrategy],
         pricing: PricingCatalog,
         budget_gate: BudgetGate | None = None,
     ) -> None:
         self._cascade = cascade
-        self._strategy = strategy
+        self._strategy_for = strategy
+        self._strategy: RunStrategy | None = None
         self._pricing = pricing
         self._gate = budget_gate
 
@@ -90,7 +94,11 @@ class RouteQuery:
         if strategy is not None and choice is not None:
             strategy = strategy.restricted_to({m.name for m in models})
         if strategy is not None:
+            from cascadeflow.application.run_strategy import StrategyRequest
+
             strategy, admission = await self._admit(strategy, known, request)
+            if self._strategy is None:
+                self._strategy = self._strategy_for()
             result = await self._strategy.execute(StrategyRequest(
                 strategy, request.messages, known, request.max_tokens, request.temperature,
                 request.user_id, request.query_id, tier=request.user_tier, admission=admission,
@@ -113,6 +121,8 @@ class RouteQuery:
         gate = self._gate
         if gate is None:
             return strategy, None
+        from cascadeflow.domain.strategies import resolve_steps
+
         steps = resolve_steps(strategy, known)
         answering = [s.model for s in steps] + [s.fallback for s in steps if s.fallback is not None]
         models = list({m.name: m for m in answering}.values())

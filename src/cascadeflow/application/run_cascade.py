@@ -19,10 +19,9 @@ from cascadeflow.domain.errors import (
 )
 from cascadeflow.domain.budgets import Reservation
 from cascadeflow.domain.agreement import judge_prompt, read_judgement
-from cascadeflow.domain.messages import Completion, CompletionRequest, Message
+from cascadeflow.domain.messages import Completion, CompletionRequest, Message, conversation_key
 from cascadeflow.domain.online_evidence import Observation
 from cascadeflow.domain.online_policy import Decision
-from cascadeflow.domain.trace import conversation_key
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.providers import wants_logprobs
 from cascadeflow.domain.enforcement import BudgetAction

@@ -68,3 +68,9 @@ class StreamEvent:
 
     delta: str = ""
     completion: Completion | None = None
+
+
+def conversation_key(messages: tuple[Message, ...]) -> str:
+    """A stable key for a conversation: to look it up in a trace, or to draw its
+    random choices from."""
+    return "\x1e".join(f"{m.role}\x1f{m.content.strip()}" for m in messages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from cascadeflow.domain.messages import Message
+from cascadeflow.domain.messages import Message, conversation_key as conversation_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +34,6 @@ class TraceRecord:
     messages: tuple[Message, ...]
     responses: Mapping[str, RecordedResponse]
     domain: str | None = None
-
-
-def conversation_key(messages: tuple[Message, ...]) -> str:
-    """A stable key for looking a conversation up in a trace."""
-    return "\x1e".join(f"{m.role}\x1f{m.content.strip()}" for m in messages)
 
 
 def approximate_tokens(text: str) -> int:

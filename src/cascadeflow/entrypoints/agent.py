@@ -30,12 +30,13 @@ from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.quality_presets import ONLINE_MODE, ONLINE_QUALITY
 from cascadeflow.domain.results import CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
-from cascadeflow.domain.strategies import DomainCascadeStrategy
-from cascadeflow.domain.tiers import TierAwareRouter
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 
-if TYPE_CHECKING:  # loaded when used: the detector's rules and the forecaster take ~75 ms
+if TYPE_CHECKING:  # loaded when used: detection rules, strategies (and their validators),
+    # tiers and the forecaster take ~100 ms to import, and a plain cascade needs none
     from cascadeflow.domain.detection import DomainDetector
+    from cascadeflow.domain.strategies import DomainCascadeStrategy
+    from cascadeflow.domain.tiers import TierAwareRouter
     from cascadeflow.entrypoints.cost_forecaster import CostForecaster
 
 log = logging.getLogger("cascadeflow.agent")
