@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
+from cascadeflow.application.ports import WouldBlock
 from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, StorageError
 
 DEFAULT_URL = "sqlite:///./cascadeflow.db"
@@ -28,6 +29,23 @@ URL_HELP = (
     "postgresql+psycopg://user:password@host:5432/dbname"
 )
 SQLITE_BEGIN = "cascadeflow_sqlite_begin"  # execution option: the SQLite BEGIN mode
+
+# Set on a thread while its SQLite calls must not wait for a lock (see without_waiting).
+_NO_WAIT = threading.local()
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """SQLite calls on this thread fail at once with WouldBlock instead of waiting for
+    the write lock: a caller on an event loop tries them there first (no thread hop)
+    and moves only those to a thread. Reads never wait in WAL mode; a write waits only
+    for another writer, and its commit syncs the disk (well under a millisecond)."""
+    _NO_WAIT.active = True
+    try:
+        yield
+    finally:
+        _NO_WAIT.active = False
+
 
 # The tables a database needs, given whether it is PostgreSQL.
 TablesFor = Callable[[bool], Sequence[Table]]
@@ -58,6 +76,8 @@ class SQLDatabase:
         self._schema_lock_key = schema_lock_key
         self._on_create = on_create
         self._driver_error: type[Exception] = self.engine.dialect.loaded_dbapi.Error
+        # SQLite: how long a write waits for another writer's lock (the URL's ?timeout=)
+        self._busy_ms = round(float(self.engine.url.query.get("timeout", 30.0)) * 1000)  # type: ignore[arg-type]
         self._schema_ready = False
         self._schema_lock = threading.Lock()
 
@@ -109,6 +129,9 @@ class SQLDatabase:
         PostgreSQL: in autocommit mode, so a statement is its own transaction and one
         round trip; several go between the caller's BEGIN and COMMIT, pipelined.
         """
+        no_wait = not self.postgres and getattr(_NO_WAIT, "active", False)
+        if no_wait and not self._schema_ready:  # creating tables may wait: not here
+            raise WouldBlock("the schema is not created yet")
         try:
             self._ensure_schema()
             pooled = self.engine.raw_connection()
@@ -121,6 +144,8 @@ class SQLDatabase:
                 driver.autocommit = True
             elif not durable:  # the safety level cannot change inside a transaction
                 driver.execute("PRAGMA synchronous=NORMAL")
+            if no_wait:
+                driver.execute("PRAGMA busy_timeout=0")
             cur = driver.cursor()
             try:
                 if not self.postgres:
@@ -131,6 +156,8 @@ class SQLDatabase:
             finally:
                 cur.close()
         except self._driver_error as exc:
+            if no_wait and ("locked" in str(exc) or "busy" in str(exc)):
+                raise WouldBlock(str(exc)) from exc
             raise StorageError(f"{self._label} {self.url}: {exc}") from exc
         finally:
             try:  # back to the pool as it came: no open transaction, the usual settings
@@ -143,6 +170,8 @@ class SQLDatabase:
                     driver.autocommit = False
                 elif usable and not durable:
                     driver.execute("PRAGMA synchronous=FULL")
+                if usable and no_wait:
+                    driver.execute(f"PRAGMA busy_timeout={self._busy_ms}")
             except Exception:
                 usable = False
             if not usable:

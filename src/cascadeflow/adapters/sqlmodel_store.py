@@ -38,7 +38,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import col
 
-from cascadeflow.adapters.sql_database import SQLDatabase
+from cascadeflow.adapters.sql_database import SQLDatabase, without_waiting
 from cascadeflow.adapters.usage_sql import TOTALS, UsageSQL
 from cascadeflow.adapters.sqlmodel_tables import (
     CostEntryRow,
@@ -94,6 +94,12 @@ class SQLModelUsageStore(UsageStore):
     def url(self) -> str:
         """The database URL, password hidden."""
         return self._db.url
+
+    def attempt_inline(self) -> AbstractContextManager[None] | None:
+        """SQLite: calls inside fail with WouldBlock rather than wait for a lock, so an
+        event loop may run them itself first. PostgreSQL: None (every statement is a
+        network round trip; its calls go to a thread)."""
+        return None if self._postgres else without_waiting()
 
     def connection_url(self) -> str:
         """The database URL with its password, to open another store on the same database."""

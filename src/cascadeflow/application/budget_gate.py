@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
+from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cascadeflow.application.budget_policy import (
@@ -26,7 +27,7 @@ from cascadeflow.application.budget_standing import (
     enforcement_context,
     standings,
 )
-from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore
+from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore, WouldBlock
 from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest, Window
 from cascadeflow.domain.enforcement import (
     BudgetAction,
@@ -43,6 +44,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cascadeflow.budget")
 T = TypeVar("T")
+
+
+class _MustWait(Enum):
+    MUST_WAIT = "must wait"
+
+
+MUST_WAIT = _MustWait.MUST_WAIT
+
+
+def run_if_quick(store: UsageStore, call: Callable[[], T]) -> T | _MustWait:
+    """Run a store call here if it cannot stall: the store never waits (in memory), or
+    it can refuse to (``attempt_inline``: SQLite fails at once rather than wait for
+    another writer's lock). MUST_WAIT when it has to run where waiting is harmless."""
+    if not getattr(store, "blocking", True):
+        return call()
+    attempt = getattr(store, "attempt_inline", None)
+    inline = attempt() if attempt is not None else None
+    if inline is None:
+        return MUST_WAIT
+    try:
+        with inline:
+            return call()
+    except WouldBlock:  # another process holds the write lock: nothing was done
+        return MUST_WAIT
 
 
 class BudgetGate:
@@ -69,11 +94,16 @@ class BudgetGate:
         self._renewer: threading.Thread | None = None
 
     async def off_loop(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a store call on the gate's own threads. Not the loop's default executor:
-        calls waiting on a database lock there would starve its other users (address
-        lookups for new upstream connections among them)."""
-        if not getattr(self.store, "blocking", True):  # an in-memory store: no I/O to wait on
-            return fn(*args)
+        """Run a store call without stalling the event loop. On the loop itself when the
+        store never waits (in memory), or when it can refuse to (``attempt_inline``:
+        SQLite fails at once instead of waiting for another writer's lock), since a
+        thread hop costs more than such a call; else, and for a call that would wait, on
+        the gate's own threads. Not the loop's default executor: calls waiting on a
+        database lock there would starve its other users (address lookups for new
+        upstream connections among them)."""
+        done = run_if_quick(self.store, partial(fn, *args))
+        if done is not MUST_WAIT:
+            return done
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cascadeflow-budget")
         return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))

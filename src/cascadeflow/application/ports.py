@@ -64,6 +64,12 @@ class Validator(Protocol):
     def validate(self, text: str, context: ValidationContext) -> ValidationResult: ...
 
 
+class WouldBlock(Exception):
+    """Raised by a store call made with ``attempt_inline()`` that would have had to wait
+    (for a lock another process holds) and so did nothing: run it again where waiting
+    is harmless (a worker thread)."""
+
+
 class UsageStore(Protocol):
     """Durable cost entries and atomic budget reservations.
 

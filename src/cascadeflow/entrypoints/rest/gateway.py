@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
-from cascadeflow.application.budget_gate import BudgetPolicy
+from cascadeflow.application.budget_gate import MUST_WAIT, BudgetPolicy, run_if_quick
 from cascadeflow.application.live_budgets import LiveBudgets
 from cascadeflow.bootstrap import (
     bootstrap,
@@ -124,12 +124,11 @@ class Gateway:
         return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))
 
     async def budget_state(self, done: Answered) -> BudgetState:
-        """The budget after a request, read off the event loop unless the store is in
-        memory (nothing to wait for)."""
+        """The budget after a request: read on the event loop where the store never
+        waits (in memory, or SQLite's reads), else off it."""
         state = functools.partial(self.budgets.state, done.result, done.user, done.tier)
-        if getattr(self.tracker.store, "blocking", True):
-            return await run_in_threadpool(state)
-        return state()
+        found = run_if_quick(self.tracker.store, state)
+        return await run_in_threadpool(state) if found is MUST_WAIT else found
 
     def export(self, fmt: str, user: str | None, since: datetime | None) -> bytes:
         try:
