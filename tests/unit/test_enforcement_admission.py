@@ -169,3 +169,33 @@ async def test_a_users_own_limit_still_binds_when_it_is_the_tighter_one() -> Non
     ctx = caught.value.context
     assert ctx is not None and ctx.scope == "user" and ctx.window == "daily"
     assert "global" not in str(caught.value)
+
+
+async def test_the_decision_and_the_first_reservation_take_one_trip_to_the_store() -> None:
+    tracker = CostTracker(user_budgets={"u": BudgetConfig(daily=10.0)}, store="memory",
+                          clock=FakeClock(), ids=SequentialIds())
+    agent, _ = agent_for(tracker)
+    gate = agent._container.budget_gate()
+    assert gate is not None
+    trips: list[str] = []
+    off_loop = gate.off_loop
+
+    async def counted(fn, *args):  # type: ignore[no-untyped-def]
+        trips.append(getattr(fn, "__name__", "?"))
+        return await off_loop(fn, *args)
+
+    gate.off_loop = counted  # type: ignore[method-assign]
+    result = await agent.run("Q?", user_id="u")
+    assert result.draft_accepted and trips == ["decide", "settle"]
+
+
+async def test_a_degraded_decision_drops_the_first_reservation_and_runs_the_narrower_list() -> None:
+    tracker = CostTracker(user_budgets={"u": BudgetConfig(daily=10.0)}, store="memory",
+                          clock=FakeClock(), ids=SequentialIds())
+    drop_small = EnforcementCallbacks(
+        on_budget_check=lambda ctx: ("degrade", "near the limit"),
+        on_model_filter=lambda ctx, models: [m for m in models if m.name != SMALL.name])
+    agent, fake = agent_for(tracker, enforcement=drop_small)
+    result = await agent.run("Q?", user_id="u")
+    assert result.models_called == (LARGE.name,) and result.budget_action == "degrade"
+    assert tracker.store.reserved("u", FakeClock().now()) == 0.0  # the dropped hold is released

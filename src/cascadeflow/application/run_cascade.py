@@ -102,10 +102,11 @@ class RunCascade:
         cheapest, dearest = ordered[0], ordered[-1]
         admission = request.admission
         models = request.models
+        # The budget decision is made with the first call's reservation, in one trip to
+        # the store; until then the request is taken as admitted with every model.
+        deciding = admission is None and self._gate is not None
         if admission is None:
-            admission = await self._admit(request)
-            models = admission.models
-            request = replace(request, admission=admission)  # its calls reuse its limits
+            admission = Admission(request.models, BudgetAction.ALLOW, None, None)
         started = self._clock.monotonic()
         calls: list[ModelCall] = []
         failures: list[ProviderError] = []
@@ -127,8 +128,18 @@ class RunCascade:
                 index += 1  # drafting this query does not pay: on to a stronger model
                 continue
             call = self._request_for(model, request)
+            held: Reservation | None = None
+            if deciding:
+                deciding = False
+                admission, held = await self._admit_and_reserve(request, call)
+                if admission.models != request.models:  # degraded: run the narrower list
+                    await self._release(held)
+                    return await self.execute(replace(request, models=admission.models,
+                                                      admission=admission))
+                request = replace(request, admission=admission)  # its calls reuse its limits
+                budget_note = admission.message
             try:
-                outcome, attempts, cost = await self._paid(request, call)
+                outcome, attempts, cost = await self._paid(request, call, held)
             except BudgetExceededError as refused:
                 if answer is None:
                     raise
@@ -242,12 +253,14 @@ class RunCascade:
                 verifier_cost=None if reference is None else reference.cost,
             ), len(chain))
 
-    async def _paid(self, request: CascadeRequest, call: CompletionRequest
+    async def _paid(self, request: CascadeRequest, call: CompletionRequest,
+                    reserved: Reservation | None = None,
                     ) -> tuple[Result[Completion, ProviderError], int, float]:
-        """One call, paid for: reserved first (BudgetExceededError when it does not fit),
-        released when it failed or was cancelled, its real cost stored when it answered.
-        Returns the outcome, the attempts it took and the cost."""
-        reservation = await self._reserve(request, call)
+        """One call, paid for: reserved first (BudgetExceededError when it does not fit;
+        ``reserved`` when that was done already), released when it failed or was
+        cancelled, its real cost stored when it answered. Returns the outcome, the
+        attempts it took and the cost."""
+        reservation = reserved if reserved is not None else await self._reserve(request, call)
         try:
             outcome, attempts = await self._call(call)
         except BaseException:
@@ -266,13 +279,23 @@ class RunCascade:
 
     # Store calls run off the event loop: a database round trip (or a wait for a row
     # lock) must not stall every other request.
-    async def _admit(self, request: CascadeRequest) -> Admission:
-        if self._gate is None:
-            return Admission(request.models, BudgetAction.ALLOW, None, None)
-        return await self._gate.off_loop(
-            self._gate.admit, request.user_id, request.models, request.messages,
-            request.max_tokens, request.tier,
-        )
+    async def _admit_and_reserve(
+        self, request: CascadeRequest, call: CompletionRequest
+    ) -> tuple[Admission, Reservation | None]:
+        """The request's budget decision and, when it keeps every model, the first
+        call's reservation: one trip off the event loop instead of two."""
+        gate = self._gate
+        assert gate is not None
+
+        def decide() -> tuple[Admission, Reservation | None]:
+            admission = gate.admit(request.user_id, request.models, request.messages,
+                                   request.max_tokens, request.tier)
+            if admission.models != request.models:
+                return admission, None
+            return admission, gate.reserve(request.user_id, call.model, call.messages,
+                                           call.max_tokens, request.tier, admission.limits)
+
+        return await gate.off_loop(decide)
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
         if self._gate is None:
