@@ -487,3 +487,16 @@ def test_a_reservation_skips_the_sync_but_leaves_the_connection_durable(
         assert not pooled.driver_connection.in_transaction
     finally:
         pooled.close()
+
+
+def test_reserve_and_read_gives_the_standing_it_decided_on(store: UsageStore) -> None:
+    store.record(spend(2.0))
+    store.record(spend(1.0, user="bob"))
+    held, mine, everyone = store.reserve_and_read(ask(1.5, daily=4.0))
+    assert held is not None
+    assert (mine.spent[Window.DAILY], mine.held, mine.calls) == (pytest.approx(2.0), 0.0, 1)
+    assert everyone.spent[Window.TOTAL] == pytest.approx(3.0)
+
+    refused, mine, _ = store.reserve_and_read(ask(1.0, daily=4.0))  # 2 + 1.5 + 1 > 4
+    assert refused is None and mine.held == pytest.approx(1.5)
+    assert store.reserved("alice", NOW) == pytest.approx(1.5)

@@ -186,7 +186,7 @@ async def test_the_decision_and_the_first_reservation_take_one_trip_to_the_store
 
     gate.off_loop = counted  # type: ignore[method-assign]
     result = await agent.run("Q?", user_id="u")
-    assert result.draft_accepted and trips == ["decide", "settle"]
+    assert result.draft_accepted and trips == ["admit_and_reserve", "settle"]
 
 
 async def test_a_degraded_decision_drops_the_first_reservation_and_runs_the_narrower_list() -> None:

@@ -40,15 +40,20 @@ class InMemoryUsageStore(UsageStore):
         self._latest: dict[tuple[str, str], datetime] = {}  # the last period of each
 
     def reserve(self, request: ReservationRequest) -> Reservation | None:
+        return self.reserve_and_read(request)[0]
+
+    def reserve_and_read(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
         with self._lock:
             mine, everyone = (self._usage(u, request.now) for u in (request.user_id, None))
-            if not fits_standing(request.amount, request.limits, mine.spent, mine.held):
-                return None
-            if not fits_standing(request.amount, request.global_limits, everyone.spent, everyone.held):
-                return None
+            if not (fits_standing(request.amount, request.limits, mine.spent, mine.held)
+                    and fits_standing(request.amount, request.global_limits,
+                                      everyone.spent, everyone.held)):
+                return None, mine, everyone
             reservation = request.grant()
             self._reservations[reservation.id] = reservation
-            return reservation
+            return reservation, mine, everyone
 
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
         with self._lock:

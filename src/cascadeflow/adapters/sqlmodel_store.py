@@ -110,20 +110,32 @@ class SQLModelUsageStore(UsageStore):
         self._db.close()
 
     def reserve(self, request: ReservationRequest) -> Reservation | None:
+        return self._reserve(request, read=False)[0]
+
+    def reserve_and_read(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+        reservation, standing = self._reserve(request, read=True)
+        assert standing is not None
+        return reservation, *standing
+
+    def _reserve(self, request: ReservationRequest, *, read: bool
+                 ) -> tuple[Reservation | None, tuple[ScopeUsage, ScopeUsage] | None]:
         with self._cursor(write=True, durable=False) as cur, self._sql.transaction(cur):
             if self._postgres:  # the row locks of the scopes it is checked against
                 scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
                 self._sql.lock_scopes(cur, scopes, durable=False)
             self._prune(cur, request.now)
-            if request.limits or request.global_limits:
-                mine, everyone = self._sql.standing(cur, request.user_id, request.now)
+            standing = None
+            if read or request.limits or request.global_limits:
+                standing = mine, everyone = self._sql.standing(cur, request.user_id, request.now)
                 if not (fits_standing(request.amount, request.limits, mine.spent, mine.held)
                         and fits_standing(request.amount, request.global_limits,
                                           everyone.spent, everyone.held)):
-                    return None
+                    return None, standing
             reservation = request.grant()
             self._sql.insert_reservation(cur, reservation)
-            return reservation
+            return reservation, standing
 
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
         with self._cursor(write=True) as cur:  # on PostgreSQL, one statement

@@ -26,6 +26,7 @@ from cascadeflow.application.budget_standing import (
     budget_name,
     enforcement_context,
     standings,
+    standings_from,
 )
 from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore, WouldBlock
 from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest, Window
@@ -131,11 +132,50 @@ class BudgetGate:
         max_tokens: int | None, tier: str | None = None,
     ) -> Admission:
         """Decide before any model is called; BudgetExceededError when blocked."""
-        estimates = {m.name: self.estimate(m, messages, call_max_tokens(max_tokens, m)) for m in models}
         limits = self.policy.limits_for(user_id, tier)  # a stored budget: read once
         found = self._standings(user_id, tier, limits)
+        return self._admission(user_id, models, messages, max_tokens, tier, limits, found)
+
+    def admit_and_reserve(
+        self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
+        max_tokens: int | None, tier: str | None, call: ModelConfig,
+        call_messages: Sequence[Message], call_max_tokens: int,
+    ) -> tuple[Admission, Reservation | None]:
+        """``admit``, and the reservation of the request's first call (``call``), from
+        one read of where the user stands, in the reservation's own transaction. When
+        the decision narrows the models, or blocks, the reservation is released."""
+        limits = self.policy.limits_for(user_id, tier)
+        if not limits and not self.policy.global_limits:
+            return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits), None
+        now = self._clock.now()
+        request = self._request(user_id, call, call_messages, call_max_tokens, limits, now)
+        reservation, usage, everyone = self.store.reserve_and_read(request)
+        found = standings_from(user_id, limits, self.policy.global_limits, usage, everyone)
+        try:
+            admission = self._admission(user_id, models, messages, max_tokens, tier, limits, found)
+        except BaseException:
+            self._unreserve(reservation)
+            raise
+        if admission.models != tuple(models):
+            self._unreserve(reservation)
+            return admission, None
+        if reservation is None:
+            raise self._refusal(user_id, call, request.amount, tier)
+        self._hold(reservation.id, now + self.policy.reservation_ttl)
+        return admission, reservation
+
+    def _unreserve(self, reservation: Reservation | None) -> None:
+        if reservation is not None:
+            self.store.release(reservation.id)
+
+    def _admission(
+        self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
+        max_tokens: int | None, tier: str | None, limits: Mapping[Window, float],
+        found: list[Standing],
+    ) -> Admission:
         if not found:
             return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits)
+        estimates = {m.name: self.estimate(m, messages, call_max_tokens(max_tokens, m)) for m in models}
         ctx = enforcement_context(min(found, key=Standing.sort_key), user_id,
                                   min(estimates.values()), tier)
         action_name, message = self._enforcement.check_budget(ctx)
@@ -165,24 +205,27 @@ class BudgetGate:
         admission found them (else looked up)."""
         if limits is None:
             limits = self.policy.limits_for(user_id, tier)
-        global_limits = self.policy.global_limits
-        if not limits and not global_limits:
+        if not limits and not self.policy.global_limits:
             return None
         now = self._clock.now()
-        request = ReservationRequest(
+        request = self._request(user_id, model, messages, max_tokens, limits, now)
+        reservation = self.store.reserve(request)
+        if reservation is None:
+            raise self._refusal(user_id, model, request.amount, tier)
+        self._hold(reservation.id, now + self.policy.reservation_ttl)
+        return reservation
+
+    def _request(self, user_id: str | None, model: ModelConfig, messages: Sequence[Message],
+                 max_tokens: int, limits: Mapping[Window, float], now: datetime) -> ReservationRequest:
+        return ReservationRequest(
             id=self._ids.new_id(),
             user_id=user_id or ANONYMOUS,
             amount=self.estimate(model, messages, max_tokens),
             limits=limits,
             now=now,
             ttl=min(self.policy.reservation_lease, self.policy.reservation_ttl),
-            global_limits=global_limits,
+            global_limits=self.policy.global_limits,
         )
-        reservation = self.store.reserve(request)
-        if reservation is None:
-            raise self._refusal(user_id, model, request.amount, tier)
-        self._hold(reservation.id, now + self.policy.reservation_ttl)
-        return reservation
 
     def renew_leases(self) -> int:
         """Extend by one lease every reservation held whose call may still be running

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from cascadeflow.application.budget_policy import ANONYMOUS, BudgetPolicy
 from cascadeflow.application.ports import UsageStore
-from cascadeflow.domain.budgets import Window
+from cascadeflow.domain.budgets import ScopeUsage, Window
 from cascadeflow.domain.enforcement import EnforcementContext
 
 GLOBAL = "global"
@@ -38,18 +38,23 @@ def standings(
     """Every limit of the user (``limits`` when looked up already) and every global one,
     read from the store in one go."""
     mine = policy.limits_for(user_id, tier) if limits is None else limits
-    scopes = [(scope, who, limits) for scope, who, limits in (
-        ("user", user_id, mine),
-        (GLOBAL, None, policy.global_limits),  # store queries with None: all users
-    ) if limits]
-    if not scopes:
+    if not mine and not policy.global_limits:
         return []
+    usage, everyone = store.usage([user_id, None], now)  # None: all users
+    return standings_from(user_id, mine, policy.global_limits, usage, everyone)
+
+
+def standings_from(
+    user_id: str | None, limits: Mapping[Window, float], global_limits: Mapping[Window, float],
+    usage: ScopeUsage, everyone: ScopeUsage,
+) -> list[Standing]:
+    """Every limit of the user and every global one, from where the user and all users
+    stand (read by the caller: with a reservation, or alone)."""
     found: list[Standing] = []
-    for (scope, _, limits), usage in zip(scopes, store.usage([who for _, who, _ in scopes], now),
-                                         strict=True):
-        calls = usage.calls if scope == GLOBAL or user_id else 0
-        for window, limit in limits.items():
-            used = usage.spent[window] + usage.held
+    for scope, scope_limits, standing in (("user", limits, usage), (GLOBAL, global_limits, everyone)):
+        calls = standing.calls if scope == GLOBAL or user_id else 0
+        for window, limit in scope_limits.items():
+            used = standing.spent[window] + standing.held
             found.append(Standing(limit - used, limit, used, window, scope, calls))
     return found
 

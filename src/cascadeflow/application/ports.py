@@ -83,6 +83,14 @@ class UsageStore(Protocol):
         """The reservation, or None when it does not fit a limit."""
 
     @abstractmethod
+    def reserve_and_read(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+        """``reserve``, with where the user and all users stood when it was decided
+        (before this reservation): a budget decision and its first reservation in one
+        transaction."""
+
+    @abstractmethod
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
         """Store the real cost and drop the reservation. A second commit of the same
         reservation (or entry id) stores nothing and returns False."""

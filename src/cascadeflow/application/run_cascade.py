@@ -283,19 +283,13 @@ class RunCascade:
         self, request: CascadeRequest, call: CompletionRequest
     ) -> tuple[Admission, Reservation | None]:
         """The request's budget decision and, when it keeps every model, the first
-        call's reservation: one trip off the event loop instead of two."""
+        call's reservation: one transaction, one trip off the event loop."""
         gate = self._gate
         assert gate is not None
-
-        def decide() -> tuple[Admission, Reservation | None]:
-            admission = gate.admit(request.user_id, request.models, request.messages,
-                                   request.max_tokens, request.tier)
-            if admission.models != request.models:
-                return admission, None
-            return admission, gate.reserve(request.user_id, call.model, call.messages,
-                                           call.max_tokens, request.tier, admission.limits)
-
-        return await gate.off_loop(decide)
+        return await gate.off_loop(
+            gate.admit_and_reserve, request.user_id, request.models, request.messages,
+            request.max_tokens, request.tier, call.model, call.messages, call.max_tokens,
+        )
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
         if self._gate is None:
