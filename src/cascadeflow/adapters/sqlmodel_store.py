@@ -121,10 +121,13 @@ class SQLModelUsageStore(UsageStore):
 
     def _reserve(self, request: ReservationRequest, *, read: bool
                  ) -> tuple[Reservation | None, tuple[ScopeUsage, ScopeUsage] | None]:
-        with self._cursor(write=True, durable=False) as cur, self._sql.transaction(cur):
-            if self._postgres:  # the row locks of the scopes it is checked against
-                scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
-                self._sql.lock_scopes(cur, scopes, durable=False)
+        if self._postgres:  # one round trip, locking the scopes it is checked against
+            scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
+            with self._cursor(write=True) as cur:
+                reservation, mine, everyone = self._sql.reserve_in_one_trip(
+                    cur, request, scopes, self._prune_due(request.now))
+            return reservation, (mine, everyone)
+        with self._cursor(write=True, durable=False) as cur:
             self._prune(cur, request.now)
             standing = None
             if read or request.limits or request.global_limits:
@@ -232,10 +235,15 @@ class SQLModelUsageStore(UsageStore):
         return self._db.driver_cursor(write=write, durable=durable)
 
     def _prune(self, cur: Any, now: datetime) -> None:
+        if (before := self._prune_due(now)) is not None:
+            self._sql.prune(cur, before)
+
+    def _prune_due(self, now: datetime) -> datetime | None:
+        """Delete reservations expired before the instant returned, if a prune is due."""
         if self._pruned_at is not None and abs(now - self._pruned_at) < PRUNE_EVERY:
-            return
+            return None
         self._pruned_at = now
-        self._sql.prune(cur, now - PRUNE_AFTER)
+        return now - PRUNE_AFTER
 
 
 def _totals_table() -> Table:

@@ -22,10 +22,12 @@ from typing import Any
 
 from cascadeflow.adapters.sql_database import driver_sql
 from cascadeflow.adapters.sqlmodel_tables import entry_metadata
+from cascadeflow.domain.budgets_math import EPSILON
 from cascadeflow.domain.budgets import (
     EVERYONE,
     CostEntry,
     Reservation,
+    ReservationRequest,
     ScopeUsage,
     Window,
     period_of,
@@ -53,6 +55,21 @@ def _standing_columns(scope: str, held_where: str) -> list[str]:
 # live reservations hold, and the calls stored.
 _STANDING = "SELECT " + ", ".join(
     _standing_columns("scope", " AND user_id = :user") + _standing_columns("everyone", ""))
+# PostgreSQL: the standing read and the reservation in one statement, after the lock
+# statement (so with a snapshot that sees every hold committed before the lock): the row
+# is inserted only if the amount fits every limit given (NULL: no limit), the same rule
+# as budgets_math.fits_standing, with its EPSILON.
+_COLUMNS = [f"{c} AS c{i}" for i, c in enumerate(
+    _standing_columns("scope", " AND user_id = :user") + _standing_columns("everyone", ""))]
+_FITS = " AND ".join(
+    f"(CAST(:{prefix}{w.value} AS double precision) IS NULL OR s.c{base + i} + s.c{base + 4} "
+    f"+ CAST(:amount AS double precision) <= CAST(:{prefix}{w.value} AS double precision) + {EPSILON})"
+    for prefix, base in (("mine_", 0), ("all_", 6)) for i, w in enumerate(Window))
+_RESERVE_IF_FITS = (
+    f"WITH s AS (SELECT {', '.join(_COLUMNS)}), "
+    f"added AS (INSERT INTO {RESERVATIONS} (id, user_id, amount, created_at, expires_at) "
+    f"SELECT :id, :user_id, :amount, :created_at, :expires_at FROM s WHERE {_FITS} RETURNING 1) "
+    "SELECT s.*, (SELECT count(*) FROM added) FROM s")
 _INSERT_RESERVATION = (
     f"INSERT INTO {RESERVATIONS} (id, user_id, amount, created_at, expires_at) "
     "VALUES (:id, :user_id, :amount, :created_at, :expires_at)")
@@ -137,16 +154,37 @@ class UsageSQL:
 
     def standing(self, cur: Any, user_id: str, now: datetime) -> tuple[ScopeUsage, ScopeUsage]:
         """Where ``user_id`` and all users stand at ``now``."""
-        params = {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE,
-                  "now": self.instant(now),
-                  **{w.value: self.instant(period_of(w, now)) for w in _TIMED}}
-        cur.execute(self._text(_STANDING), params)
-        row = [float(v or 0.0) for v in cur.fetchone()]
+        cur.execute(self._text(_STANDING), self._standing_params(user_id, now))
+        return _usages(cur.fetchone())
 
-        def usage(values: list[float]) -> ScopeUsage:
-            return ScopeUsage(dict(zip(Window, values[:4], strict=True)), values[4], int(values[5]))
+    def reserve_in_one_trip(
+        self, cur: Any, request: ReservationRequest, scopes: Sequence[str], prune_before: datetime | None,
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+        """PostgreSQL, on an autocommit cursor: BEGIN, the scopes' row locks, the prune
+        (when due), the reservation if it fits (with the standing it was decided on) and
+        COMMIT, all sent together: one round trip."""
+        reservation = request.grant()
+        params = {**self._standing_params(request.user_id, request.now),
+                  "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
+                  "created_at": reservation.created_at, "expires_at": reservation.expires_at,
+                  **{f"mine_{w.value}": request.limits.get(w) for w in Window},
+                  **{f"all_{w.value}": request.global_limits.get(w) for w in Window}}
+        connection = cur.connection
+        with connection.cursor() as decided:
+            with connection.pipeline():
+                cur.execute("BEGIN")
+                self.lock_scopes(cur, scopes, durable=False)
+                if prune_before is not None:
+                    self.prune(cur, prune_before)
+                decided.execute(self._text(_RESERVE_IF_FITS), params)
+                cur.execute("COMMIT")
+            row = decided.fetchone()
+        mine, everyone = _usages(row[:12])
+        return (reservation if row[12] else None), mine, everyone
 
-        return usage(row[:6]), usage(row[6:])
+    def _standing_params(self, user_id: str, now: datetime) -> dict[str, Any]:
+        return {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE,
+                "now": self.instant(now), **{w.value: self.instant(period_of(w, now)) for w in _TIMED}}
 
     def lock_scopes(self, cur: Any, scopes: Sequence[str], durable: bool) -> None:
         """PostgreSQL: row-lock each scope, in sorted order so that two transactions
@@ -227,3 +265,13 @@ class UsageSQL:
                 "output_tokens": entry.output_tokens, "cost": entry.cost,
                 "timestamp": self.instant(entry.timestamp), "query_id": entry.query_id,
                 "domain": entry.domain, "tier": entry.tier, "metadata": metadata}
+
+
+def _usages(row: Sequence[Any]) -> tuple[ScopeUsage, ScopeUsage]:
+    """The user's and everyone's standing from the twelve columns of _STANDING."""
+    values = [float(v or 0.0) for v in row]
+
+    def usage(part: list[float]) -> ScopeUsage:
+        return ScopeUsage(dict(zip(Window, part[:4], strict=True)), part[4], int(part[5]))
+
+    return usage(values[:6]), usage(values[6:12])
