@@ -199,3 +199,19 @@ async def test_a_degraded_decision_drops_the_first_reservation_and_runs_the_narr
     result = await agent.run("Q?", user_id="u")
     assert result.models_called == (LARGE.name,) and result.budget_action == "degrade"
     assert tracker.store.reserved("u", FakeClock().now()) == 0.0  # the dropped hold is released
+
+
+async def test_the_result_says_what_is_left_of_the_users_budget() -> None:
+    tracker = CostTracker(user_budgets={"u": BudgetConfig(daily=1.0, monthly=1.5)}, store="memory",
+                          clock=FakeClock(), ids=SequentialIds())
+    tracker.add_cost("large", "openai", 10, 0.75, user_id="u")  # spent earlier today
+    agent, _ = agent_for(tracker)
+    result = await agent.run("Q?", user_id="u")
+    now = tracker.clock.now()
+    spent_today = tracker.store.spent("u", now.replace(hour=0, minute=0, second=0, microsecond=0))
+    assert spent_today == pytest.approx(0.75 + result.total_cost) and result.total_cost > 0
+    assert result.budget_window == "daily"  # 1.0 - 0.75 - cost, below 1.5 - 0.75 - cost
+    assert result.budget_remaining == pytest.approx(1.0 - spent_today)  # as a fresh read says
+
+    anonymous = await agent.run("Q?")
+    assert anonymous.budget_window is None and anonymous.budget_remaining is None

@@ -29,7 +29,7 @@ from cascadeflow.application.budget_standing import (
     standings_from,
 )
 from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore, WouldBlock
-from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest, Window
+from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest, ScopeUsage, Window
 from cascadeflow.domain.enforcement import (
     BudgetAction,
     EnforcementCallbacks,
@@ -133,8 +133,11 @@ class BudgetGate:
     ) -> Admission:
         """Decide before any model is called; BudgetExceededError when blocked."""
         limits = self.policy.limits_for(user_id, tier)  # a stored budget: read once
-        found = self._standings(user_id, tier, limits)
-        return self._admission(user_id, models, messages, max_tokens, tier, limits, found)
+        if not limits and not self.policy.global_limits:
+            return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits)
+        usage, everyone = self.store.usage([user_id, None], self._clock.now())
+        found = standings_from(user_id, limits, self.policy.global_limits, usage, everyone)
+        return self._admission(user_id, models, messages, max_tokens, tier, limits, found, usage)
 
     def admit_and_reserve(
         self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
@@ -152,7 +155,8 @@ class BudgetGate:
         reservation, usage, everyone = self.store.reserve_and_read(request)
         found = standings_from(user_id, limits, self.policy.global_limits, usage, everyone)
         try:
-            admission = self._admission(user_id, models, messages, max_tokens, tier, limits, found)
+            admission = self._admission(user_id, models, messages, max_tokens, tier, limits,
+                                        found, usage)
         except BaseException:
             self._unreserve(reservation)
             raise
@@ -171,10 +175,11 @@ class BudgetGate:
     def _admission(
         self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
         max_tokens: int | None, tier: str | None, limits: Mapping[Window, float],
-        found: list[Standing],
+        found: list[Standing], usage: ScopeUsage,
     ) -> Admission:
+        mine = usage if limits else None
         if not found:
-            return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits)
+            return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits, mine)
         estimates = {m.name: self.estimate(m, messages, call_max_tokens(max_tokens, m)) for m in models}
         ctx = enforcement_context(min(found, key=Standing.sort_key), user_id,
                                   min(estimates.values()), tier)
@@ -195,7 +200,7 @@ class BudgetGate:
                 )
         if action is BudgetAction.WARN:
             self._enforcement.warn(ctx)
-        return Admission(tuple(kept), action, message, ctx, limits)
+        return Admission(tuple(kept), action, message, ctx, limits, mine)
 
     def reserve(
         self, user_id: str | None, model: ModelConfig, messages: Sequence[Message], max_tokens: int,

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from cascadeflow.domain.budgets import BudgetConfig, Window
+from cascadeflow.domain.budgets import BudgetConfig, ScopeUsage, Window
 from cascadeflow.domain.enforcement import BudgetAction, EnforcementContext
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
@@ -69,6 +69,18 @@ class Admission:
     # the user's limits as looked up for this decision: the request's reservations
     # reuse them instead of reading a stored budget again (None: look them up)
     limits: Mapping[Window, float] | None = None
+    # where the user stood when it was made (None without limits of the user's own)
+    usage: ScopeUsage | None = None
+
+    def left_after(self, cost: float) -> tuple[str, float] | None:
+        """The user's window with the least left once ``cost`` is spent, and how much:
+        as of this decision (other requests may spend meanwhile)."""
+        if not self.limits or self.usage is None:
+            return None
+        usage = self.usage
+        left = {w: limit - usage.spent[w] - usage.held - cost for w, limit in self.limits.items()}
+        window = min(left, key=lambda w: left[w])
+        return window.value, max(left[window], 0.0)
 
 
 def max_input_tokens(messages: Sequence[Message]) -> int:

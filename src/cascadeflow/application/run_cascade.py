@@ -168,6 +168,8 @@ class RunCascade:
             await asyncio.to_thread(self._teach, online, chain, answers, verdicts)
         if answer is None:
             raise AllModelsFailedError(failures)
+        total_cost = sum(c.cost for c in calls)
+        window, remaining = admission.left_after(total_cost) or (None, None)
         return CascadeResult(
             content=answer.completion.text,
             model_used=answer.model.name,
@@ -184,6 +186,8 @@ class RunCascade:
             finish_reason=answer.completion.finish_reason,
             budget_action=admission.action.value,
             budget_message=budget_note,
+            budget_window=window,
+            budget_remaining=remaining,
         )
 
     @staticmethod

@@ -76,6 +76,10 @@ class CascadeResult:
     finish_reason: str = "stop"
     budget_action: str | None = None
     budget_message: str | None = None
+    # the user's own limit with the least left after this request: where the user stood
+    # at its budget decision, minus its cost (None without a budget of the user's own)
+    budget_window: str | None = None
+    budget_remaining: float | None = None
     strategy_used: str | None = None
     steps_executed: int = 0
     steps: tuple[StepVerdict, ...] = ()

@@ -124,9 +124,14 @@ class Gateway:
         return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))
 
     async def budget_state(self, done: Answered) -> BudgetState:
-        """The budget after a request: read on the event loop where the store never
-        waits (in memory, or SQLite's reads), else off it."""
-        state = functools.partial(self.budgets.state, done.result, done.user, done.tier)
+        """The budget after a request: as the cascade reports it (where the user stood at
+        the budget decision, minus the request's cost), else read: on the event loop
+        where the store never waits (in memory, or SQLite's reads), else off it."""
+        result = done.result
+        if result.budget_window is not None:  # the cascade knows it: no read
+            return BudgetState(action=result.budget_action, message=result.budget_message,
+                               window=result.budget_window, remaining=result.budget_remaining)
+        state = functools.partial(self.budgets.state, result, done.user, done.tier)
         found = run_if_quick(self.tracker.store, state)
         return await run_in_threadpool(state) if found is MUST_WAIT else found
 
