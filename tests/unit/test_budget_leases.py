@@ -83,3 +83,31 @@ def test_the_renewing_thread_holds_a_running_call_past_its_first_lease() -> None
         time.sleep(0.05)
     assert budgets._renewer is None  # nothing held: the thread has stopped
 
+
+
+class _SlowStore(InMemoryUsageStore):
+    """A store that blocks (so calls go to a thread) and reserves slowly."""
+
+    blocking = True
+
+    def reserve_and_read(self, request):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return super().reserve_and_read(request)
+
+
+async def test_a_run_cancelled_while_reserving_leaves_nothing_held() -> None:
+    import asyncio
+
+    from cascadeflow import CascadeAgent, CostTracker
+    from cascadeflow.testing import FakeProvider
+
+    store = _SlowStore()
+    tracker = CostTracker(user_budgets={"u": BudgetConfig(daily=100.0)}, store=store)
+    agent = CascadeAgent([MODEL], provider=FakeProvider(default="Fine."), pricing=ConfiguredPricing(),
+                         quality_validation_mode="fast", cost_tracker=tracker)
+    run = asyncio.create_task(agent.run("Hi?", user_id="u"))
+    await asyncio.sleep(0.1)  # the reservation is being made in a thread
+    run.cancel()
+    await asyncio.sleep(0.5)  # the thread finishes; its reservation is undone
+    assert run.cancelled()
+    assert store.reserved("u", SystemClock().now()) == 0.0 and store.count("u") == 0

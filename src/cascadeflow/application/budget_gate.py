@@ -8,7 +8,7 @@ import asyncio
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from enum import Enum
@@ -71,6 +71,14 @@ def run_if_quick(store: UsageStore, call: Callable[[], T]) -> T | _MustWait:
         return MUST_WAIT
 
 
+def _undo_result(undo: Callable[[T], object], done: Future[T]) -> None:
+    if not done.cancelled() and done.exception() is None:
+        try:
+            undo(done.result())
+        except Exception:  # the store is down: the hold lapses with its lease
+            log.warning("could not undo an abandoned budget call", exc_info=True)
+
+
 class BudgetGate:
     def __init__(
         self,
@@ -94,20 +102,31 @@ class BudgetGate:
         self._held_lock = threading.Lock()
         self._renewer: threading.Thread | None = None
 
-    async def off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+    async def off_loop(self, fn: Callable[..., T], *args: Any,
+                       undo: Callable[[T], object] | None = None) -> T:
         """Run a store call without stalling the event loop. On the loop itself when the
         store never waits (in memory), or when it can refuse to (``attempt_inline``:
         SQLite fails at once instead of waiting for another writer's lock), since a
         thread hop costs more than such a call; else, and for a call that would wait, on
         the gate's own threads. Not the loop's default executor: calls waiting on a
         database lock there would starve its other users (address lookups for new
-        upstream connections among them)."""
+        upstream connections among them).
+
+        ``undo`` is applied to the result of a call its caller stopped waiting for
+        (cancelled while the thread ran it): a reservation nobody will use is released
+        rather than held to its deadline."""
         done = run_if_quick(self.store, partial(fn, *args))
         if done is not MUST_WAIT:
             return done
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cascadeflow-budget")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
+        running = self._pool.submit(partial(fn, *args))
+        try:
+            return await asyncio.wrap_future(running)
+        except asyncio.CancelledError:
+            if undo is not None:
+                running.add_done_callback(partial(_undo_result, undo))
+            raise
 
     def estimate(self, model: ModelConfig, messages: Sequence[Message], max_tokens: int) -> float:
         return self._pricing.price(model).cost(max_input_tokens(messages), max_tokens)

@@ -293,6 +293,7 @@ class RunCascade:
         return await gate.off_loop(
             gate.admit_and_reserve, request.user_id, request.models, request.messages,
             request.max_tokens, request.tier, call.model, call.messages, call.max_tokens,
+            undo=lambda decided: gate.release(decided[1]),
         )
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
@@ -301,7 +302,7 @@ class RunCascade:
         limits = request.admission.limits if request.admission is not None else None
         return await self._gate.off_loop(
             self._gate.reserve, request.user_id, call.model, call.messages, call.max_tokens,
-            request.tier, limits,
+            request.tier, limits, undo=self._gate.release,
         )
 
     async def _release(self, reservation: Reservation | None) -> None:
