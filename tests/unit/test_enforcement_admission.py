@@ -180,9 +180,9 @@ async def test_the_decision_and_the_first_reservation_take_one_trip_to_the_store
     trips: list[str] = []
     off_loop = gate.off_loop
 
-    async def counted(fn, *args):  # type: ignore[no-untyped-def]
+    async def counted(fn, *args, **options):  # type: ignore[no-untyped-def]
         trips.append(getattr(fn, "__name__", "?"))
-        return await off_loop(fn, *args)
+        return await off_loop(fn, *args, **options)
 
     gate.off_loop = counted  # type: ignore[method-assign]
     result = await agent.run("Q?", user_id="u")
