@@ -33,3 +33,19 @@ def test_lengths_and_word_counts_measure_the_whole_text() -> None:
     features = draft_features("Q?", FILLER)
     assert features["log_length"] == math.log1p(len(FILLER))
     assert ComplexityAnalyzer().analyze(FILLER)["words"] > 10_000  # scaled from the window
+
+
+def test_the_cheap_word_checks_never_hide_a_match_of_the_patterns() -> None:
+    from cascadeflow.domain import draft_features as df
+
+    samples = ["WAIT, that is wrong", "Actually no", "OOPS", "My Mistake", "I made a mistake",
+               "Let me recalculate", "re-evaluating", "Let me try again", "Correction:",
+               "I apologise", "I APOLOGIZE", "That's not right", "that is incorrect",
+               "APPROXIMATELY 3", "roughly", "Rounded up", "rounding", "to the nearest", "Estimate"]
+    for text in samples:
+        lowered = text.lower()
+        if df._SELF_CORRECTION.search(text):
+            assert df._mentions(lowered, df._SELF_CORRECTION_WORDS), text
+        if df._APPROXIMATION.search(text):
+            assert df._mentions(lowered, df._APPROXIMATION_WORDS), text
+    assert sum(bool(df._SELF_CORRECTION.search(t) or df._APPROXIMATION.search(t)) for t in samples) == len(samples)

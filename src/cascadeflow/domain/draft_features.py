@@ -38,6 +38,15 @@ _SELF_CORRECTION = re.compile(
     re.I,
 )
 _APPROXIMATION = re.compile(r"\b(?:approximately|roughly|round(?:ed|ing)?|nearest|estimate)\b", re.I)
+# A word each match of these patterns contains, lowercased: a text with none of them
+# cannot match, and a substring test is far cheaper than the case-blind regex.
+_SELF_CORRECTION_WORDS = ("wait", "actually", "oops", "mistake", "calculat", "evaluat", "let me",
+                          "correction", "apologi", "not right", "incorrect")
+_APPROXIMATION_WORDS = ("approximately", "roughly", "round", "nearest", "estimate")
+
+
+def _mentions(lowered: str, words: tuple[str, ...]) -> bool:
+    return any(word in lowered for word in words)
 _REASONING = re.compile(
     r"\b(?:prove|derive|explain why|step by step|analy[sz]e|compare|design|implement|"
     r"optimi[sz]e|evaluate|justify|trade-?offs?)\b",
@@ -103,6 +112,8 @@ def _numbers(text: str) -> list[float]:
 def arithmetic_check(draft: str) -> tuple[int, int]:
     """(equations checked, equations whose stated result is wrong)."""
     checked = wrong = 0
+    if "=" not in draft:  # every equation states its result after "=": nothing to check
+        return 0, 0
     equations = [(m.group(1), m.group(2)) for m in _ANNOTATION.finditer(draft)]
     equations += [(m.group(1), m.group(2)) for m in _INLINE.finditer(_ANNOTATION.sub("", draft))]
     for expression, stated in equations:
@@ -138,6 +149,7 @@ def draft_features(
     Long texts are scanned through ``long_text.window``; lengths count every character."""
     length, query_length = len(draft), len(query)
     draft, query = window(draft), window(query)
+    lowered = draft.lower()
     question_numbers = set(_numbers(query))
     math_query = bool(question_numbers)
     finals = final_answers(draft)
@@ -157,8 +169,10 @@ def draft_features(
         "logprob_confidence": 0.0 if confidence is None else confidence - 0.5,
         "log_length": math.log1p(length),
         "length_ratio": math.log1p(length) - math.log1p(query_length),
-        "self_corrections": math.log1p(len(_SELF_CORRECTION.findall(draft))),
-        "approximation": float(bool(_APPROXIMATION.search(draft))),
+        "self_corrections": math.log1p(len(_SELF_CORRECTION.findall(draft)) if _mentions(
+            lowered, _SELF_CORRECTION_WORDS) else 0),
+        "approximation": float(_mentions(lowered, _APPROXIMATION_WORDS)
+                               and bool(_APPROXIMATION.search(draft))),
         "math_query": on_math,
         "has_final_answer": on_math * bool(finals),
         "final_not_integer": on_math * (final is not None and final != round(final)),
