@@ -4,14 +4,16 @@
 For SQLite (WAL, synchronous=FULL, a fresh file) and PostgreSQL (a scratch schema in
 CASCADEFLOW_TEST_POSTGRES_URL; skipped when unset), in one run:
 
-- one bare durable commit: an INSERT of a small row and its COMMIT, on the driver alone;
-- a budgeted ``agent.run`` (fake provider, the draft accepted: admission, one reservation
-  and one commit) for a new user, and for users with N entries already stored in
+- one bare durable commit: an INSERT of a small row and its COMMIT, on the driver alone
+  (PostgreSQL: into an ordinary table, whose commit waits for the WAL flush);
+- a budgeted ``agent.run`` (fake provider, the draft accepted: the budget decision with
+  the reservation, then the commit) for a new user, and for users with N entries stored in
   today's window (20,000 by default; the issue's 1,000,000 with ``--history 20000
   1000000``, which takes minutes to load);
 - the same run with no budget, for the share the cascade itself takes.
 
-Ratios are medians over the same run. The README's fake example is timed as a whole
+Ratios are of medians measured in the same run, in alternating rounds (the machine's
+slow spells fall on every figure alike). The README's fake example is timed as a whole
 process against bare Python, and whether it imported LiteLLM.
 """
 
