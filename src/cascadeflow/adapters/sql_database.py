@@ -96,10 +96,7 @@ class SQLDatabase:
                 yield session
                 session.commit()
         except SQLAlchemyError as exc:
-            cause = getattr(exc, "orig", None) or exc
-            if isinstance(cause, CascadeflowError):  # raised by our own column types
-                raise cause from None
-            raise StorageError(f"{self._label} {self.url}: {cause}") from exc
+            raise self._storage_error(exc) from exc
 
     @contextmanager
     def connect(self, *, write: bool) -> Iterator[Connection]:
@@ -112,10 +109,7 @@ class SQLDatabase:
                 with conn.begin():
                     yield conn
         except SQLAlchemyError as exc:
-            cause = getattr(exc, "orig", None) or exc
-            if isinstance(cause, CascadeflowError):  # raised by our own column types
-                raise cause from None
-            raise StorageError(f"{self._label} {self.url}: {cause}") from exc
+            raise self._storage_error(exc) from exc
 
     @contextmanager
     def driver_cursor(self, *, write: bool, durable: bool = True) -> Iterator[Any]:
@@ -136,7 +130,7 @@ class SQLDatabase:
             self._ensure_schema()
             pooled = self.engine.raw_connection()
         except SQLAlchemyError as exc:
-            raise StorageError(f"{self._label} {self.url}: {getattr(exc, 'orig', None) or exc}") from exc
+            raise self._storage_error(exc) from exc
         driver: Any = pooled.driver_connection
         usable = True
         try:
@@ -186,6 +180,14 @@ class SQLDatabase:
             cur.execute(driver_sql(statement, postgres=self.postgres), params)
             row = cur.fetchone()
         return tuple(row) if row is not None else None
+
+    def _storage_error(self, exc: SQLAlchemyError) -> CascadeflowError:
+        """What a failed statement means to the caller: our own column types' errors as
+        raised, the rest as a StorageError naming the database."""
+        cause = getattr(exc, "orig", None) or exc
+        if isinstance(cause, CascadeflowError):  # raised by our own column types
+            return cause
+        return StorageError(f"{self._label} {self.url}: {cause}")
 
     def _ensure_schema(self) -> None:
         if self._schema_ready:

@@ -123,11 +123,11 @@ class SQLModelUsageStore(UsageStore):
                  ) -> tuple[Reservation | None, tuple[ScopeUsage, ScopeUsage] | None]:
         if self._postgres:  # one round trip, locking the scopes it is checked against
             scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
-            with self._cursor(write=True) as cur:
+            with self._db.driver_cursor(write=True) as cur:
                 reservation, mine, everyone = self._sql.reserve_in_one_trip(
                     cur, request, scopes, self._prune_due(request.now))
             return reservation, (mine, everyone)
-        with self._cursor(write=True, durable=False) as cur:
+        with self._db.driver_cursor(write=True, durable=False) as cur:
             self._prune(cur, request.now)
             standing = None
             if read or request.limits or request.global_limits:
@@ -141,20 +141,20 @@ class SQLModelUsageStore(UsageStore):
             return reservation, standing
 
     def commit(self, reservation_id: str, entry: CostEntry) -> bool:
-        with self._cursor(write=True) as cur:  # on PostgreSQL, one statement
+        with self._db.driver_cursor(write=True) as cur:  # on PostgreSQL, one statement
             return self._sql.store(cur, entry, reservation_id)
 
     def release(self, reservation_id: str) -> None:
-        with self._cursor(write=True, durable=False) as cur:
+        with self._db.driver_cursor(write=True, durable=False) as cur:
             self._sql.delete_reservation(cur, reservation_id)
 
     def renew(self, reservation_ids: Sequence[str], expires_at: datetime) -> None:
         if reservation_ids:
-            with self._cursor(write=True, durable=False) as cur, self._sql.transaction(cur):
+            with self._db.driver_cursor(write=True, durable=False) as cur, self._sql.transaction(cur):
                 self._sql.renew(cur, reservation_ids, expires_at)
 
     def record(self, entry: CostEntry) -> bool:
-        with self._cursor(write=True) as cur:
+        with self._db.driver_cursor(write=True) as cur:
             return self._sql.store(cur, entry)
 
     def record_many(self, entries: Iterable[CostEntry], batch: int = 5000) -> int:
@@ -186,7 +186,7 @@ class SQLModelUsageStore(UsageStore):
             return []
         found: dict[str | None, ScopeUsage] = {}
         # one snapshot per statement: each user's standing is read with everyone's
-        with self._cursor(write=False) as cur:
+        with self._db.driver_cursor(write=False) as cur:
             for user in dict.fromkeys(u for u in user_ids if u is not None) or [""]:
                 found[user], found[None] = self._sql.standing(cur, user, now)
         return [found[user] for user in user_ids]
@@ -225,14 +225,8 @@ class SQLModelUsageStore(UsageStore):
             return _write_totals(conn, _totals_from_entries(conn))
 
     def _record_batch(self, entries: list[CostEntry]) -> int:
-        with self._cursor(write=True) as cur, self._sql.transaction(cur, pipelined=False):
+        with self._db.driver_cursor(write=True) as cur, self._sql.transaction(cur, pipelined=False):
             return self._sql.store_many(cur, entries)
-
-    def _cursor(self, *, write: bool, durable: bool = True) -> AbstractContextManager[Any]:
-        """A driver cursor for usage_sql: in a transaction on SQLite (the write lock up
-        front for writes), in autocommit on PostgreSQL (a single statement is its own
-        transaction; several go in ``UsageSQL.transaction``)."""
-        return self._db.driver_cursor(write=write, durable=durable)
 
     def _prune(self, cur: Any, now: datetime) -> None:
         if (before := self._prune_due(now)) is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Dialect, Index, Table, TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from cascadeflow.domain.budgets import CostEntry, Reservation
+from cascadeflow.domain.budgets import CostEntry
 from cascadeflow.domain.errors import ConfigurationError
 
 
@@ -141,24 +141,6 @@ def entry_metadata(entry: CostEntry) -> dict[str, Any]:
     return metadata
 
 
-def entry_row(entry: CostEntry) -> CostEntryRow:
-    metadata = entry_metadata(entry)
-    return CostEntryRow(
-        id=entry.id,
-        user_id=entry.user_id,
-        model=entry.model,
-        provider=entry.provider,
-        input_tokens=entry.input_tokens,
-        output_tokens=entry.output_tokens,
-        cost=entry.cost,
-        timestamp=entry.timestamp,
-        query_id=entry.query_id,
-        domain=entry.domain,
-        tier=entry.tier,
-        metadata_=metadata,
-    )
-
-
 def entry_from_row(row: CostEntryRow) -> CostEntry:
     return CostEntry(
         id=row.id,
@@ -173,14 +155,4 @@ def entry_from_row(row: CostEntryRow) -> CostEntry:
         domain=row.domain,
         tier=row.tier,
         metadata=row.metadata_,
-    )
-
-
-def reservation_row(reservation: Reservation) -> ReservationRow:
-    return ReservationRow(
-        id=reservation.id,
-        user_id=reservation.user_id,
-        amount=reservation.amount,
-        created_at=reservation.created_at,
-        expires_at=reservation.expires_at,
     )

@@ -25,7 +25,6 @@ from cascadeflow.application.budget_standing import (
     Standing,
     budget_name,
     enforcement_context,
-    standings,
     standings_from,
 )
 from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore, WouldBlock
@@ -142,9 +141,18 @@ class BudgetGate:
         binding = min(found, key=Standing.sort_key)
         return enforcement_context(binding, user_id, current_cost, tier)
 
-    def _standings(self, user_id: str | None, tier: str | None,
-                   limits: Mapping[Window, float] | None = None) -> list[Standing]:
-        return standings(self.store, self.policy, self._clock.now(), user_id, tier, limits)
+    def _standings(self, user_id: str | None, tier: str | None) -> list[Standing]:
+        read = self._read(user_id, self.policy.limits_for(user_id, tier))
+        return read[0] if read is not None else []
+
+    def _read(self, user_id: str | None, limits: Mapping[Window, float]
+              ) -> tuple[list[Standing], ScopeUsage] | None:
+        """Every limit of the user's and the global ones, and where the user stands, read
+        from the store in one go; None when there is no limit to read."""
+        if not limits and not self.policy.global_limits:
+            return None
+        usage, everyone = self.store.usage([user_id, None], self._clock.now())  # None: all users
+        return standings_from(user_id, limits, self.policy.global_limits, usage, everyone), usage
 
     def admit(
         self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
@@ -152,10 +160,10 @@ class BudgetGate:
     ) -> Admission:
         """Decide before any model is called; BudgetExceededError when blocked."""
         limits = self.policy.limits_for(user_id, tier)  # a stored budget: read once
-        if not limits and not self.policy.global_limits:
+        read = self._read(user_id, limits)
+        if read is None:
             return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits)
-        usage, everyone = self.store.usage([user_id, None], self._clock.now())
-        found = standings_from(user_id, limits, self.policy.global_limits, usage, everyone)
+        found, usage = read
         return self._admission(user_id, models, messages, max_tokens, tier, limits, found, usage)
 
     def admit_and_reserve(

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-from cascadeflow.application.budget_policy import ANONYMOUS, BudgetPolicy
-from cascadeflow.application.ports import UsageStore
+from cascadeflow.application.budget_policy import ANONYMOUS
 from cascadeflow.domain.budgets import ScopeUsage, Window
 from cascadeflow.domain.enforcement import EnforcementContext
 
@@ -31,25 +29,12 @@ class Standing:
         return (self.remaining, self.scope == GLOBAL, self.window.value)
 
 
-def standings(
-    store: UsageStore, policy: BudgetPolicy, now: datetime, user_id: str | None, tier: str | None,
-    limits: Mapping[Window, float] | None = None,
-) -> list[Standing]:
-    """Every limit of the user (``limits`` when looked up already) and every global one,
-    read from the store in one go."""
-    mine = policy.limits_for(user_id, tier) if limits is None else limits
-    if not mine and not policy.global_limits:
-        return []
-    usage, everyone = store.usage([user_id, None], now)  # None: all users
-    return standings_from(user_id, mine, policy.global_limits, usage, everyone)
-
-
 def standings_from(
     user_id: str | None, limits: Mapping[Window, float], global_limits: Mapping[Window, float],
     usage: ScopeUsage, everyone: ScopeUsage,
 ) -> list[Standing]:
     """Every limit of the user and every global one, from where the user and all users
-    stand (read by the caller: with a reservation, or alone)."""
+    stand (read by the gate: with a reservation, or alone)."""
     found: list[Standing] = []
     for scope, scope_limits, standing in (("user", limits, usage), (GLOBAL, global_limits, everyone)):
         calls = standing.calls if scope == GLOBAL or user_id else 0

@@ -173,8 +173,8 @@ class RunCascade:
         return CascadeResult(
             content=answer.completion.text,
             model_used=answer.model.name,
-            total_cost=sum(c.cost for c in calls),
-            cost_saved=self._baseline_cost(dearest, answer) - sum(c.cost for c in calls),
+            total_cost=total_cost,
+            cost_saved=self._baseline_cost(dearest, answer) - total_cost,
             latency_ms=(self._clock.monotonic() - started) * 1000.0,
             draft_accepted=answer.verdict.passed and answer.model is cheapest,
             cascaded=len(calls) > 1,
