@@ -10,7 +10,7 @@ from typing import Protocol
 
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.domain.long_text import scaled_count, window
+from cascadeflow.domain.long_text import CaseBlind, scaled_count, window
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,12 @@ HEDGING_PATTERNS: tuple[str, ...] = (
     r"\bit(?:'s| is) (?:hard|difficult|impossible) to (?:say|tell|know)\b",
 )
 
+# Lowercase words one of which every match of the patterns above contains: a text with
+# none of them is not searched (tests/unit/test_long_text.py checks each pattern).
+REFUSAL_CUES = ("can't", "cannot", "won't", "unable", "not able", "as an ai", "do not have")
+HEDGING_CUES = ("not sure", "not certain", "don't know", "do not know", "unsure", "be sure",
+                "be certain", "to say", "to tell", "to know")
+
 
 class DraftScorer(Protocol):
     """Gives a draft that broke no rule a score in [0, 1] (ScoreModel, LearnedScorer)."""
@@ -99,7 +105,7 @@ class QualityConfig:
     thresholds_by_complexity: Mapping[str, float] = field(default_factory=dict, hash=False)
     pre_router: QueryRouter | None = field(default=None, hash=False)
     name: str = "custom"
-    _compiled: tuple[re.Pattern[str], re.Pattern[str]] = field(
+    _compiled: tuple[CaseBlind, CaseBlind] = field(
         init=False, repr=False, compare=False
     )
 
@@ -123,8 +129,8 @@ class QualityConfig:
         object.__setattr__(self, "thresholds_by_complexity", dict(self.thresholds_by_complexity))
         try:
             compiled = (
-                re.compile("|".join(f"(?:{p})" for p in self.refusal_patterns) or r"(?!)", re.I),
-                re.compile("|".join(f"(?:{p})" for p in self.hedging_patterns) or r"(?!)", re.I),
+                _either(self.refusal_patterns, REFUSAL_PATTERNS, REFUSAL_CUES),
+                _either(self.hedging_patterns, HEDGING_PATTERNS, HEDGING_CUES),
             )
         except re.error as exc:
             raise ConfigurationError(f"QualityConfig: a pattern is not a valid regex: {exc}") from exc
@@ -139,6 +145,12 @@ class QualityConfig:
             return self.min_score
         level = str(_COMPLEXITY.analyze(query)["complexity"])
         return self.thresholds_by_complexity.get(level, self.min_score)
+
+
+def _either(patterns: tuple[str, ...], defaults: tuple[str, ...], cues: tuple[str, ...]) -> CaseBlind:
+    """One case-blind pattern matching any of ``patterns``; the cues serve the defaults."""
+    return CaseBlind("|".join(f"(?:{p})" for p in patterns) or r"(?!)",
+                     cues=cues if tuple(patterns) == defaults else ())
 
 
 class QualityValidator:
@@ -162,10 +174,11 @@ class QualityValidator:
             return ValidationResult(False, 0.0, f"too short ({len(stripped)} chars, {words} words)")
         if cfg.reject_truncated and context.finish_reason == "length":
             return ValidationResult(False, 0.0, "cut off at max_tokens")
-        if cfg.reject_refusals and (match := refusal.search(view)):
-            return ValidationResult(False, 0.0, f"refusal: {match.group(0)!r}")
-        if cfg.reject_hedging and (match := hedging.search(view)):
-            return ValidationResult(False, 0.1, f"hedging: {match.group(0)!r}")
+        lowered = view.lower()
+        if cfg.reject_refusals and (match := refusal.search(view, lowered)) is not None:
+            return ValidationResult(False, 0.0, f"refusal: {match!r}")
+        if cfg.reject_hedging and (match := hedging.search(view, lowered)) is not None:
+            return ValidationResult(False, 0.1, f"hedging: {match!r}")
         score = 1.0
         confidence = context.known_confidence
         if confidence is not None:

@@ -25,10 +25,17 @@ from cascadeflow.domain.draft_features import (
     query_features,
 )
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.domain.long_text import window
-from cascadeflow.domain.quality import HEDGING_PATTERNS, REFUSAL_PATTERNS, ValidationContext
+from cascadeflow.domain.long_text import CaseBlind, window
+from cascadeflow.domain.quality import (
+    HEDGING_CUES,
+    HEDGING_PATTERNS,
+    REFUSAL_CUES,
+    REFUSAL_PATTERNS,
+    ValidationContext,
+)
 
-_REFUSAL_OR_HEDGE = re.compile("|".join(f"(?:{p})" for p in REFUSAL_PATTERNS + HEDGING_PATTERNS), re.I)
+_REFUSAL_OR_HEDGE = CaseBlind("|".join(f"(?:{p})" for p in REFUSAL_PATTERNS + HEDGING_PATTERNS),
+                              cues=REFUSAL_CUES + HEDGING_CUES)
 
 
 def sigmoid(x: float) -> float:
@@ -90,7 +97,7 @@ def features_of(text: str, context: ValidationContext) -> dict[str, float]:
     return draft_features(
         context.query, text, context.logprobs, context.finish_reason,
         confidence=context.confidence,
-        refusal_or_hedge=bool(_REFUSAL_OR_HEDGE.search(window(text))),
+        refusal_or_hedge=_REFUSAL_OR_HEDGE.search(window(text)) is not None,
     )
 
 

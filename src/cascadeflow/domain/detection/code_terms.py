@@ -136,7 +136,8 @@ CODE_RULE = DomainRule(
                                           "const", "let", "var", "select", "create"})),
         Pattern(r"[a-z0-9]_[a-z]", 3, requires_chars="_"),
         # camelCase identifiers; only the start of the query, where code questions name them
-        Pattern(r"\b[a-z]++[A-Z][a-z]", 2, max_chars=300),
+        Pattern(r"\b[a-z]++[A-Z][a-z]", 2, max_chars=300,
+                requires_match=r"[A-Z](?<=[a-z][A-Z])[a-z]"),
         Pattern(r"\.[a-z_]\w*\(", 3, requires_chars="("),
         Pattern(r"==|!=|=>|->|\+=|&&|\|\||::|</\w+>|\{\s*\}|\[\s*\]|;\s*$", 2,
                 requires_chars="=>&|:<{[;"),

@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from cascadeflow.domain.detection.rules import WORD, Combination, DomainRule, Pattern, WordForm
+from cascadeflow.domain.detection.rules import (
+    Combination,
+    DomainRule,
+    Pattern,
+    WordForm,
+    words_of_lowered,
+)
 
 Weights = tuple[tuple[int, float], ...]
 _FORM_CACHE_LIMIT = 50_000
@@ -165,7 +171,7 @@ class CompiledRules:
                 target = target[:cut]
             if pattern.min_numbers:
                 if stem not in numbers:
-                    numbers[stem] = quantities(WORD.findall(lower[:cut]) if stem else tokens)
+                    numbers[stem] = quantities(words_of_lowered(lower[:cut]) if stem else tokens)
                 if numbers[stem] < pattern.min_numbers:
                     continue
             if pattern.fires(target):

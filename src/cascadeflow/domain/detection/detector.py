@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from cascadeflow.domain.detection.builtin_rules import BUILTIN_RULES
 from cascadeflow.domain.detection.compiled_rules import CompiledRules, Weights
-from cascadeflow.domain.detection.rules import WORD, DomainRule, Pattern
+from cascadeflow.domain.detection.rules import DomainRule, Pattern, words_of_lowered
 from cascadeflow.domain.errors import ConfigurationError
 
 GENERAL = "general"
@@ -125,7 +125,7 @@ class DomainDetector:
         names = index.domains
         text = query[:MAX_CHARS]
         lower = text.lower()
-        tokens = WORD.findall(lower)
+        tokens = words_of_lowered(lower)
         distinct = set(tokens)
         totals = [0.0] * len(names)
         hits: list[tuple[object, Weights]] = [(w, index.unigrams[w]) for w in distinct & index.unigrams.keys()]

@@ -12,11 +12,20 @@ from cascadeflow.domain.errors import ConfigurationError
 
 WORD = re.compile(r"[a-z0-9]+")
 MAX_PHRASE_WORDS = 3
+# every byte but a-z and 0-9 to a space: an ASCII text's words in one translate and split
+_WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 
 
 def words(text: str) -> list[str]:
     """Lowercase alphanumeric runs: 'Key-Value' and 'key value' read the same."""
-    return WORD.findall(text.lower())
+    return words_of_lowered(text.lower())
+
+
+def words_of_lowered(lower: str) -> list[str]:
+    """``WORD.findall(lower)``, twice as fast on ASCII text."""
+    if lower.isascii():
+        return lower.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+    return WORD.findall(lower)
 
 
 def _check_weight(owner: str, weight: object) -> None:
@@ -34,9 +43,10 @@ class Pattern:
     its answer options (numbers among the options say nothing about the subject);
     ``min_numbers`` counts the pattern only when that text holds at least this many
     quantities (numbers in digits or words, years such as 1999 not counted).
-    ``requires_chars`` (any one of these characters) and ``requires_words`` (any one of
-    these words) are cheap preconditions: the regex only runs when they hold, which
-    keeps detection fast.
+    ``requires_chars`` (any one of these characters), ``requires_words`` (any one of
+    these words) and ``requires_match`` (a regex every match contains a match of, quick
+    to search because it opens with a rare character) are cheap preconditions: the regex
+    only runs when they hold, which keeps detection fast.
     """
 
     regex: str
@@ -48,7 +58,9 @@ class Pattern:
     max_chars: int | None = None
     stem_only: bool = False
     min_numbers: int = 0
+    requires_match: str = ""
     compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    precondition: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_weight(f"Pattern({self.regex!r})", self.weight)
@@ -57,12 +69,16 @@ class Pattern:
         object.__setattr__(self, "requires_words", frozenset(w.lower() for w in self.requires_words))
         try:
             object.__setattr__(self, "compiled", re.compile(self.regex))
+            object.__setattr__(self, "precondition",
+                               re.compile(self.requires_match) if self.requires_match else None)
         except re.error as exc:
             raise ConfigurationError(f"Pattern({self.regex!r}) is not a valid regex: {exc}") from exc
 
     def fires(self, text: str) -> bool:
         if self.max_chars is not None:
             text = text[: self.max_chars]
+        if self.precondition is not None and self.precondition.search(text) is None:
+            return False
         if self.min_count == 1:
             return self.compiled.search(text) is not None
         count = 0
