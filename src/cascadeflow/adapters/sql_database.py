@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -22,6 +22,9 @@ from sqlmodel import Session, SQLModel
 
 from cascadeflow.application.ports import WouldBlock
 from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, StorageError
+
+if TYPE_CHECKING:
+    from cascadeflow.adapters.pg_async import AsyncPostgres
 
 DEFAULT_URL = "sqlite:///./cascadeflow.db"
 URL_HELP = (
@@ -80,10 +83,26 @@ class SQLDatabase:
         self._busy_ms = round(float(self.engine.url.query.get("timeout", 30.0)) * 1000)  # type: ignore[arg-type]
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._async: AsyncPostgres | None = None
 
     def close(self) -> None:
         """Close pooled connections (the engine reconnects if used again)."""
         self.engine.dispose()
+        if self._async is not None:  # shared with the other stores on this database
+            self._async.close()
+
+    def async_postgres(self) -> AsyncPostgres | None:
+        """PostgreSQL: asynchronous connections to the same database, once its tables
+        exist (creating them may wait: not on an event loop). Else None."""
+        if not self.postgres or not self._schema_ready:
+            return None
+        if self._async is None:
+            from cascadeflow.adapters.pg_async import for_database
+
+            url = self.engine.url.set(drivername="postgresql")
+            self._async = for_database(url.render_as_string(hide_password=False),
+                                       label=self._label, url=self.url)
+        return self._async
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Session]:

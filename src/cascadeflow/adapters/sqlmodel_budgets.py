@@ -11,10 +11,10 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel, select
 
-from cascadeflow.adapters.sql_database import SQLDatabase
+from cascadeflow.adapters.sql_database import SQLDatabase, driver_sql
 from cascadeflow.adapters.sqlmodel_tables import UTCDateTime
 from cascadeflow.adapters.system_clock import SystemClock
-from cascadeflow.application.ports import BudgetStore, Clock
+from cascadeflow.application.ports import BudgetStore, Clock, WouldBlock
 from cascadeflow.domain.budgets import BudgetConfig
 
 _SCHEMA_LOCK_KEY = 0x63666C6F7762  # pg_advisory_xact_lock key for this table's DDL
@@ -38,6 +38,14 @@ def _budget(row: BudgetRow) -> BudgetConfig:
     return BudgetConfig(daily=row.daily, weekly=row.weekly, monthly=row.monthly, total=row.total)
 
 
+def _stored(row: Sequence[float | None] | None) -> BudgetConfig | None:
+    """The budget a _GET row holds."""
+    if row is None:
+        return None
+    daily, weekly, monthly, total = row
+    return BudgetConfig(daily=daily, weekly=weekly, monthly=monthly, total=total)
+
+
 def _tables(_postgres: bool) -> Sequence[Table]:
     # SQLModel sets __table__ on table classes; its stubs do not declare it.
     return [BudgetRow.__table__]  # type: ignore[attr-defined]
@@ -57,11 +65,18 @@ class SQLModelBudgetStore(BudgetStore):
 
     def get(self, user_id: str) -> BudgetConfig | None:
         # read on every budgeted request: one plain statement, one round trip
-        row = self._db.fetch_one(_GET, {"user_id": user_id})
-        if row is None:
-            return None
-        daily, weekly, monthly, total = row
-        return BudgetConfig(daily=daily, weekly=weekly, monthly=monthly, total=total)
+        return _stored(self._db.fetch_one(_GET, {"user_id": user_id}))
+
+    async def get_async(self, user_id: str) -> BudgetConfig | None:
+        """PostgreSQL: ``get`` on the event loop (pg_async.py); WouldBlock elsewhere."""
+        connections = self._db.async_postgres()
+        if connections is None:
+            raise WouldBlock("no asynchronous driver for this database")
+        async with connections.connection() as conn:
+            async with conn.cursor() as cur:
+                await cur.execute(driver_sql(_GET, postgres=True), {"user_id": user_id})
+                row = await cur.fetchone()
+        return _stored(row)
 
     def put(self, user_id: str, budget: BudgetConfig) -> None:
         values = {

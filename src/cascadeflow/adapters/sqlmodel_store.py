@@ -38,6 +38,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import col
 
+from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sql_database import SQLDatabase, without_waiting
 from cascadeflow.adapters.usage_sql import TOTALS, UsageSQL
 from cascadeflow.adapters.sqlmodel_tables import (
@@ -47,7 +48,7 @@ from cascadeflow.adapters.sqlmodel_tables import (
     entry_from_row,
     schema,
 )
-from cascadeflow.application.ports import UsageStore
+from cascadeflow.application.ports import AsyncUsageCalls, UsageStore
 from cascadeflow.domain.budgets import (
     CostEntry,
     Reservation,
@@ -100,6 +101,12 @@ class SQLModelUsageStore(UsageStore):
         event loop may run them itself first. PostgreSQL: None (every statement is a
         network round trip; its calls go to a thread)."""
         return None if self._postgres else without_waiting()
+
+    def async_calls(self) -> AsyncUsageCalls | None:
+        """PostgreSQL: reserve, commit and release waiting on the event loop (psycopg's
+        AsyncConnection, pg_async.py), with the statements of the blocking calls."""
+        connections = self._db.async_postgres()
+        return None if connections is None else _AsyncUsage(self, connections)
 
     def connection_url(self) -> str:
         """The database URL with its password, to open another store on the same database."""
@@ -238,6 +245,34 @@ class SQLModelUsageStore(UsageStore):
             return None
         self._pruned_at = now
         return now - PRUNE_AFTER
+
+
+class _AsyncUsage:
+    """SQLModelUsageStore's budget calls on PostgreSQL as coroutines (AsyncUsageCalls)."""
+
+    def __init__(self, store: SQLModelUsageStore, connections: AsyncPostgres) -> None:
+        self._store = store
+        self._sql = store._sql
+        self._connections = connections
+
+    async def reserve_and_read(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+        scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
+        async with self._connections.connection() as conn:
+            return await self._sql.reserve_in_one_trip_async(
+                conn, request, scopes, self._store._prune_due(request.now))
+
+    async def reserve(self, request: ReservationRequest) -> Reservation | None:
+        return (await self.reserve_and_read(request))[0]
+
+    async def commit(self, reservation_id: str, entry: CostEntry) -> bool:
+        async with self._connections.connection() as conn:
+            return await self._sql.store_async(conn, entry, reservation_id)
+
+    async def release(self, reservation_id: str) -> None:
+        async with self._connections.connection() as conn:
+            await self._sql.delete_reservation_async(conn, reservation_id)
 
 
 def _totals_table() -> Table:

@@ -163,34 +163,54 @@ class UsageSQL:
         """PostgreSQL, on an autocommit cursor: BEGIN, the scopes' row locks, the prune
         (when due), the reservation if it fits (with the standing it was decided on) and
         COMMIT, all sent together: one round trip."""
+        reservation, statements = self._reserve_statements(request, scopes, prune_before)
+        connection = cur.connection
+        with connection.cursor() as decided:
+            with connection.pipeline():
+                for sql, params in statements[:-2]:
+                    cur.execute(sql, params)
+                decided.execute(*statements[-2])
+                cur.execute(*statements[-1])
+            row = decided.fetchone()
+        return _reserved(reservation, row)
+
+    async def reserve_in_one_trip_async(
+        self, connection: Any, request: ReservationRequest, scopes: Sequence[str],
+        prune_before: datetime | None,
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+        """``reserve_in_one_trip`` on an autocommit AsyncConnection."""
+        reservation, statements = self._reserve_statements(request, scopes, prune_before)
+        async with connection.cursor() as cur, connection.cursor() as decided:
+            async with connection.pipeline():
+                for sql, params in statements[:-2]:
+                    await cur.execute(sql, params)
+                await decided.execute(*statements[-2])
+                await cur.execute(*statements[-1])
+            row = await decided.fetchone()
+        return _reserved(reservation, row)
+
+    def _reserve_statements(
+        self, request: ReservationRequest, scopes: Sequence[str], prune_before: datetime | None,
+    ) -> tuple[Reservation, list[tuple[str, dict[str, Any] | None]]]:
+        """The reservation asked for, and the statements of its one round trip in order:
+        BEGIN, the locks, the prune when due, the decision (whose row is read), COMMIT."""
         reservation = request.grant()
         params = {**self._standing_params(request.user_id, request.now),
                   "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
                   "created_at": reservation.created_at, "expires_at": reservation.expires_at,
                   **{f"mine_{w.value}": request.limits.get(w) for w in Window},
                   **{f"all_{w.value}": request.global_limits.get(w) for w in Window}}
-        connection = cur.connection
-        with connection.cursor() as decided:
-            with connection.pipeline():
-                cur.execute("BEGIN")
-                self.lock_scopes(cur, scopes, durable=False)
-                if prune_before is not None:
-                    self.prune(cur, prune_before)
-                decided.execute(self._text(_RESERVE_IF_FITS), params)
-                cur.execute("COMMIT")
-            row = decided.fetchone()
-        mine, everyone = _usages(row[:12])
-        return (reservation if row[12] else None), mine, everyone
+        statements: list[tuple[str, dict[str, Any] | None]] = [("BEGIN", None)]
+        statements += [(self._text(_LOCK_SCOPE), {"scope": scope, "sync": "off"})
+                       for scope in sorted(scopes)]
+        if prune_before is not None:
+            statements.append((self._text(_PRUNE), {"before": self.instant(prune_before)}))
+        statements += [(self._text(_RESERVE_IF_FITS), params), ("COMMIT", None)]
+        return reservation, statements
 
     def _standing_params(self, user_id: str, now: datetime) -> dict[str, Any]:
         return {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE,
                 "now": self.instant(now), **{w.value: self.instant(period_of(w, now)) for w in _TIMED}}
-
-    def lock_scopes(self, cur: Any, scopes: Sequence[str], durable: bool) -> None:
-        """PostgreSQL: row-lock each scope, in sorted order so that two transactions
-        never wait on each other."""
-        for scope in sorted(scopes):
-            cur.execute(self._text(_LOCK_SCOPE), {"scope": scope, "sync": "on" if durable else "off"})
 
     def insert_reservation(self, cur: Any, reservation: Reservation) -> None:
         cur.execute(self._text(_INSERT_RESERVATION), {
@@ -212,14 +232,10 @@ class UsageSQL:
         """Store ``entry`` (settling ``reservation_id`` first when given) and add it to
         the running totals; False, storing nothing, if the reservation was settled
         already or the entry's id is stored."""
-        values = self._entry(entry)
         if self.postgres:
-            keys = total_keys(entry.user_id, entry.timestamp)
-            for i, (scope, window, period) in enumerate(keys):
-                values |= {f"scope{i}": scope, f"window{i}": window, f"period{i}": period}
-            values["reservation_id"] = reservation_id
-            cur.execute(self._text(_commit_cte(reservation_id is not None, len(keys))), values)
+            cur.execute(*self._commit_statement(entry, reservation_id))
             return bool(cur.fetchone()[0])
+        values = self._entry(entry)
         if reservation_id is not None:
             self.delete_reservation(cur, reservation_id)
             cur.execute(self._text(_INSERT_SETTLEMENT), {"reservation_id": reservation_id, "id": entry.id})
@@ -230,6 +246,27 @@ class UsageSQL:
             return False
         self.add_to_totals(cur, [entry])
         return True
+
+    async def store_async(self, connection: Any, entry: CostEntry,
+                          reservation_id: str | None = None) -> bool:
+        """PostgreSQL: ``store`` on an autocommit AsyncConnection."""
+        async with connection.cursor() as cur:
+            await cur.execute(*self._commit_statement(entry, reservation_id))
+            row = await cur.fetchone()
+        return bool(row[0])
+
+    async def delete_reservation_async(self, connection: Any, reservation_id: str) -> None:
+        async with connection.cursor() as cur:
+            await cur.execute(self._text(_DELETE_RESERVATION), {"id": reservation_id})
+
+    def _commit_statement(self, entry: CostEntry, reservation_id: str | None) -> tuple[str, dict[str, Any]]:
+        """PostgreSQL: the one statement that stores ``entry`` (see _commit_cte)."""
+        values = self._entry(entry)
+        keys = total_keys(entry.user_id, entry.timestamp)
+        for i, (scope, window, period) in enumerate(keys):
+            values |= {f"scope{i}": scope, f"window{i}": window, f"period{i}": period}
+        values["reservation_id"] = reservation_id
+        return self._text(_commit_cte(reservation_id is not None, len(keys))), values
 
     def store_many(self, cur: Any, entries: Sequence[CostEntry]) -> int:
         """Store entries without reservations; returns how many were new."""
@@ -265,6 +302,13 @@ class UsageSQL:
                 "output_tokens": entry.output_tokens, "cost": entry.cost,
                 "timestamp": self.instant(entry.timestamp), "query_id": entry.query_id,
                 "domain": entry.domain, "tier": entry.tier, "metadata": metadata}
+
+
+def _reserved(reservation: Reservation, row: Sequence[Any]
+              ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+    """The reservation if the decision row says it was inserted, and the standing."""
+    mine, everyone = _usages(row[:12])
+    return (reservation if row[12] else None), mine, everyone
 
 
 def _usages(row: Sequence[Any]) -> tuple[ScopeUsage, ScopeUsage]:

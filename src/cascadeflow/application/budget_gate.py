@@ -3,12 +3,13 @@ release each model call against the UsageStore."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 import asyncio
 import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from enum import Enum
@@ -27,7 +28,14 @@ from cascadeflow.application.budget_standing import (
     enforcement_context,
     standings_from,
 )
-from cascadeflow.application.ports import Clock, IdGenerator, PricingCatalog, UsageStore, WouldBlock
+from cascadeflow.application.ports import (
+    AsyncUsageCalls,
+    Clock,
+    IdGenerator,
+    PricingCatalog,
+    UsageStore,
+    WouldBlock,
+)
 from cascadeflow.domain.budgets import CostEntry, Reservation, ReservationRequest, ScopeUsage, Window
 from cascadeflow.domain.enforcement import (
     BudgetAction,
@@ -70,6 +78,23 @@ def run_if_quick(store: UsageStore, call: Callable[[], T]) -> T | _MustWait:
         return MUST_WAIT
 
 
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """A budget decision and what becomes of the reservation made with it."""
+
+    admission: Admission | None
+    reservation: Reservation | None  # kept for the first call
+    release: Reservation | None  # made, but not wanted: to be released
+    refused: bool  # the store found that the first call does not fit
+    blocked: BaseException | None  # raised once the reservation is released
+
+
+def _resolved(value: T) -> Future[T]:
+    done: Future[T] = Future()
+    done.set_result(value)
+    return done
+
+
 def _undo_result(undo: Callable[[T], object], done: Future[T]) -> None:
     if not done.cancelled() and done.exception() is None:
         try:
@@ -100,6 +125,7 @@ class BudgetGate:
         self._held: dict[str, datetime] = {}
         self._held_lock = threading.Lock()
         self._renewer: threading.Thread | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()  # asynchronous store calls running
 
     async def off_loop(self, fn: Callable[..., T], *args: Any,
                        undo: Callable[[T], object] | None = None) -> T:
@@ -117,15 +143,18 @@ class BudgetGate:
         done = run_if_quick(self.store, partial(fn, *args))
         if done is not MUST_WAIT:
             return done
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cascadeflow-budget")
-        running = self._pool.submit(partial(fn, *args))
+        running = self._threads().submit(partial(fn, *args))
         try:
             return await asyncio.wrap_future(running)
         except asyncio.CancelledError:
             if undo is not None:
                 running.add_done_callback(partial(_undo_result, undo))
             raise
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cascadeflow-budget")
+        return self._pool
 
     def estimate(self, model: ModelConfig, messages: Sequence[Message], max_tokens: int) -> float:
         return self._pricing.price(model).cost(max_input_tokens(messages), max_tokens)
@@ -177,27 +206,166 @@ class BudgetGate:
         limits = self.policy.limits_for(user_id, tier)
         if not limits and not self.policy.global_limits:
             return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits), None
-        now = self._clock.now()
-        request = self._request(user_id, call, call_messages, call_max_tokens, limits, now)
+        request = self._request(user_id, call, call_messages, call_max_tokens, limits, self._clock.now())
         reservation, usage, everyone = self.store.reserve_and_read(request)
+        decided = self._decide(user_id, models, messages, max_tokens, tier, limits, reservation,
+                               usage, everyone)
+        if decided.release is not None:
+            self._unreserve(decided.release)
+        if decided.refused:
+            raise self._refusal(user_id, call, request.amount, tier)
+        return self._kept(decided, request)
+
+    async def admit_and_reserve_async(
+        self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
+        max_tokens: int | None, tier: str | None, call: ModelConfig,
+        call_messages: Sequence[Message], call_max_tokens: int,
+    ) -> tuple[Admission, Reservation | None]:
+        """``admit_and_reserve`` without stalling the event loop: on it, where the store
+        has asynchronous calls (PostgreSQL), else on a thread (``off_loop``)."""
+        calls = self.store.async_calls()
+        if calls is not None:
+            try:
+                limits = await self._limits_async(user_id, tier)
+                if not limits and not self.policy.global_limits:
+                    return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits), None
+                request = self._request(user_id, call, call_messages, call_max_tokens, limits,
+                                        self._clock.now())
+                reservation, usage, everyone = await self._on_loop(
+                    calls.reserve_and_read(request), undo=partial(self._abandon, request.id))
+            except WouldBlock:
+                pass  # nothing was reserved: the blocking call does it all
+            else:
+                decided = self._decide(user_id, models, messages, max_tokens, tier, limits,
+                                       reservation, usage, everyone)
+                if decided.release is not None:
+                    await self._release_async(calls, decided.release)
+                if decided.refused:
+                    raise await self.off_loop(self._refusal, user_id, call, request.amount, tier)
+                return self._kept(decided, request)
+        return await self.off_loop(
+            self.admit_and_reserve, user_id, models, messages, max_tokens, tier, call,
+            call_messages, call_max_tokens, undo=lambda done: self.release(done[1]),
+        )
+
+    def _decide(
+        self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
+        max_tokens: int | None, tier: str | None, limits: Mapping[Window, float],
+        reservation: Reservation | None, usage: ScopeUsage, everyone: ScopeUsage,
+    ) -> _Decided:
+        """The decision on where the user stood, and what becomes of the reservation
+        made with it: kept, released (the models narrowed, or the request blocked), or
+        refused by the store (it did not fit)."""
         found = standings_from(user_id, limits, self.policy.global_limits, usage, everyone)
         try:
             admission = self._admission(user_id, models, messages, max_tokens, tier, limits,
                                         found, usage)
-        except BaseException:
-            self._unreserve(reservation)
-            raise
+        except BaseException as blocked:  # BudgetExceededError, or a callback's own error
+            return _Decided(None, None, reservation, False, blocked)
         if admission.models != tuple(models):
-            self._unreserve(reservation)
-            return admission, None
-        if reservation is None:
-            raise self._refusal(user_id, call, request.amount, tier)
-        self._hold(reservation.id, now + self.policy.reservation_ttl)
-        return admission, reservation
+            return _Decided(admission, None, reservation, False, None)
+        return _Decided(admission, reservation, None, reservation is None, None)
 
-    def _unreserve(self, reservation: Reservation | None) -> None:
-        if reservation is not None:
-            self.store.release(reservation.id)
+    def _unreserve(self, reservation: Reservation) -> None:
+        self.store.release(reservation.id)
+
+    def _kept(self, decided: _Decided, request: ReservationRequest) -> tuple[Admission, Reservation | None]:
+        if decided.blocked is not None:
+            raise decided.blocked
+        assert decided.admission is not None
+        if decided.reservation is not None:
+            self._hold(decided.reservation.id, request.now + self.policy.reservation_ttl)
+        return decided.admission, decided.reservation
+
+    async def _limits_async(self, user_id: str | None, tier: str | None) -> Mapping[Window, float]:
+        """``policy.limits_for``, a stored budget read on the event loop (WouldBlock
+        where it cannot be)."""
+        read = getattr(self.policy.user_budgets, "get_async", None)
+        if user_id is None or read is None:  # budgets held in memory: nothing to wait for
+            return self.policy.limits_for(user_id, tier)
+        return self.policy.limits_with(await read(user_id), tier)
+
+    async def reserve_async(
+        self, user_id: str | None, model: ModelConfig, messages: Sequence[Message], max_tokens: int,
+        tier: str | None = None, limits: Mapping[Window, float] | None = None,
+    ) -> Reservation | None:
+        """``reserve`` without stalling the event loop (see ``admit_and_reserve_async``)."""
+        calls = self.store.async_calls()
+        if calls is not None and limits is not None:
+            if not limits and not self.policy.global_limits:
+                return None
+            request = self._request(user_id, model, messages, max_tokens, limits, self._clock.now())
+            try:
+                reservation = await self._on_loop(calls.reserve(request),
+                                                  undo=partial(self._abandon, request.id))
+            except WouldBlock:
+                pass
+            else:
+                if reservation is None:
+                    raise await self.off_loop(self._refusal, user_id, model, request.amount, tier)
+                self._hold(reservation.id, request.now + self.policy.reservation_ttl)
+                return reservation
+        return await self.off_loop(self.reserve, user_id, model, messages, max_tokens, tier, limits,
+                                   undo=self.release)
+
+    async def settle_async(
+        self, reservation: Reservation | None, model: ModelConfig, completion: Completion,
+        cost: float, request: CascadeRequest,
+    ) -> None:
+        """``settle`` without stalling the event loop (see ``admit_and_reserve_async``).
+        A caller cancelled while the commit runs does not stop it: the spend is stored."""
+        calls = self.store.async_calls()
+        if calls is not None and reservation is not None:
+            entry = self._entry(reservation, model, completion, cost, request)
+            try:
+                await self._on_loop(calls.commit(reservation.id, entry))
+            except WouldBlock:
+                await self.off_loop(self.store.commit, reservation.id, entry)
+            finally:
+                self._drop(reservation.id)
+            self._note_overspend(reservation, model, cost)
+            return
+        await self.off_loop(self.settle, reservation, model, completion, cost, request)
+
+    async def release_async(self, reservation: Reservation | None) -> None:
+        """``release`` without stalling the event loop (see ``admit_and_reserve_async``)."""
+        calls = self.store.async_calls()
+        if calls is None or reservation is None:
+            await self.off_loop(self.release, reservation)
+            return
+        try:
+            await self._release_async(calls, reservation)
+        finally:
+            self._drop(reservation.id)
+
+    async def _release_async(self, calls: AsyncUsageCalls, reservation: Reservation) -> None:
+        try:
+            await self._on_loop(calls.release(reservation.id))
+        except WouldBlock:
+            await self.off_loop(self.store.release, reservation.id)
+
+    async def _on_loop(self, call: Awaitable[T], undo: Callable[[T], object] | None = None) -> T:
+        """Await an asynchronous store call that the caller's cancellation does not
+        interrupt (a statement cut off mid-flight would leave its outcome unknown); if
+        the caller is cancelled, ``undo`` is applied to the call's result, off the loop."""
+        task = asyncio.ensure_future(call)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if undo is not None:
+                task.add_done_callback(partial(self._undo_task, undo))
+            raise
+
+    def _undo_task(self, undo: Callable[[T], object], task: asyncio.Future[T]) -> None:
+        if not task.cancelled() and task.exception() is None:
+            self._threads().submit(_undo_result, undo, _resolved(task.result()))
+
+    def _abandon(self, reservation_id: str, _result: object) -> None:
+        """Release a reservation nobody waits for any more (its caller was cancelled);
+        nothing happens if it was not granted."""
+        self.store.release(reservation_id)
 
     def _admission(
         self, user_id: str | None, models: Sequence[ModelConfig], messages: Sequence[Message],
@@ -322,7 +490,19 @@ class BudgetGate:
         cost: float, request: CascadeRequest,
     ) -> None:
         """Store the call's real cost (and free the rest of its reservation)."""
-        entry = CostEntry(
+        entry = self._entry(reservation, model, completion, cost, request)
+        if reservation is None:
+            self.store.record(entry)
+            return
+        try:
+            self.store.commit(reservation.id, entry)
+        finally:
+            self._drop(reservation.id)
+        self._note_overspend(reservation, model, cost)
+
+    def _entry(self, reservation: Reservation | None, model: ModelConfig, completion: Completion,
+               cost: float, request: CascadeRequest) -> CostEntry:
+        return CostEntry(
             id=reservation.id if reservation is not None else self._ids.new_id(),
             model=model.name,
             provider=model.provider,
@@ -335,13 +515,9 @@ class BudgetGate:
             domain=request.domain,
             tier=request.tier,
         )
-        if reservation is None:
-            self.store.record(entry)
-            return
-        try:
-            self.store.commit(reservation.id, entry)
-        finally:
-            self._drop(reservation.id)
+
+    @staticmethod
+    def _note_overspend(reservation: Reservation, model: ModelConfig, cost: float) -> None:
         if cost > reservation.amount + 1e-12:
             # the provider went past max_tokens (reasoning tokens, a price change):
             # the spend is real and recorded; say so, since the limit may now be exceeded

@@ -36,7 +36,10 @@ class BudgetPolicy:
         be told apart per caller, so only the global budget covers it."""
         if user_id is None:
             return {}
-        budget = self.user_budgets.get(user_id)
+        return self.limits_with(self.user_budgets.get(user_id), tier)
+
+    def limits_with(self, budget: BudgetConfig | None, tier: str | None) -> Mapping[Window, float]:
+        """The limits of a user whose own budget is ``budget`` (looked up by the caller)."""
         if budget is None and tier is not None:
             budget = self.tier_budgets.get(tier)
         budget = budget if budget is not None else self.default_budget

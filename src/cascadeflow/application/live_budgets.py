@@ -26,6 +26,12 @@ class LiveBudgets(Mapping[str, BudgetConfig]):
     def __len__(self) -> int:
         return len(set(self.store.all()) | set(self._configured))
 
+    async def get_async(self, user_id: str) -> BudgetConfig | None:
+        """``get``, the stored budget read on the event loop (BudgetStore.get_async:
+        WouldBlock where it cannot be)."""
+        stored = await self.store.get_async(user_id)
+        return stored if stored is not None else self._configured.get(user_id)
+
     def lookup(self, user_id: str) -> tuple[BudgetConfig | None, str]:
         """The user's budget and where it comes from: "api", "config" or "none"."""
         stored = self.store.get(user_id)

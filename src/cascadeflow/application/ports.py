@@ -65,9 +65,9 @@ class Validator(Protocol):
 
 
 class WouldBlock(Exception):
-    """Raised by a store call made with ``attempt_inline()`` that would have had to wait
-    (for a lock another process holds) and so did nothing: run it again where waiting
-    is harmless (a worker thread)."""
+    """Raised by a store call that would have had to wait and so did nothing: one made
+    with ``attempt_inline()`` (for a lock another process holds), or an asynchronous one
+    with no free connection. Run it again where waiting is harmless (a worker thread)."""
 
 
 class UsageStore(Protocol):
@@ -131,6 +131,26 @@ class UsageStore(Protocol):
     ) -> list[CostEntry]:
         """Stored entries, oldest first, optionally for one user and from a time on."""
 
+    def async_calls(self) -> AsyncUsageCalls | None:
+        """The hot calls as coroutines that wait on the event loop (a database with an
+        asynchronous driver), or None: the caller runs the blocking ones off the loop."""
+        return None
+
+
+class AsyncUsageCalls(Protocol):
+    """A UsageStore's budget calls as coroutines, with the same meaning. One that raises
+    WouldBlock did nothing: the caller runs the blocking call instead."""
+
+    async def reserve_and_read(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]: ...
+
+    async def reserve(self, request: ReservationRequest) -> Reservation | None: ...
+
+    async def commit(self, reservation_id: str, entry: CostEntry) -> bool: ...
+
+    async def release(self, reservation_id: str) -> None: ...
+
 
 class BudgetStore(Protocol):
     """Per-user budgets set at run time (the gateway's PUT /v1/budgets), shared by every
@@ -147,6 +167,11 @@ class BudgetStore(Protocol):
     @abstractmethod
     def all(self) -> dict[str, BudgetConfig]:
         """Every stored budget by user id."""
+
+    async def get_async(self, user_id: str) -> BudgetConfig | None:
+        """``get`` waiting on the event loop; WouldBlock, having done nothing, where the
+        store has no asynchronous driver or no free connection."""
+        raise WouldBlock("this budget store has no asynchronous reads")
 
 
 class Telemetry(Protocol):

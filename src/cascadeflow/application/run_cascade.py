@@ -281,42 +281,38 @@ class RunCascade:
                 return outcome, attempts, cost
         raise AssertionError("unreachable")
 
-    # Store calls run off the event loop: a database round trip (or a wait for a row
-    # lock) must not stall every other request.
+    # Store calls never stall the event loop: a database round trip (or a wait for a row
+    # lock) waits on the loop with an asynchronous driver, else on a thread.
     async def _admit_and_reserve(
         self, request: CascadeRequest, call: CompletionRequest
     ) -> tuple[Admission, Reservation | None]:
         """The request's budget decision and, when it keeps every model, the first
-        call's reservation: one transaction, one trip off the event loop."""
+        call's reservation: one transaction, one trip to the store."""
         gate = self._gate
         assert gate is not None
-        return await gate.off_loop(
-            gate.admit_and_reserve, request.user_id, request.models, request.messages,
-            request.max_tokens, request.tier, call.model, call.messages, call.max_tokens,
-            undo=lambda decided: gate.release(decided[1]),
+        return await gate.admit_and_reserve_async(
+            request.user_id, request.models, request.messages, request.max_tokens, request.tier,
+            call.model, call.messages, call.max_tokens,
         )
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
         if self._gate is None:
             return None
         limits = request.admission.limits if request.admission is not None else None
-        return await self._gate.off_loop(
-            self._gate.reserve, request.user_id, call.model, call.messages, call.max_tokens,
-            request.tier, limits, undo=self._gate.release,
+        return await self._gate.reserve_async(
+            request.user_id, call.model, call.messages, call.max_tokens, request.tier, limits,
         )
 
     async def _release(self, reservation: Reservation | None) -> None:
         if self._gate is not None and reservation is not None:
-            await self._gate.off_loop(self._gate.release, reservation)
+            await self._gate.release_async(reservation)
 
     async def _settle(
         self, reservation: Reservation | None, call: CompletionRequest, completion: Completion,
         cost: float, request: CascadeRequest,
     ) -> None:
         if self._gate is not None:
-            await self._gate.off_loop(
-                self._gate.settle, reservation, call.model, completion, cost, request
-            )
+            await self._gate.settle_async(reservation, call.model, completion, cost, request)
 
     def _request_for(self, model: ModelConfig, request: CascadeRequest) -> CompletionRequest:
         return CompletionRequest(
