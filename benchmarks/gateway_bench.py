@@ -9,7 +9,10 @@ Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py
   `litellm.acompletion` with 32 in flight from one process (the issue's target: the
   PostgreSQL gateway at >= 80% of it; p50 over bare LiteLLM <= 1 ms in memory, <= 3 ms
   on PostgreSQL).
-Budgets are on (every request reserves and commits), for 32 users taking turns. The
+Every path is measured in alternating rounds (a share of the sequential requests, then
+a share of the in-flight time, for each path in turn), the gateways all running, so
+the machine's slow spells fall on every figure alike. Budgets are on (every request
+reserves and commits), for 32 users taking turns. The
 gateway runs on a process-local in-memory store (what the gateway itself costs), SQLite
 (the embedded default: two fsynced write transactions per request) and, when
 CASCADEFLOW_TEST_POSTGRES_URL is set, a scratch PostgreSQL schema.
@@ -19,12 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -42,7 +46,8 @@ from cascadeflow.testing import scratch_schema  # noqa: E402
 
 SEQUENTIAL = 300
 IN_FLIGHT = 32
-THROUGHPUT_SECONDS = 6.0
+THROUGHPUT_SECONDS = 6.0  # per path, over all rounds
+ROUNDS = 6
 USERS = [f"bench{i:02d}" for i in range(32)]
 MESSAGES = [{"role": "user", "content": "What is 6 times 7?"}]
 
@@ -50,17 +55,6 @@ MESSAGES = [{"role": "user", "content": "What is 6 times 7?"}]
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-
-
-async def timed(call: Callable[[int], Awaitable[None]], runs: int = SEQUENTIAL) -> list[float]:
-    for i in range(10):
-        await call(i)  # warm connections and imports
-    samples = []
-    for i in range(runs):
-        started = time.perf_counter()
-        await call(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 @contextmanager
@@ -82,23 +76,13 @@ def gateway(upstream: OpenAIServer, database_url: str, folder: Path) -> Iterator
         server.stop()
 
 
-async def gateway_figures(url: str) -> tuple[list[float], float]:
-    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=IN_FLIGHT)) as http:
-        async def ask(i: int) -> None:
-            user = USERS[i % len(USERS)]
-            response = await http.post(f"{url}/v1/chat/completions", headers={
-                "Authorization": f"Bearer cf-{user}"}, json={"model": "cascadeflow",
-                                                              "messages": MESSAGES, "max_tokens": 16})
-            assert response.status_code == 200, response.text
-
-        samples = await timed(ask)
-        return samples, await in_flight_rate(ask)
+Call = Callable[[int], Awaitable[None]]
 
 
-async def in_flight_rate(call: Callable[[int], Awaitable[None]]) -> float:
+async def in_flight_rate(call: Call, seconds: float) -> float:
     """Calls per second with IN_FLIGHT of them running at once."""
     done = 0
-    deadline = time.perf_counter() + THROUGHPUT_SECONDS
+    deadline = time.perf_counter() + seconds
 
     async def worker(offset: int) -> None:
         nonlocal done
@@ -113,33 +97,51 @@ async def in_flight_rate(call: Callable[[int], Awaitable[None]]) -> float:
     return done / (time.perf_counter() - started)
 
 
-async def bare_litellm_rate(upstream: OpenAIServer) -> float:
-    """Bare litellm.acompletion, IN_FLIGHT at once from one process: what one gateway
-    worker is compared with."""
+def paths(upstream: OpenAIServer, gateways: dict[str, str], http: httpx.AsyncClient) -> dict[str, Call]:
+    """Every path measured, by name: the upstream directly, bare LiteLLM, each gateway."""
     litellm = load_litellm()
 
-    async def call(_: int) -> None:
+    async def direct(_: int) -> None:
+        response = await http.post(f"{upstream.base_url}/chat/completions",
+                                   json={"model": "fake-small", "messages": MESSAGES, "max_tokens": 16})
+        assert response.status_code == 200
+
+    async def bare_litellm(_: int) -> None:
         await litellm.acompletion(model="openai/fake-small", messages=MESSAGES, max_tokens=16,
                                   api_base=upstream.base_url, api_key="sk-bench",
                                   num_retries=0, max_retries=0)
 
-    return await in_flight_rate(call)
+    def through(url: str) -> Call:
+        async def ask(i: int) -> None:
+            user = USERS[i % len(USERS)]
+            response = await http.post(f"{url}/v1/chat/completions", headers={
+                "Authorization": f"Bearer cf-{user}"}, json={"model": "cascadeflow",
+                                                              "messages": MESSAGES, "max_tokens": 16})
+            assert response.status_code == 200, response.text
+        return ask
+
+    return {"upstream directly (httpx)": direct, "bare litellm.acompletion": bare_litellm,
+            **{f"gateway, 1 worker, {name}": through(url) for name, url in gateways.items()}}
 
 
-async def baselines(upstream: OpenAIServer) -> tuple[list[float], list[float]]:
-    litellm = load_litellm()
-    async with httpx.AsyncClient(timeout=60) as http:
-        async def direct(_: int) -> None:
-            response = await http.post(f"{upstream.base_url}/chat/completions",
-                                       json={"model": "fake-small", "messages": MESSAGES, "max_tokens": 16})
-            assert response.status_code == 200
-
-        async def bare_litellm(_: int) -> None:
-            await litellm.acompletion(model="openai/fake-small", messages=MESSAGES, max_tokens=16,
-                                      api_base=upstream.base_url, api_key="sk-bench",
-                                      num_retries=0, max_retries=0)
-
-        return await timed(direct), await timed(bare_litellm)
+async def measure(calls: dict[str, Call]) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Latencies of sequential calls and in-flight rates, in ROUNDS alternating rounds:
+    each round gives every path its share, so the machine's slow spells fall on all."""
+    latencies: dict[str, list[float]] = {name: [] for name in calls}
+    rates: dict[str, list[float]] = {name: [] for name in calls}
+    for call in calls.values():
+        for i in range(10):
+            await call(i)  # warm connections and imports
+    for _ in range(ROUNDS):
+        for name, call in calls.items():
+            for i in range(SEQUENTIAL // ROUNDS):
+                started = time.perf_counter()
+                await call(i)
+                latencies[name].append((time.perf_counter() - started) * 1000)
+        for name, call in calls.items():
+            if name != "upstream directly (httpx)":
+                rates[name].append(await in_flight_rate(call, THROUGHPUT_SECONDS / ROUNDS))
+    return latencies, rates
 
 
 @contextmanager
@@ -152,39 +154,48 @@ def postgres_schema() -> Iterator[str | None]:
         yield url
 
 
-def row(label: str, samples: list[float], direct_p50: float, direct_p99: float) -> str:
-    p50, p99 = percentiles(samples)
-    return f"{label:<42} {p50:8.2f} {p99:8.2f} {p50 - direct_p50:+10.2f} {p99 - direct_p99:+10.2f}"
-
-
 def main() -> None:
     upstream = OpenAIServer().start()
-    upstream.script("fake-small", *[Reply("The answer is 42.")] * 200_000)
+    upstream.script("fake-small", *[Reply("The answer is 42.")] * 400_000)
     try:
-        direct, bare = asyncio.run(baselines(upstream))
-        bare_rate = asyncio.run(bare_litellm_rate(upstream))
-        d50, d99 = percentiles(direct)
-        b50, _ = percentiles(bare)
-        print(f"{SEQUENTIAL} sequential requests each; ms; 'added' is over the direct call")
-        print(f"{'path':<42} {'p50':>8} {'p99':>8} {'added p50':>10} {'added p99':>10}")
-        print(row("upstream directly (httpx)", direct, d50, d99))
-        print(row("bare litellm.acompletion", bare, d50, d99))
-        throughput = []
-        with tempfile.TemporaryDirectory() as folder, postgres_schema() as pg:
-            stores = [("in-memory store", "memory"), ("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}")]
-            stores += [("PostgreSQL", pg)] if pg else []
-            for name, url in stores:
-                with gateway(upstream, url, Path(folder)) as base:
-                    samples, per_second = asyncio.run(gateway_figures(base))
-                print(row(f"gateway, 1 worker, {name}", samples, d50, d99)
-                      + f"   {percentiles(samples)[0] - b50:+.2f} over bare LiteLLM")
-                throughput.append(f"gateway, 1 worker, {name}: {per_second:.0f} req/s "
-                                  f"with {IN_FLIGHT} in flight, {per_second / bare_rate:.0%} of "
-                                  "bare LiteLLM's")
-        print(f"bare litellm.acompletion: {bare_rate:.0f} req/s with {IN_FLIGHT} in flight")
-        print("\n".join(throughput))
+        with tempfile.TemporaryDirectory() as folder, postgres_schema() as pg, ExitStack() as stack:
+            stores = {"in-memory store": "memory", "SQLite": f"sqlite:///{Path(folder) / 'bench.db'}"}
+            if pg:
+                stores["PostgreSQL"] = pg
+            gateways = {name: stack.enter_context(gateway(upstream, url, Path(folder)))
+                        for name, url in stores.items()}
+
+            async def run() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+                limits = httpx.Limits(max_connections=IN_FLIGHT * 2)
+                async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+                    return await measure(paths(upstream, gateways, http))
+
+            latencies, rates = asyncio.run(run())
     finally:
         upstream.stop()
+    report(latencies, rates)
+
+
+def report(latencies: dict[str, list[float]], rates: dict[str, list[float]]) -> None:
+    d50, d99 = percentiles(latencies["upstream directly (httpx)"])
+    b50 = percentiles(latencies["bare litellm.acompletion"])[0]
+    bare_rate = statistics.median(rates["bare litellm.acompletion"])
+    print(f"{SEQUENTIAL} sequential requests per path in {ROUNDS} alternating rounds; ms; "
+          "'added' is over the direct call")
+    print(f"{'path':<42} {'p50':>8} {'p99':>8} {'added p50':>10} {'added p99':>10}")
+    for name, samples in latencies.items():
+        p50, p99 = percentiles(samples)
+        line = f"{name:<42} {p50:8.2f} {p99:8.2f} {p50 - d50:+10.2f} {p99 - d99:+10.2f}"
+        if name.startswith("gateway"):
+            line += f"   {p50 - b50:+.2f} over bare LiteLLM"
+        print(line)
+    for name, measured in rates.items():
+        if not measured:
+            continue
+        rate = statistics.median(measured)
+        share = "" if name.startswith("bare") else f", {rate / bare_rate:.0%} of bare LiteLLM's"
+        print(f"{name}: {rate:.0f} req/s with {IN_FLIGHT} in flight (median of {len(measured)} "
+              f"rounds){share}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import asyncio
 import os
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,11 +40,19 @@ MAX_CONNECTIONS = 10
 # Connections inherited from a parent process are never used or closed in the child:
 # closing one would end the parent's session on the shared socket.
 _INHERITED: list[Any] = []
-_BY_DATABASE: dict[str, AsyncPostgres] = {}
+# weak: the connections of a database no store uses any more are closed (_finish)
+_BY_DATABASE: weakref.WeakValueDictionary[str, AsyncPostgres] = weakref.WeakValueDictionary()
 _REGISTRY_LOCK = threading.Lock()
 
 # an idle connection and when it was checked in, or (None, 0.0): room to open one
 Place = tuple["AsyncConnection[Any] | None", float]
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def for_database(conninfo: str, *, label: str, url: str) -> AsyncPostgres:
@@ -51,7 +60,8 @@ def for_database(conninfo: str, *, label: str, url: str) -> AsyncPostgres:
     with _REGISTRY_LOCK:
         found = _BY_DATABASE.get(conninfo)
         if found is None:
-            found = _BY_DATABASE[conninfo] = AsyncPostgres(conninfo, label=label, url=url)
+            found = AsyncPostgres(conninfo, label=label, url=url)
+            _BY_DATABASE[conninfo] = found
         return found
 
 
@@ -70,12 +80,14 @@ class AsyncPostgres:
         self._waiting: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Place]]] = deque()
         self._open = 0  # idle and checked out
         self._pid = os.getpid()
+        weakref.finalize(self, _finish, self._idle, self._pid)
 
     def _forget_after_fork(self) -> None:
         if self._pid != os.getpid():
             with self._lock:
                 _INHERITED.extend(self._idle)
-                self._idle, self._open, self._pid = [], 0, os.getpid()
+                self._idle.clear()
+                self._open, self._pid = 0, os.getpid()
                 self._waiting.clear()
 
     @asynccontextmanager
@@ -140,6 +152,9 @@ class AsyncPostgres:
                 loop, handed = self._waiting.popleft()
                 if handed.done():  # that caller gave up
                     continue
+                if loop is _running_loop():  # no wake-up of the loop needed
+                    loop.call_soon(self._hand_over, handed, place)
+                    return
                 try:
                     loop.call_soon_threadsafe(self._hand_over, handed, place)
                     return
@@ -160,8 +175,16 @@ class AsyncPostgres:
         """Close the idle connections (busy ones close when they come back)."""
         self._forget_after_fork()
         with self._lock:
-            idle, self._idle = self._idle, []
+            idle = list(self._idle)
+            self._idle.clear()
             self._open -= len(idle)
-        for conn, _ in idle:
-            if conn is not None:
-                conn.pgconn.finish()
+        _finish(idle, os.getpid())
+
+
+def _finish(idle: list[Place], pid: int) -> None:
+    """Close idle connections (not in a forked child: they are its parent's)."""
+    if pid != os.getpid():
+        return
+    for conn, _ in idle:
+        if conn is not None and not conn.closed:
+            conn.pgconn.finish()

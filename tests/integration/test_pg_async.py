@@ -1,0 +1,159 @@
+"""Budget calls on PostgreSQL wait on the event loop (psycopg's AsyncConnection): no
+thread hop, a row lock waited for without stalling the loop, connections shared across
+event loops, a connection cut off mid-statement never reused, and a commit that
+outlives its cancelled caller."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+
+from cascadeflow import BudgetConfig, CascadeAgent, CostTracker, ModelConfig
+from cascadeflow.adapters.pg_async import AsyncPostgres
+from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+from cascadeflow.domain.budgets import ReservationRequest, Window
+from cascadeflow.testing import FakeProvider
+
+MODELS = [ModelConfig(name="small", cost=0.0001), ModelConfig(name="large", cost=0.01)]
+
+
+def agent_on(store: SQLModelUsageStore, runs: int = 20) -> CascadeAgent:
+    fake = FakeProvider({"small": ["Paris is the capital of France."] * runs, "large": ["Paris."] * runs})
+    tracker = CostTracker(store=store, default_budget=BudgetConfig(daily=5.0))
+    return CascadeAgent(MODELS, quality_validation_mode="fast", provider=fake, cost_tracker=tracker)
+
+
+def conninfo(store: SQLModelUsageStore) -> str:
+    return store.connection_url().replace("postgresql+psycopg://", "postgresql://")
+
+
+async def test_budgeted_runs_reserve_and_commit_on_the_loop_thread(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    agent = agent_on(store)
+    await agent.run("Capital of France?", user_id="u")  # the first run creates the tables
+    calls = store.async_calls()
+    assert calls is not None
+    threads: list[str] = []
+    commit = store.commit
+
+    def recording(*args: object) -> bool:
+        threads.append(threading.current_thread().name)
+        return commit(*args)  # type: ignore[arg-type]
+
+    store.commit = recording  # type: ignore[method-assign]
+    for _ in range(3):
+        result = await agent.run("Capital of France?", user_id="u")
+        assert result.model_used == "small" and result.budget_remaining is not None
+    assert threads == []  # the blocking commit was never called: the loop's was
+    assert store.count("u") == 4 and store.verify_totals() == []
+    assert store.reserved("u", datetime.now(UTC)) == 0.0
+
+
+async def test_a_run_waiting_for_a_row_lock_leaves_the_loop_running(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    agent = agent_on(store)
+    await agent.run("Capital of France?", user_id="u")
+    # another replica holds the user's budget lock
+    with psycopg.connect(conninfo(store)) as locker:
+        locked = locker.execute("SELECT 1 FROM cascadeflow_budget_locks WHERE scope = 'u' FOR UPDATE")
+        assert locked.fetchone() == (1,)
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        run = asyncio.create_task(agent.run("Capital of France?", user_id="u"))
+        try:
+            await asyncio.sleep(0.3)
+            assert not run.done()  # waiting for the lock…
+            assert ticks >= 10  # …on the loop, which kept running
+        finally:
+            locker.rollback()
+    result = await asyncio.wait_for(run, timeout=10)
+    ticker.cancel()
+    assert result.model_used == "small"
+    assert store.count("u") == 2 and store.verify_totals() == []
+
+
+def test_connections_serve_one_event_loop_after_another(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    agent = agent_on(store)
+    for _ in range(3):  # a script calling asyncio.run per request
+        asyncio.run(agent.run("Capital of France?", user_id="u"))
+    connections = store._db.async_postgres()
+    assert connections is not None
+    assert connections._open == 1 and len(connections._idle) == 1  # one, reused
+    assert store.count("u") == 3 and store.verify_totals() == []
+    store.close()
+    assert connections._open == 0
+
+
+async def test_callers_wait_for_a_busy_connection_and_get_it_in_turn(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))  # tables made
+    pool = AsyncPostgres(conninfo(store), label="test", url="test", max_connections=1)
+    order: list[int] = []
+
+    async def use(n: int) -> None:
+        async with pool.connection() as conn:
+            order.append(n)
+            await conn.execute("SELECT pg_sleep(0.05)")
+
+    await asyncio.gather(*(use(n) for n in range(4)))
+    assert sorted(order) == [0, 1, 2, 3]
+    assert pool._open == 1 and len(pool._idle) == 1  # never more than one
+    pool.close()
+
+
+async def test_a_statement_cut_off_by_cancellation_closes_its_connection(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))
+    pool = AsyncPostgres(conninfo(store), label="test", url="test", max_connections=1)
+    seen: list[psycopg.AsyncConnection[object]] = []
+
+    async def slow() -> None:
+        async with pool.connection() as conn:
+            seen.append(conn)
+            await conn.execute("SELECT pg_sleep(5)")
+
+    task = asyncio.create_task(slow())
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert seen[0].closed and pool._idle == [] and pool._open == 0
+    async with pool.connection() as conn:  # its place went to a new connection
+        assert conn is not seen[0]
+        assert await (await conn.execute("SELECT 41 + 1")).fetchone() == (42,)
+    pool.close()
+
+
+async def test_a_reservation_whose_caller_was_cancelled_is_released(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    agent = agent_on(store)
+    await agent.run("Capital of France?", user_id="u")
+    gate = agent._cascade._gate
+    calls = store.async_calls()
+    assert gate is not None and calls is not None
+    now = datetime.now(UTC)
+    request = ReservationRequest(id="held-by-nobody", user_id="u", amount=0.01,
+                                 limits={Window.DAILY: 5.0}, now=now, ttl=timedelta(minutes=5))
+    waiting = asyncio.create_task(gate._on_loop(calls.reserve(request),
+                                                undo=lambda result: gate._abandon(request.id, result)))
+    await asyncio.sleep(0)  # the reservation is under way
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    for _ in range(100):  # the release runs on the gate's thread once the call is done
+        if not gate._tasks and store.reserved("u", datetime.now(UTC)) == 0.0:
+            break
+        await asyncio.sleep(0.05)
+    assert store.reserved("u", datetime.now(UTC)) == 0.0
