@@ -9,9 +9,9 @@ Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py
   `litellm.acompletion` with 32 in flight from one process (the issue's target: the
   PostgreSQL gateway at >= 80% of it; p50 over bare LiteLLM <= 1 ms in memory, <= 3 ms
   on PostgreSQL).
-Every path is measured in alternating rounds (a share of the sequential requests, then
-a share of the in-flight time, for each path in turn), the gateways all running, so
-the machine's slow spells fall on every figure alike. Budgets are on (every request
+Every path is measured in alternating rounds (a share of the sequential requests for
+each path in turn; then likewise a share of the in-flight time), the gateways all
+running, so the machine's slow spells fall on every figure alike. Budgets are on (every request
 reserves and commits), for 32 users taking turns. The
 gateway runs on a process-local in-memory store (what the gateway itself costs), SQLite
 (the embedded default: two fsynced write transactions per request) and, when
@@ -125,19 +125,20 @@ def paths(upstream: OpenAIServer, gateways: dict[str, str], http: httpx.AsyncCli
 
 
 async def measure(calls: dict[str, Call]) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Latencies of sequential calls and in-flight rates, in ROUNDS alternating rounds:
-    each round gives every path its share, so the machine's slow spells fall on all."""
+    """Latencies of sequential calls, then in-flight rates, each in ROUNDS alternating
+    rounds: a round gives every path its share, so the machine's slow spells fall on all."""
     latencies: dict[str, list[float]] = {name: [] for name in calls}
     rates: dict[str, list[float]] = {name: [] for name in calls}
     for call in calls.values():
         for i in range(10):
             await call(i)  # warm connections and imports
-    for _ in range(ROUNDS):
+    for _ in range(ROUNDS):  # latencies first: load leaves idle connections and threads behind
         for name, call in calls.items():
             for i in range(SEQUENTIAL // ROUNDS):
                 started = time.perf_counter()
                 await call(i)
                 latencies[name].append((time.perf_counter() - started) * 1000)
+    for _ in range(ROUNDS):
         for name, call in calls.items():
             if name != "upstream directly (httpx)":
                 rates[name].append(await in_flight_rate(call, THROUGHPUT_SECONDS / ROUNDS))

@@ -100,8 +100,9 @@ class SQLDatabase:
             from cascadeflow.adapters.pg_async import for_database
 
             url = self.engine.url.set(drivername="postgresql")
+            # shared by every store on this database, so named as the database alone
             self._async = for_database(url.render_as_string(hide_password=False),
-                                       label=self._label, url=self.url)
+                                       label="database", url=self.url)
         return self._async
 
     @contextmanager
