@@ -15,7 +15,7 @@ import pytest
 from cascadeflow import BudgetConfig, CascadeAgent, CostTracker, ModelConfig
 from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
-from cascadeflow.domain.budgets import ReservationRequest, Window
+from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window
 from cascadeflow.testing import FakeProvider
 
 MODELS = [ModelConfig(name="small", cost=0.0001), ModelConfig(name="large", cost=0.01)]
@@ -157,3 +157,29 @@ async def test_a_reservation_whose_caller_was_cancelled_is_released(postgres_url
             break
         await asyncio.sleep(0.05)
     assert store.reserved("u", datetime.now(UTC)) == 0.0
+
+
+async def test_a_commit_outlives_its_cancelled_caller(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    agent = agent_on(store)
+    await agent.run("Capital of France?", user_id="u")
+    gate = agent._cascade._gate
+    assert gate is not None
+    now = datetime.now(UTC)
+    reservation = store.reserve(ReservationRequest(id="call-2", user_id="u", amount=0.01,
+                                                   limits={Window.DAILY: 5.0}, now=now,
+                                                   ttl=timedelta(minutes=5)))
+    assert reservation is not None
+    entry = CostEntry(id="call-2", model="small", provider="openai", cost=0.004, timestamp=now,
+                      input_tokens=10, output_tokens=5, user_id="u")
+    calls = store.async_calls()
+    assert calls is not None
+    committing = asyncio.create_task(gate._on_loop(calls.commit(reservation.id, entry)))
+    await asyncio.sleep(0)  # the commit is under way
+    committing.cancel()  # the client went away
+    with pytest.raises(asyncio.CancelledError):
+        await committing
+    while gate._tasks:  # the statement runs to its end regardless
+        await asyncio.sleep(0.01)
+    assert [e.id for e in store.entries("u")][-1] == "call-2"
+    assert store.reserved("u", datetime.now(UTC)) == 0.0 and store.verify_totals() == []
