@@ -62,12 +62,13 @@ class SQLDatabase:
 
     ``tables`` are created before the first transaction, once per instance; on
     PostgreSQL under the advisory lock ``schema_lock_key``, so that replicas starting
-    together do not race on DDL.
+    together do not race on DDL, and followed by ``postgres_ddl`` (functions, replaced
+    by each process that starts).
     """
 
     def __init__(
         self, url: str | None, *, label: str, tables: TablesFor, schema_lock_key: int,
-        on_create: OnCreate | None = None,
+        on_create: OnCreate | None = None, postgres_ddl: Sequence[str] = (),
     ) -> None:
         if url is None:
             url = os.environ.get("CASCADEFLOW_DATABASE_URL", DEFAULT_URL)
@@ -78,6 +79,7 @@ class SQLDatabase:
         self._tables = tables
         self._schema_lock_key = schema_lock_key
         self._on_create = on_create
+        self._postgres_ddl = tuple(postgres_ddl)
         self._driver_error: type[Exception] = self.engine.dialect.loaded_dbapi.Error
         # SQLite: how long a write waits for another writer's lock (the URL's ?timeout=)
         self._busy_ms = round(float(self.engine.url.query.get("timeout", 30.0)) * 1000)  # type: ignore[arg-type]
@@ -231,6 +233,9 @@ class SQLDatabase:
                     created = {t.name for t in tables} - present
                     if created and self._on_create is not None:
                         self._on_create(conn, created)
+                    if self.postgres:  # functions (CREATE OR REPLACE): this release's
+                        for statement in self._postgres_ddl:
+                            conn.exec_driver_sql(statement)
             self._schema_ready = True
 
 

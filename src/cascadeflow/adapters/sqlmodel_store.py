@@ -40,7 +40,7 @@ from sqlmodel import col
 
 from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sql_database import SQLDatabase, without_waiting
-from cascadeflow.adapters.usage_sql import TOTALS, UsageSQL
+from cascadeflow.adapters.usage_sql import RESERVE_FUNCTION, TOTALS, UsageSQL
 from cascadeflow.adapters.sqlmodel_tables import (
     CostEntryRow,
     ReservationRow,
@@ -85,7 +85,7 @@ class SQLModelUsageStore(UsageStore):
     def __init__(self, url: str | None = None) -> None:
         self._db = SQLDatabase(
             url, label="usage database", tables=schema, schema_lock_key=_SCHEMA_LOCK_KEY,
-            on_create=_fill_new_totals,
+            on_create=_fill_new_totals, postgres_ddl=(RESERVE_FUNCTION,),
         )
         self._postgres = self._db.postgres
         self._sql = UsageSQL(self._postgres)

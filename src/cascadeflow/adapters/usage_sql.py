@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -55,10 +56,10 @@ def _standing_columns(scope: str, held_where: str) -> list[str]:
 # live reservations hold, and the calls stored.
 _STANDING = "SELECT " + ", ".join(
     _standing_columns("scope", " AND user_id = :user") + _standing_columns("everyone", ""))
-# PostgreSQL: the standing read and the reservation in one statement, after the lock
-# statement (so with a snapshot that sees every hold committed before the lock): the row
-# is inserted only if the amount fits every limit given (NULL: no limit), the same rule
-# as budgets_math.fits_standing, with its EPSILON.
+# PostgreSQL: the standing read and the reservation in one statement, run after the
+# scope locks (so with a snapshot that sees every hold committed before the lock): the
+# row is inserted only if the amount fits every limit given (NULL: no limit), the same
+# rule as budgets_math.fits_standing, with its EPSILON.
 _COLUMNS = [f"{c} AS c{i}" for i, c in enumerate(
     _standing_columns("scope", " AND user_id = :user") + _standing_columns("everyone", ""))]
 _FITS = " AND ".join(
@@ -70,6 +71,36 @@ _RESERVE_IF_FITS = (
     f"added AS (INSERT INTO {RESERVATIONS} (id, user_id, amount, created_at, expires_at) "
     f"SELECT :id, :user_id, :amount, :created_at, :expires_at FROM s WHERE {_FITS} RETURNING 1) "
     "SELECT s.*, (SELECT count(*) FROM added) FROM s")
+# ... and all of a reservation in one statement, so one round trip with the least work
+# for the client: a function that stops waiting for the disk at commit (for its own
+# transaction), row-locks each scope in sorted order (an upsert locks the row it
+# touches; two callers never wait on each other), prunes when asked, then runs the
+# statement above, which, the function being VOLATILE, takes a new snapshot. Replaced
+# on every start: a new release's body takes over (a new signature needs a new name).
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a :name parameter, a p_name variable inside
+_RESERVE_PARAMETERS = (
+    ("scope", "text"), ("user", "text"), ("everyone", "text"), ("now", "timestamptz"),
+    ("daily", "timestamptz"), ("weekly", "timestamptz"), ("monthly", "timestamptz"),
+    ("id", "text"), ("user_id", "text"), ("amount", "float8"), ("created_at", "timestamptz"),
+    ("expires_at", "timestamptz"),
+    *((f"{prefix}{w.value}", "float8") for prefix in ("mine_", "all_") for w in Window),
+)
+RESERVE_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION cascadeflow_reserve_v1(p_scopes text[], p_prune_before timestamptz, "
+    + ", ".join(f"p_{name} {kind}" for name, kind in _RESERVE_PARAMETERS)
+    + ") RETURNS TABLE ("
+    + ", ".join(f"o{i} {'bigint' if i in (5, 11) else 'float8'}" for i in range(12))
+    + ", o_added bigint) LANGUAGE plpgsql VOLATILE AS $body$ BEGIN "
+    "PERFORM set_config('synchronous_commit', 'off', true); "
+    "INSERT INTO cascadeflow_budget_locks (scope) SELECT s FROM unnest(p_scopes) AS s ORDER BY s "
+    "ON CONFLICT (scope) DO UPDATE SET scope = excluded.scope; "
+    f"IF p_prune_before IS NOT NULL THEN DELETE FROM {RESERVATIONS} WHERE expires_at < p_prune_before; "
+    "END IF; "
+    "RETURN QUERY " + _PARAMETER.sub(r"p_\1", _RESERVE_IF_FITS) + "; "
+    "END $body$"
+)
+_RESERVE = (f"SELECT * FROM cascadeflow_reserve_v1(:scopes, :prune_before, "
+            f"{', '.join(':' + name for name, _ in _RESERVE_PARAMETERS)})")
 _INSERT_RESERVATION = (
     f"INSERT INTO {RESERVATIONS} (id, user_id, amount, created_at, expires_at) "
     "VALUES (:id, :user_id, :amount, :created_at, :expires_at)")
@@ -90,11 +121,6 @@ _PRUNE = f"DELETE FROM {RESERVATIONS} WHERE expires_at < :before"
 _RENEW = f"UPDATE {RESERVATIONS} SET expires_at = :expires_at WHERE id = :id AND expires_at < :expires_at"
 # PostgreSQL: take the scope's row lock in one statement (an upsert locks the row it
 # touches), and stop waiting for the disk at commit for this transaction only.
-_LOCK_SCOPE = ("INSERT INTO cascadeflow_budget_locks (scope) VALUES (:scope) "
-               "ON CONFLICT (scope) DO UPDATE SET scope = excluded.scope "
-               "RETURNING set_config('synchronous_commit', :sync, true)")
-
-
 @functools.cache
 def _commit_cte(with_settlement: bool, rows: int) -> str:
     """PostgreSQL: drop the reservation, mark it settled, store the entry and add it to
@@ -160,53 +186,37 @@ class UsageSQL:
     def reserve_in_one_trip(
         self, cur: Any, request: ReservationRequest, scopes: Sequence[str], prune_before: datetime | None,
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
-        """PostgreSQL, on an autocommit cursor: BEGIN, the scopes' row locks, the prune
-        (when due), the reservation if it fits (with the standing it was decided on) and
-        COMMIT, all sent together: one round trip."""
-        reservation, statements = self._reserve_statements(request, scopes, prune_before)
-        connection = cur.connection
-        with connection.cursor() as decided:
-            with connection.pipeline():
-                for sql, params in statements[:-2]:
-                    cur.execute(sql, params)
-                decided.execute(*statements[-2])
-                cur.execute(*statements[-1])
-            row = decided.fetchone()
-        return _reserved(reservation, row)
+        """PostgreSQL, on an autocommit cursor: the scopes' locks, the prune (when due),
+        the reservation if it fits, and the standing it was decided on, in one statement
+        (RESERVE_FUNCTION): one round trip."""
+        reservation, params = self._reserve_call(request, scopes, prune_before)
+        cur.execute(self._text(_RESERVE), params)
+        return _reserved(reservation, cur.fetchone())
 
     async def reserve_in_one_trip_async(
         self, connection: Any, request: ReservationRequest, scopes: Sequence[str],
         prune_before: datetime | None,
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
         """``reserve_in_one_trip`` on an autocommit AsyncConnection."""
-        reservation, statements = self._reserve_statements(request, scopes, prune_before)
-        async with connection.cursor() as cur, connection.cursor() as decided:
-            async with connection.pipeline():
-                for sql, params in statements[:-2]:
-                    await cur.execute(sql, params)
-                await decided.execute(*statements[-2])
-                await cur.execute(*statements[-1])
-            row = await decided.fetchone()
+        reservation, params = self._reserve_call(request, scopes, prune_before)
+        async with connection.cursor() as cur:
+            await cur.execute(self._text(_RESERVE), params)
+            row = await cur.fetchone()
         return _reserved(reservation, row)
 
-    def _reserve_statements(
+    def _reserve_call(
         self, request: ReservationRequest, scopes: Sequence[str], prune_before: datetime | None,
-    ) -> tuple[Reservation, list[tuple[str, dict[str, Any] | None]]]:
-        """The reservation asked for, and the statements of its one round trip in order:
-        BEGIN, the locks, the prune when due, the decision (whose row is read), COMMIT."""
+    ) -> tuple[Reservation, dict[str, Any]]:
+        """The reservation asked for, and the parameters of the reserving statement."""
         reservation = request.grant()
-        params = {**self._standing_params(request.user_id, request.now),
-                  "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
-                  "created_at": reservation.created_at, "expires_at": reservation.expires_at,
-                  **{f"mine_{w.value}": request.limits.get(w) for w in Window},
-                  **{f"all_{w.value}": request.global_limits.get(w) for w in Window}}
-        statements: list[tuple[str, dict[str, Any] | None]] = [("BEGIN", None)]
-        statements += [(self._text(_LOCK_SCOPE), {"scope": scope, "sync": "off"})
-                       for scope in sorted(scopes)]
-        if prune_before is not None:
-            statements.append((self._text(_PRUNE), {"before": self.instant(prune_before)}))
-        statements += [(self._text(_RESERVE_IF_FITS), params), ("COMMIT", None)]
-        return reservation, statements
+        return reservation, {
+            **self._standing_params(request.user_id, request.now),
+            "scopes": sorted(scopes), "prune_before": prune_before,
+            "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
+            "created_at": reservation.created_at, "expires_at": reservation.expires_at,
+            **{f"mine_{w.value}": request.limits.get(w) for w in Window},
+            **{f"all_{w.value}": request.global_limits.get(w) for w in Window},
+        }
 
     def _standing_params(self, user_id: str, now: datetime) -> dict[str, Any]:
         return {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE,
