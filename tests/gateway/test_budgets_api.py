@@ -56,6 +56,32 @@ def test_a_budget_put_on_one_replica_blocks_on_another(
     assert httpx.get(second.url + "/v1/budgets/alice", headers=ADMIN).json()["source"] == "api"
 
 
+def test_on_postgresql_the_stored_budget_is_read_in_the_reservation_itself(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer], postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cascadeflow.adapters.sqlmodel_budgets import SQLModelBudgetStore
+
+    async def no_separate_read(*_: object) -> None:
+        raise AssertionError("the budget was read in a round trip of its own")
+
+    monkeypatch.setattr(SQLModelBudgetStore, "get_async", no_separate_read)
+    upstream.script("fake-small", *[Reply("Four.")] * 3)
+    shared = {"database_url": postgres_url}
+    first, second = serve(gateway_config(upstream, **shared)), serve(gateway_config(upstream, **shared))
+    client(second).chat.completions.create(model="cascadeflow", messages=QUESTION)  # config: 1.0 a day
+
+    assert httpx.put(first.url + "/v1/budgets/alice", headers=ADMIN, json={"daily": 1e-9}).status_code == 200
+    with pytest.raises(openai.RateLimitError) as blocked:
+        client(second).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert blocked.value.code == "budget_exceeded"
+
+    assert httpx.put(first.url + "/v1/budgets/alice", headers=ADMIN, json={"daily": 5.0}).status_code == 200
+    answered = client(second).chat.completions.with_raw_response.create(model="cascadeflow",
+                                                                        messages=QUESTION)
+    assert answered.http_response.json()["cascadeflow"]["budget"]["remaining"] > 4.9  # of the 5.0 stored
+
+
 def test_export_gives_every_entry_as_csv_or_json(
     upstream: OpenAIServer, serve: Callable[..., ThreadServer]
 ) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel, select
 from cascadeflow.adapters.sql_database import SQLDatabase, driver_sql
 from cascadeflow.adapters.sqlmodel_tables import UTCDateTime
 from cascadeflow.adapters.system_clock import SystemClock
-from cascadeflow.application.ports import BudgetStore, Clock, WouldBlock
+from cascadeflow.application.ports import BudgetStore, Clock, UsageStore, WouldBlock
 from cascadeflow.domain.budgets import BudgetConfig
 
 _SCHEMA_LOCK_KEY = 0x63666C6F7762  # pg_advisory_xact_lock key for this table's DDL
@@ -66,6 +66,11 @@ class SQLModelBudgetStore(BudgetStore):
     def get(self, user_id: str) -> BudgetConfig | None:
         # read on every budgeted request: one plain statement, one round trip
         return _stored(self._db.fetch_one(_GET, {"user_id": user_id}))
+
+    def shares_database_with(self, usage: UsageStore) -> bool:
+        url = getattr(usage, "connection_url", None)
+        return self._db.postgres and url is not None and url() == self._db.engine.url.render_as_string(
+            hide_password=False)
 
     async def get_async(self, user_id: str) -> BudgetConfig | None:
         """PostgreSQL: ``get`` on the event loop (pg_async.py); WouldBlock elsewhere."""

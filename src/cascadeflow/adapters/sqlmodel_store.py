@@ -50,6 +50,7 @@ from cascadeflow.adapters.sqlmodel_tables import (
 )
 from cascadeflow.application.ports import AsyncUsageCalls, UsageStore
 from cascadeflow.domain.budgets import (
+    BudgetConfig,
     CostEntry,
     Reservation,
     ReservationRequest,
@@ -258,10 +259,20 @@ class _AsyncUsage:
     async def reserve_and_read(
         self, request: ReservationRequest
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
+        return (await self._reserve(request, None))[:3]
+
+    async def reserve_with_stored_budget(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
+        return await self._reserve(request, request.user_id)
+
+    async def _reserve(
+        self, request: ReservationRequest, budget_user: str | None
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
         scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
         async with self._connections.connection() as conn:
             return await self._sql.reserve_in_one_trip_async(
-                conn, request, scopes, self._store._prune_due(request.now))
+                conn, request, scopes, self._store._prune_due(request.now), budget_user)
 
     async def reserve(self, request: ReservationRequest) -> Reservation | None:
         return (await self.reserve_and_read(request))[0]

@@ -26,6 +26,7 @@ from cascadeflow.adapters.sqlmodel_tables import entry_metadata
 from cascadeflow.domain.budgets_math import EPSILON
 from cascadeflow.domain.budgets import (
     EVERYONE,
+    BudgetConfig,
     CostEntry,
     Reservation,
     ReservationRequest,
@@ -74,9 +75,13 @@ _RESERVE_IF_FITS = (
 # ... and all of a reservation in one statement, so one round trip with the least work
 # for the client: a function that stops waiting for the disk at commit (for its own
 # transaction), row-locks each scope in sorted order (an upsert locks the row it
-# touches; two callers never wait on each other), prunes when asked, then runs the
-# statement above, which, the function being VOLATILE, takes a new snapshot. Replaced
-# on every start: a new release's body takes over (a new signature needs a new name).
+# touches; two callers never wait on each other), prunes when asked, reads the budget
+# stored for ``p_budget_user`` when given (cascadeflow_budgets, the gateway's PUT
+# /v1/budgets: if there is one, its limits replace the ``p_mine_*`` given), then runs
+# the statement above, which, the function being VOLATILE, takes a new snapshot. It
+# returns the standing, whether the row went in, and the stored budget it found.
+# Replaced on every start: a new release's body takes over (a new signature needs a
+# new name).
 _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a :name parameter, a p_name variable inside
 _RESERVE_PARAMETERS = (
     ("scope", "text"), ("user", "text"), ("everyone", "text"), ("now", "timestamptz"),
@@ -85,21 +90,32 @@ _RESERVE_PARAMETERS = (
     ("expires_at", "timestamptz"),
     *((f"{prefix}{w.value}", "float8") for prefix in ("mine_", "all_") for w in Window),
 )
+_STORED = ", ".join(f":stored_{w.value}" for w in Window)
 RESERVE_FUNCTION = (
     "CREATE OR REPLACE FUNCTION cascadeflow_reserve_v1(p_scopes text[], p_prune_before timestamptz, "
-    + ", ".join(f"p_{name} {kind}" for name, kind in _RESERVE_PARAMETERS)
+    "p_budget_user text, " + ", ".join(f"p_{name} {kind}" for name, kind in _RESERVE_PARAMETERS)
     + ") RETURNS TABLE ("
     + ", ".join(f"o{i} {'bigint' if i in (5, 11) else 'float8'}" for i in range(12))
-    + ", o_added bigint) LANGUAGE plpgsql VOLATILE AS $body$ BEGIN "
-    "PERFORM set_config('synchronous_commit', 'off', true); "
+    + ", o_added bigint, o_stored boolean, "
+    + ", ".join(f"o_stored_{w.value} float8" for w in Window)
+    + ") LANGUAGE plpgsql VOLATILE AS $body$ DECLARE p_stored boolean := false; "
+    + " ".join(f"p_stored_{w.value} float8;" for w in Window)
+    + " BEGIN PERFORM set_config('synchronous_commit', 'off', true); "
     "INSERT INTO cascadeflow_budget_locks (scope) SELECT s FROM unnest(p_scopes) AS s ORDER BY s "
     "ON CONFLICT (scope) DO UPDATE SET scope = excluded.scope; "
     f"IF p_prune_before IS NOT NULL THEN DELETE FROM {RESERVATIONS} WHERE expires_at < p_prune_before; "
     "END IF; "
-    "RETURN QUERY " + _PARAMETER.sub(r"p_\1", _RESERVE_IF_FITS) + "; "
+    "IF p_budget_user IS NOT NULL THEN SELECT "
+    + ", ".join(f"b.{w.value}" for w in Window) + " INTO "
+    + ", ".join(f"p_stored_{w.value}" for w in Window)
+    + " FROM cascadeflow_budgets AS b WHERE b.user_id = p_budget_user; p_stored := FOUND; "
+    "IF p_stored THEN " + " ".join(f"p_mine_{w.value} := p_stored_{w.value};" for w in Window)
+    + " END IF; END IF; "
+    "RETURN QUERY " + _PARAMETER.sub(r"p_\1", _RESERVE_IF_FITS.replace(
+        "FROM added) FROM s", f"FROM added), :stored, {_STORED} FROM s")) + "; "
     "END $body$"
 )
-_RESERVE = (f"SELECT * FROM cascadeflow_reserve_v1(:scopes, :prune_before, "
+_RESERVE = (f"SELECT * FROM cascadeflow_reserve_v1(:scopes, :prune_before, :budget_user, "
             f"{', '.join(':' + name for name, _ in _RESERVE_PARAMETERS)})")
 _INSERT_RESERVATION = (
     f"INSERT INTO {RESERVATIONS} (id, user_id, amount, created_at, expires_at) "
@@ -189,16 +205,18 @@ class UsageSQL:
         """PostgreSQL, on an autocommit cursor: the scopes' locks, the prune (when due),
         the reservation if it fits, and the standing it was decided on, in one statement
         (RESERVE_FUNCTION): one round trip."""
-        reservation, params = self._reserve_call(request, scopes, prune_before)
+        reservation, params = self._reserve_call(request, scopes, prune_before, None)
         cur.execute(self._text(_RESERVE), params)
-        return _reserved(reservation, cur.fetchone())
+        return _reserved(reservation, cur.fetchone())[:3]
 
     async def reserve_in_one_trip_async(
         self, connection: Any, request: ReservationRequest, scopes: Sequence[str],
-        prune_before: datetime | None,
-    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
-        """``reserve_in_one_trip`` on an autocommit AsyncConnection."""
-        reservation, params = self._reserve_call(request, scopes, prune_before)
+        prune_before: datetime | None, budget_user: str | None = None,
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
+        """``reserve_in_one_trip`` on an autocommit AsyncConnection; with ``budget_user``,
+        the budget stored for that user replaces the request's own limits, and is
+        returned (None: there is none)."""
+        reservation, params = self._reserve_call(request, scopes, prune_before, budget_user)
         async with connection.cursor() as cur:
             await cur.execute(self._text(_RESERVE), params)
             row = await cur.fetchone()
@@ -206,12 +224,13 @@ class UsageSQL:
 
     def _reserve_call(
         self, request: ReservationRequest, scopes: Sequence[str], prune_before: datetime | None,
+        budget_user: str | None,
     ) -> tuple[Reservation, dict[str, Any]]:
         """The reservation asked for, and the parameters of the reserving statement."""
         reservation = request.grant()
         return reservation, {
             **self._standing_params(request.user_id, request.now),
-            "scopes": sorted(scopes), "prune_before": prune_before,
+            "scopes": sorted(scopes), "prune_before": prune_before, "budget_user": budget_user,
             "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
             "created_at": reservation.created_at, "expires_at": reservation.expires_at,
             **{f"mine_{w.value}": request.limits.get(w) for w in Window},
@@ -315,10 +334,12 @@ class UsageSQL:
 
 
 def _reserved(reservation: Reservation, row: Sequence[Any]
-              ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]:
-    """The reservation if the decision row says it was inserted, and the standing."""
+              ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
+    """From RESERVE_FUNCTION's row: the reservation if it went in, the standing, and the
+    stored budget found (if one was looked up and exists)."""
     mine, everyone = _usages(row[:12])
-    return (reservation if row[12] else None), mine, everyone
+    stored = BudgetConfig(**dict(zip((w.value for w in Window), row[14:18], strict=True))) if row[13] else None
+    return (reservation if row[12] else None), mine, everyone, stored
 
 
 def _usages(row: Sequence[Any]) -> tuple[ScopeUsage, ScopeUsage]:

@@ -21,6 +21,7 @@ from cascadeflow.application.budget_policy import (
     BudgetPolicy as BudgetPolicy,
     max_input_tokens as max_input_tokens,
 )
+from cascadeflow.application.live_budgets import LiveBudgets
 from cascadeflow.application.budget_standing import (
     GLOBAL,
     Standing,
@@ -126,6 +127,7 @@ class BudgetGate:
         self._held_lock = threading.Lock()
         self._renewer: threading.Thread | None = None
         self._tasks: set[asyncio.Future[Any]] = set()  # asynchronous store calls running
+        self._shares_database: dict[int, bool] = {}  # by budget store: its budgets are ours
 
     async def off_loop(self, fn: Callable[..., T], *args: Any,
                        undo: Callable[[T], object] | None = None) -> T:
@@ -226,13 +228,23 @@ class BudgetGate:
         calls = self.store.async_calls()
         if calls is not None:
             try:
-                limits = await self._limits_async(user_id, tier)
-                if not limits and not self.policy.global_limits:
-                    return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits), None
-                request = self._request(user_id, call, call_messages, call_max_tokens, limits,
-                                        self._clock.now())
-                reservation, usage, everyone = await self._on_loop(
-                    calls.reserve_and_read(request), undo=partial(self._abandon, request.id))
+                stored_in_store = self._budgets_stored_with_usage()
+                if user_id is not None and stored_in_store is not None:  # read in the same trip
+                    configured = self.policy.limits_with(stored_in_store.configured(user_id), tier)
+                    request = self._request(user_id, call, call_messages, call_max_tokens,
+                                            configured, self._clock.now())
+                    reservation, usage, everyone, stored = await self._on_loop(
+                        calls.reserve_with_stored_budget(request),
+                        undo=partial(self._abandon, request.id))
+                    limits = stored.limits if stored is not None else configured
+                else:
+                    limits = await self._limits_async(user_id, tier)
+                    if not limits and not self.policy.global_limits:
+                        return Admission(tuple(models), BudgetAction.ALLOW, None, None, limits), None
+                    request = self._request(user_id, call, call_messages, call_max_tokens, limits,
+                                            self._clock.now())
+                    reservation, usage, everyone = await self._on_loop(
+                        calls.reserve_and_read(request), undo=partial(self._abandon, request.id))
             except WouldBlock:
                 pass  # nothing was reserved: the blocking call does it all
             else:
@@ -276,6 +288,18 @@ class BudgetGate:
         if decided.reservation is not None:
             self._hold(decided.reservation.id, request.now + self.policy.reservation_ttl)
         return decided.admission, decided.reservation
+
+    def _budgets_stored_with_usage(self) -> LiveBudgets | None:
+        """The policy's user budgets when they are stored in the usage database, so that
+        the reservation can read the user's with no round trip of its own."""
+        budgets = self.policy.user_budgets
+        if not isinstance(budgets, LiveBudgets):
+            return None
+        shared = self._shares_database.get(id(budgets.store))
+        if shared is None:
+            shared = self._shares_database[id(budgets.store)] = budgets.store.shares_database_with(
+                self.store)
+        return budgets if shared else None
 
     async def _limits_async(self, user_id: str | None, tier: str | None) -> Mapping[Window, float]:
         """``policy.limits_for``, a stored budget read on the event loop (WouldBlock

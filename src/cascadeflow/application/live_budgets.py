@@ -32,6 +32,10 @@ class LiveBudgets(Mapping[str, BudgetConfig]):
         stored = await self.store.get_async(user_id)
         return stored if stored is not None else self._configured.get(user_id)
 
+    def configured(self, user_id: str) -> BudgetConfig | None:
+        """The budget the configuration gives the user, whatever is stored."""
+        return self._configured.get(user_id)
+
     def lookup(self, user_id: str) -> tuple[BudgetConfig | None, str]:
         """The user's budget and where it comes from: "api", "config" or "none"."""
         stored = self.store.get(user_id)

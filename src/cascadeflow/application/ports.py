@@ -145,6 +145,14 @@ class AsyncUsageCalls(Protocol):
         self, request: ReservationRequest
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage]: ...
 
+    async def reserve_with_stored_budget(
+        self, request: ReservationRequest
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
+        """``reserve_and_read`` for ``request.user_id``, whose budget stored in the same
+        database (BudgetStore.put), when there is one, replaces ``request.limits``; and
+        that stored budget. One round trip where a separate read would take two."""
+        ...
+
     async def reserve(self, request: ReservationRequest) -> Reservation | None: ...
 
     async def commit(self, reservation_id: str, entry: CostEntry) -> bool: ...
@@ -167,6 +175,11 @@ class BudgetStore(Protocol):
     @abstractmethod
     def all(self) -> dict[str, BudgetConfig]:
         """Every stored budget by user id."""
+
+    def shares_database_with(self, usage: UsageStore) -> bool:
+        """Whether this store's budgets live in ``usage``'s database, where its
+        ``reserve_with_stored_budget`` reads them: False unless known."""
+        return False
 
     async def get_async(self, user_id: str) -> BudgetConfig | None:
         """``get`` waiting on the event loop; WouldBlock, having done nothing, where the
