@@ -183,3 +183,28 @@ async def test_a_commit_outlives_its_cancelled_caller(postgres_url: str) -> None
         await asyncio.sleep(0.01)
     assert [e.id for e in store.entries("u")][-1] == "call-2"
     assert store.reserved("u", datetime.now(UTC)) == 0.0 and store.verify_totals() == []
+
+
+async def test_a_fresh_database_serves_the_gateway_first_request(postgres_url: str) -> None:
+    """The reservation reads the budgets table: it exists before the first one, though
+    no budget was ever read or set."""
+    import httpx
+
+    from cascadeflow.entrypoints.gateway_config import hash_key, parse_config
+    from cascadeflow.entrypoints.rest.app import create_app
+    from cascadeflow.entrypoints.rest.setup import GatewaySetup
+
+    config = parse_config({
+        "database_url": postgres_url, "default_budget": {"daily": 1.0},
+        "models": [{"name": "small", "provider": "openai", "api_key": "sk-test", "cost": 0.0001}],
+        "keys": [{"user": "ann", "sha256": hash_key("cf-ann")}],
+    }, {})
+    app = create_app(GatewaySetup(config, provider=FakeProvider({"small": ["Four."] * 2})))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        assert (await http.get("/health")).status_code == 200  # the usage tables, as at start-up
+        response = await http.post("/v1/chat/completions", headers={"Authorization": "Bearer cf-ann"},
+                                   json={"model": "cascadeflow",
+                                         "messages": [{"role": "user", "content": "2 + 2?"}]})
+    assert response.status_code == 200, response.text
+    assert response.json()["cascadeflow"]["budget"]["remaining"] == pytest.approx(1.0, abs=1e-3)

@@ -111,7 +111,7 @@ class SQLDatabase:
     def transaction(self, *, write: bool) -> Iterator[Session]:
         """A session committed on exit; SQLite takes the write lock up front if ``write``."""
         try:
-            self._ensure_schema()
+            self.ensure_schema()
             with Session(self.engine) as session:
                 begin = "IMMEDIATE" if write else "DEFERRED"
                 session.connection(execution_options={SQLITE_BEGIN: begin})
@@ -125,7 +125,7 @@ class SQLDatabase:
         """A Core connection in a transaction committed on exit (no ORM session); SQLite
         takes the write lock up front if ``write``."""
         try:
-            self._ensure_schema()
+            self.ensure_schema()
             with self.engine.connect() as conn:
                 conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE" if write else "DEFERRED"})
                 with conn.begin():
@@ -149,7 +149,7 @@ class SQLDatabase:
         if no_wait and not self._schema_ready:  # creating tables may wait: not here
             raise WouldBlock("the schema is not created yet")
         try:
-            self._ensure_schema()
+            self.ensure_schema()
             pooled = self.engine.raw_connection()
         except SQLAlchemyError as exc:
             raise self._storage_error(exc) from exc
@@ -211,7 +211,8 @@ class SQLDatabase:
             return cause
         return StorageError(f"{self._label} {self.url}: {cause}")
 
-    def _ensure_schema(self) -> None:
+    def ensure_schema(self) -> None:
+        """Create the tables (and functions) if this instance has not yet."""
         if self._schema_ready:
             return
         with self._schema_lock:

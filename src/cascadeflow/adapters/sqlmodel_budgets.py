@@ -68,9 +68,14 @@ class SQLModelBudgetStore(BudgetStore):
         return _stored(self._db.fetch_one(_GET, {"user_id": user_id}))
 
     def shares_database_with(self, usage: UsageStore) -> bool:
+        """PostgreSQL: whether ``usage`` opens the same database; if so, the budgets
+        table is created now (once), for the reservations that read it."""
         url = getattr(usage, "connection_url", None)
-        return self._db.postgres and url is not None and url() == self._db.engine.url.render_as_string(
-            hide_password=False)
+        if not (self._db.postgres and url is not None
+                and url() == self._db.engine.url.render_as_string(hide_password=False)):
+            return False
+        self._db.ensure_schema()
+        return True
 
     async def get_async(self, user_id: str) -> BudgetConfig | None:
         """PostgreSQL: ``get`` on the event loop (pg_async.py); WouldBlock elsewhere."""
