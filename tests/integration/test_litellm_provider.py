@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from cascadeflow.adapters.litellm_loader import load_litellm
 from cascadeflow.adapters.litellm_provider import LiteLLMProvider
 from cascadeflow.application.run_cascade import CascadeRequest
 from cascadeflow.bootstrap import bootstrap
@@ -79,6 +80,19 @@ async def test_complete_returns_text_tokens_and_sends_the_openai_request_shape(
     assert "logprobs" not in sent
     assert not sent.get("stream")
     assert openai_server.headers[0]["authorization"] == "Bearer sk-test"
+
+
+async def test_a_declared_price_is_litellm_s_own_and_never_sent_upstream(
+    openai_server: OpenAIServer,
+) -> None:
+    openai_server.script("gpt-4o-mini", Reply("Paris.", prompt_tokens=1000, completion_tokens=1000))
+    provider = LiteLLMProvider(timeout=5)
+    ask = request(model(openai_server, cost=0.002))
+    given = provider._call_arguments(load_litellm(), ask)  # LiteLLM prices with it, no map search
+    assert (given["input_cost_per_token"], given["output_cost_per_token"]) == (2e-6, 2e-6)
+    await provider.complete(ask)
+    [sent] = openai_server.requests
+    assert not any("cost" in key for key in sent)  # LiteLLM keeps it to itself
 
 
 async def test_tokens_are_counted_when_the_provider_reports_no_usage(

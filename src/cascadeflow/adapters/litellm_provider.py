@@ -119,6 +119,11 @@ class LiteLLMProvider(CompletionProvider):
             kwargs["api_key"] = api_key
         if request.logprobs:
             kwargs["logprobs"] = True
+        if (price := model.configured_price) is not None:
+            # LiteLLM prices every call for its own bookkeeping; given the price, it skips
+            # searching its price map (a third of its work per call). Not sent upstream.
+            kwargs["input_cost_per_token"] = price.input
+            kwargs["output_cost_per_token"] = price.output
         return kwargs
 
     @contextmanager
