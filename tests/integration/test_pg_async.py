@@ -208,3 +208,21 @@ async def test_a_fresh_database_serves_the_gateway_first_request(postgres_url: s
                                          "messages": [{"role": "user", "content": "2 + 2?"}]})
     assert response.status_code == 200, response.text
     assert response.json()["cascadeflow"]["budget"]["remaining"] == pytest.approx(1.0, abs=1e-3)
+
+
+async def test_a_waiter_cancelled_as_its_connection_arrives_passes_it_on(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))
+    pool = AsyncPostgres(conninfo(store), label="test", url="test", max_connections=1)
+    async with pool.connection():
+        waiter = asyncio.create_task(pool._check_out())
+        await asyncio.sleep(0)  # it waits for the only connection
+    await asyncio.sleep(0)  # the connection is handed over: the waiter is due to resume…
+    assert waiter._fut_waiter is None or waiter._fut_waiter.done()  # type: ignore[attr-defined]
+    waiter.cancel()  # …and is cancelled before it does
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert pool._open == 1 and len(pool._idle) == 1  # back in the pool, not lost
+    async with pool.connection() as conn:
+        assert await (await conn.execute("SELECT 1")).fetchone() == (1,)
+    pool.close()

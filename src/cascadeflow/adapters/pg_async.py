@@ -121,7 +121,13 @@ class AsyncPostgres:
             loop = asyncio.get_running_loop()
             handed: asyncio.Future[Place] = loop.create_future()
             self._waiting.append((loop, handed))
-        return await handed
+        try:
+            return await handed
+        except asyncio.CancelledError:
+            # cancelled after the place was handed over, before this caller resumed
+            if handed.done() and not handed.cancelled():
+                self._pass_on(handed.result())
+            raise
 
     async def _pinged(self, conn: AsyncConnection[Any]) -> AsyncConnection[Any]:
         """``conn`` if it still answers, else a new connection in its place."""
