@@ -56,7 +56,8 @@ def total_keys(user_id: str | None, at: datetime) -> list[tuple[str, str, dateti
     """The totals an entry of ``user_id`` at ``at`` adds to, as (scope, window, period):
     every window, for the user (when it has one) and for everyone, in sorted order."""
     scopes = [EVERYONE] if user_id is None else [EVERYONE, scope_of(user_id)]
-    return sorted((scope, w.value, period_of(w, at)) for scope in scopes for w in Window)
+    periods = [(w.value, period_of(w, at)) for w in Window]
+    return sorted((scope, window, period) for scope in scopes for window, period in periods)
 
 
 def aligned_window(since: datetime) -> Window | None:
