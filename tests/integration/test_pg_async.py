@@ -12,19 +12,12 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from cascadeflow import BudgetConfig, CascadeAgent, CostTracker, ModelConfig
 from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window
 from cascadeflow.testing import FakeProvider
 
-MODELS = [ModelConfig(name="small", cost=0.0001), ModelConfig(name="large", cost=0.01)]
-
-
-def agent_on(store: SQLModelUsageStore, runs: int = 20) -> CascadeAgent:
-    fake = FakeProvider({"small": ["Paris is the capital of France."] * runs, "large": ["Paris."] * runs})
-    tracker = CostTracker(store=store, default_budget=BudgetConfig(daily=5.0))
-    return CascadeAgent(MODELS, quality_validation_mode="fast", provider=fake, cost_tracker=tracker)
+from .budget_runs import agent_on, waiting_with_the_loop_running
 
 
 def conninfo(store: SQLModelUsageStore) -> str:
@@ -61,24 +54,11 @@ async def test_a_run_waiting_for_a_row_lock_leaves_the_loop_running(postgres_url
     with psycopg.connect(conninfo(store)) as locker:
         locked = locker.execute("SELECT 1 FROM cascadeflow_budget_locks WHERE scope = 'u' FOR UPDATE")
         assert locked.fetchone() == (1,)
-        ticks = 0
-
-        async def tick() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticker = asyncio.create_task(tick())
-        run = asyncio.create_task(agent.run("Capital of France?", user_id="u"))
         try:
-            await asyncio.sleep(0.3)
-            assert not run.done()  # waiting for the lock…
-            assert ticks >= 10  # …on the loop, which kept running
+            run = await waiting_with_the_loop_running(agent.run("Capital of France?", user_id="u"))
         finally:
             locker.rollback()
     result = await asyncio.wait_for(run, timeout=10)
-    ticker.cancel()
     assert result.model_used == "small"
     assert store.count("u") == 2 and store.verify_totals() == []
 

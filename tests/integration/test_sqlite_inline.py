@@ -8,18 +8,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from cascadeflow import BudgetConfig, CascadeAgent, CostTracker, ModelConfig
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 from cascadeflow.domain.budgets import CostEntry
-from cascadeflow.testing import FakeProvider
 
-MODELS = [ModelConfig(name="small", cost=0.0001), ModelConfig(name="large", cost=0.01)]
-
-
-def agent_on(store: SQLModelUsageStore) -> CascadeAgent:
-    fake = FakeProvider({"small": ["Paris is the capital of France."] * 10, "large": ["Paris."] * 10})
-    tracker = CostTracker(store=store, default_budget=BudgetConfig(daily=5.0))
-    return CascadeAgent(MODELS, quality_validation_mode="fast", provider=fake, cost_tracker=tracker)
+from .budget_runs import agent_on, waiting_with_the_loop_running
 
 
 async def test_a_run_waits_for_another_writer_off_the_loop(tmp_path: Path) -> None:
@@ -28,22 +20,9 @@ async def test_a_run_waits_for_another_writer_off_the_loop(tmp_path: Path) -> No
     await agent.run("Capital of France?", user_id="u")  # tables made, connections warm
     locker = sqlite3.connect(tmp_path / "usage.db", isolation_level=None)
     locker.execute("BEGIN IMMEDIATE")  # another process's write lock
-    ticks = 0
-
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticker = asyncio.create_task(tick())
-    run = asyncio.create_task(agent.run("Capital of France?", user_id="u"))
-    await asyncio.sleep(0.3)
-    assert not run.done()  # waiting for the lock…
-    assert ticks >= 10  # …off the loop, which kept running
+    run = await waiting_with_the_loop_running(agent.run("Capital of France?", user_id="u"))
     locker.execute("COMMIT")
     result = await asyncio.wait_for(run, timeout=10)
-    ticker.cancel()
     assert result.model_used == "small"
     assert store.count("u") == 2 and store.verify_totals() == []
 

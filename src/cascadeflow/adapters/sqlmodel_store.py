@@ -25,7 +25,6 @@ the database (it fills the totals under a lock), then `cascadeflow usage --verif
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -57,8 +56,9 @@ from cascadeflow.domain.budgets import (
     ScopeUsage,
     Window,
     aligned_window,
+    TotalKey,
     scope_of,
-    total_keys,
+    totals_of,
 )
 from cascadeflow.domain.budgets_math import fits_standing
 
@@ -91,6 +91,7 @@ class SQLModelUsageStore(UsageStore):
         self._postgres = self._db.postgres
         self._sql = UsageSQL(self._postgres)
         self._pruned_at: datetime | None = None
+        self._async_calls: _AsyncUsage | None = None  # once the tables exist (PostgreSQL)
 
     @property
     def url(self) -> str:
@@ -100,14 +101,16 @@ class SQLModelUsageStore(UsageStore):
     def attempt_inline(self) -> AbstractContextManager[None] | None:
         """SQLite: calls inside fail with WouldBlock rather than wait for a lock, so an
         event loop may run them itself first. PostgreSQL: None (every statement is a
-        network round trip; its calls go to a thread)."""
+        network round trip: its budget calls wait on the loop through ``async_calls``,
+        the others go to a thread)."""
         return None if self._postgres else without_waiting()
 
     def async_calls(self) -> AsyncUsageCalls | None:
         """PostgreSQL: reserve, commit and release waiting on the event loop (psycopg's
         AsyncConnection, pg_async.py), with the statements of the blocking calls."""
-        connections = self._db.async_postgres()
-        return None if connections is None else _AsyncUsage(self, connections)
+        if self._async_calls is None and (connections := self._db.async_postgres()) is not None:
+            self._async_calls = _AsyncUsage(self, connections)
+        return self._async_calls
 
     def connection_url(self) -> str:
         """The database URL with its password, to open another store on the same database."""
@@ -294,17 +297,13 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _totals_from_entries(conn: Connection) -> dict[tuple[str, str, datetime], tuple[float, int]]:
-    sums: dict[tuple[str, str, datetime], list[float]] = defaultdict(lambda: [0.0, 0])
+def _totals_from_entries(conn: Connection) -> dict[TotalKey, tuple[float, int]]:
     query = select(col(CostEntryRow.user_id), col(CostEntryRow.cost), col(CostEntryRow.timestamp))
-    for user_id, cost, timestamp in conn.execute(query, execution_options={"yield_per": 10_000}):
-        for key in total_keys(user_id, _utc(timestamp)):
-            sums[key][0] += cost
-            sums[key][1] += 1
-    return {k: (v[0], int(v[1])) for k, v in sums.items()}
+    rows = conn.execute(query, execution_options={"yield_per": 10_000})
+    return totals_of((user_id, cost, _utc(timestamp)) for user_id, cost, timestamp in rows)
 
 
-def _write_totals(conn: Connection, totals: Mapping[tuple[str, str, datetime], tuple[float, int]]) -> int:
+def _write_totals(conn: Connection, totals: Mapping[TotalKey, tuple[float, int]]) -> int:
     rows = [{"scope": k[0], "window": k[1], "period": k[2], "spent": v[0], "calls": v[1]}
             for k, v in sorted(totals.items())]
     for start in range(0, len(rows), 5000):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from cascadeflow.domain.budgets import (
     period_of,
     scope_of,
     total_keys,
+    totals_of,
 )
 
 TOTALS = "cascadeflow_spend_totals"
@@ -310,13 +310,9 @@ class UsageSQL:
     def add_to_totals(self, cur: Any, entries: Sequence[CostEntry]) -> None:
         """Add entries to their totals rows, in a fixed order so that concurrent writers
         lock the rows they share in the same order."""
-        sums: dict[tuple[str, str, datetime], list[float]] = defaultdict(lambda: [0.0, 0])
-        for entry in entries:
-            for key in total_keys(entry.user_id, entry.timestamp):
-                sums[key][0] += entry.cost
-                sums[key][1] += 1
+        sums = totals_of((entry.user_id, entry.cost, entry.timestamp) for entry in entries)
         rows = [{"scope": k[0], "window": k[1], "period": self.instant(k[2]), "spent": v[0],
-                 "calls": int(v[1])} for k, v in sorted(sums.items())]
+                 "calls": v[1]} for k, v in sorted(sums.items())]
         if rows:
             cur.executemany(self._text(_ADD_TO_TOTALS), rows)
 

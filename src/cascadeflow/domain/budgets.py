@@ -6,7 +6,7 @@ all-time): there is no reset job that could race or be missed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -52,12 +52,27 @@ def period_of(window: Window, at: datetime) -> datetime:
     return window_start(window, at) or TOTAL_PERIOD
 
 
-def total_keys(user_id: str | None, at: datetime) -> list[tuple[str, str, datetime]]:
+TotalKey = tuple[str, str, datetime]  # (scope, window, period)
+
+
+def total_keys(user_id: str | None, at: datetime) -> list[TotalKey]:
     """The totals an entry of ``user_id`` at ``at`` adds to, as (scope, window, period):
     every window, for the user (when it has one) and for everyone, in sorted order."""
     scopes = [EVERYONE] if user_id is None else [EVERYONE, scope_of(user_id)]
     periods = [(w.value, period_of(w, at)) for w in Window]
     return sorted((scope, window, period) for scope in scopes for window, period in periods)
+
+
+def totals_of(spends: Iterable[tuple[str | None, float, datetime]]) -> dict[TotalKey, tuple[float, int]]:
+    """The running totals that spends of (user id, cost, instant) add up to: spent and
+    calls per totals key (``total_keys``)."""
+    sums: dict[TotalKey, list[float]] = {}
+    for user_id, cost, at in spends:
+        for key in total_keys(user_id, at):
+            total = sums.setdefault(key, [0.0, 0])
+            total[0] += cost
+            total[1] += 1
+    return {key: (spent, int(calls)) for key, (spent, calls) in sums.items()}
 
 
 def aligned_window(since: datetime) -> Window | None:
