@@ -134,9 +134,10 @@ class InMemoryUsageStore(UsageStore):
         return sum(t[0] for t in found), sum(t[1] for t in found)
 
     def _usage(self, user_id: str | None, now: datetime) -> ScopeUsage:
-        spent = {w: self._sum(user_id, w, None if w is Window.TOTAL else period_of(w, now))[0]
+        total, calls = self._sum(user_id, Window.TOTAL, None)
+        spent = {w: total if w is Window.TOTAL else self._sum(user_id, w, period_of(w, now))[0]
                  for w in Window}
-        return ScopeUsage(spent, self._reserved(user_id, now), int(self._sum(user_id, Window.TOTAL, None)[1]))
+        return ScopeUsage(spent, self._reserved(user_id, now), int(calls))
 
     def _reserved(self, user_id: str | None, now: datetime) -> float:
         return sum(

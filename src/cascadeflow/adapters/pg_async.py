@@ -27,14 +27,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from cascadeflow.adapters.sql_database import PING_AFTER_IDLE  # the synchronous pool's rule
 from cascadeflow.domain.errors import StorageError
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection
 
-# A connection idle this long is pinged before use (the server may have closed it);
-# the same rule as the synchronous pool's (sql_database.PING_AFTER_IDLE).
-PING_AFTER_IDLE = 5.0
 MAX_CONNECTIONS = 10
 
 # Connections inherited from a parent process are never used or closed in the child:

@@ -240,10 +240,13 @@ class SQLDatabase:
             self._schema_ready = True
 
 
+PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a ``:name`` parameter (not a ``::`` cast)
+
+
 def driver_sql(statement: str, *, postgres: bool) -> str:
     """``:name`` parameters in the driver's style: sqlite3 takes them as written,
     psycopg as ``%(name)s``."""
-    return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", statement) if postgres else statement
+    return PARAMETER.sub(r"%(\1)s", statement) if postgres else statement
 
 
 def engine_for(raw_url: str) -> Engine:

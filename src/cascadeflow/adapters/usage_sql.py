@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
-from cascadeflow.adapters.sql_database import driver_sql
+from cascadeflow.adapters.sql_database import PARAMETER, driver_sql
 from cascadeflow.adapters.sqlmodel_tables import entry_metadata
 from cascadeflow.domain.budgets_math import EPSILON
 from cascadeflow.domain.budgets import (
@@ -82,7 +81,6 @@ _RESERVE_IF_FITS = (
 # returns the standing, whether the row went in, and the stored budget it found.
 # Replaced on every start: a new release's body takes over (a new signature needs a
 # new name).
-_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a :name parameter, a p_name variable inside
 _RESERVE_PARAMETERS = (
     ("scope", "text"), ("user", "text"), ("everyone", "text"), ("now", "timestamptz"),
     ("daily", "timestamptz"), ("weekly", "timestamptz"), ("monthly", "timestamptz"),
@@ -111,7 +109,7 @@ RESERVE_FUNCTION = (
     + " FROM cascadeflow_budgets AS b WHERE b.user_id = p_budget_user; p_stored := FOUND; "
     "IF p_stored THEN " + " ".join(f"p_mine_{w.value} := p_stored_{w.value};" for w in Window)
     + " END IF; END IF; "
-    "RETURN QUERY " + _PARAMETER.sub(r"p_\1", _RESERVE_IF_FITS.replace(
+    "RETURN QUERY " + PARAMETER.sub(r"p_\1", _RESERVE_IF_FITS.replace(
         "FROM added) FROM s", f"FROM added), :stored, {_STORED} FROM s")) + "; "
     "END $body$"
 )
