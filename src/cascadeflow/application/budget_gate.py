@@ -90,18 +90,16 @@ class _Decided:
     blocked: BaseException | None  # raised once the reservation is released
 
 
-def _resolved(value: T) -> Future[T]:
-    done: Future[T] = Future()
-    done.set_result(value)
-    return done
-
-
 def _undo_result(undo: Callable[[T], object], done: Future[T]) -> None:
     if not done.cancelled() and done.exception() is None:
-        try:
-            undo(done.result())
-        except Exception:  # the store is down: the hold lapses with its lease
-            log.warning("could not undo an abandoned budget call", exc_info=True)
+        _undo(undo, done.result())
+
+
+def _undo(undo: Callable[[T], object], result: T) -> None:
+    try:
+        undo(result)
+    except Exception:  # the store is down: the hold lapses with its lease
+        log.warning("could not undo an abandoned budget call", exc_info=True)
 
 
 class BudgetGate:
@@ -384,7 +382,7 @@ class BudgetGate:
 
     def _undo_task(self, undo: Callable[[T], object], task: asyncio.Future[T]) -> None:
         if not task.cancelled() and task.exception() is None:
-            self._threads().submit(_undo_result, undo, _resolved(task.result()))
+            self._threads().submit(_undo, undo, task.result())
 
     def _abandon(self, reservation_id: str, _result: object) -> None:
         """Release a reservation nobody waits for any more (its caller was cancelled);
