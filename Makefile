@@ -29,8 +29,9 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# benchmarks/_*.py are helpers, not benchmarks
 bench: $(STAMP)
-	@for script in benchmarks/*.py; do \
+	@for script in benchmarks/[!_]*.py; do \
 		echo "== $$script"; \
 		CASCADEFLOW_TEST_POSTGRES_URL="$${CASCADEFLOW_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}" \
 			$(BIN)/python $$script || exit 1; \

@@ -1,6 +1,7 @@
 """What the REST gateway costs: `python benchmarks/gateway_bench.py`.
 
-Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py):
+Against the fake OpenAI upstream on loopback (tests/integration/openai_server.py), run in
+a process of its own so that it shares no interpreter with the clients measured:
 - latency p50/p99 of one request at a time: the upstream called directly (httpx), a bare
   `litellm.acompletion` to it, and `cascadeflow serve` (1 worker) in front of it, whose
   figure minus the direct one is what the gateway adds (auth, budget reserve/commit in
@@ -28,17 +29,17 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AsyncExitStack, ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the fake upstream lives with the tests
+sys.path.insert(0, str(ROOT))  # the gateway's process helper lives with the tests
 
 from tests.gateway.serve_process import ServeProcess  # noqa: E402
-from tests.integration.openai_server import OpenAIServer, Reply  # noqa: E402
+from _upstream_process import upstream_process  # noqa: E402
 
 from cascadeflow.adapters.litellm_loader import load_litellm  # noqa: E402
 from cascadeflow.entrypoints.gateway_config import hash_key  # noqa: E402
@@ -46,7 +47,7 @@ from cascadeflow.testing import scratch_schema  # noqa: E402
 
 SEQUENTIAL = 300
 IN_FLIGHT = 32
-THROUGHPUT_SECONDS = 6.0  # per path, over all rounds
+THROUGHPUT_SECONDS = 12.0  # per path, over all rounds (rounds of 2 s: ramp-up and drain stay small)
 ROUNDS = 6
 P50_TARGETS = {"gateway, 1 worker, in-memory store": " (target: <= 1 ms)",
                "gateway, 1 worker, PostgreSQL": " (target: <= 3 ms)"}
@@ -60,11 +61,11 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 @contextmanager
-def gateway(upstream: OpenAIServer, database_url: str, folder: Path) -> Iterator[str]:
+def gateway(upstream: str, database_url: str, folder: Path) -> Iterator[str]:
     config = {
         "database_url": database_url,
         "server": {"max_attempts": 1},
-        "models": [{"name": "fake-small", "provider": "openai", "api_base": upstream.base_url,
+        "models": [{"name": "fake-small", "provider": "openai", "api_base": upstream,
                     "api_key": "sk-bench", "input_cost_per_token": 1e-7, "output_cost_per_token": 1e-7}],
         "default_budget": {"daily": 1000.0},
         "keys": [{"user": u, "sha256": hash_key(f"cf-{u}")} for u in USERS],
@@ -99,21 +100,28 @@ async def in_flight_rate(call: Call, seconds: float) -> float:
     return done / (time.perf_counter() - started)
 
 
-def paths(upstream: OpenAIServer, gateways: dict[str, str], http: httpx.AsyncClient) -> dict[str, Call]:
-    """Every path measured, by name: the upstream directly, bare LiteLLM, each gateway."""
+def paths(upstream: str, gateways: dict[str, str], client: Callable[[], httpx.AsyncClient]
+          ) -> dict[str, Call]:
+    """Every path measured, by name: the upstream directly, bare LiteLLM, each gateway.
+    Each HTTP path has a client of its own, so its connections stay open across rounds
+    as a real client's do (a shared pool smaller than all paths' in-flight requests
+    would reconnect at every round and measure TCP set-up instead)."""
     litellm = load_litellm()
+    http = client()
 
     async def direct(_: int) -> None:
-        response = await http.post(f"{upstream.base_url}/chat/completions",
+        response = await http.post(f"{upstream}/chat/completions",
                                    json={"model": "fake-small", "messages": MESSAGES, "max_tokens": 16})
         assert response.status_code == 200
 
     async def bare_litellm(_: int) -> None:
         await litellm.acompletion(model="openai/fake-small", messages=MESSAGES, max_tokens=16,
-                                  api_base=upstream.base_url, api_key="sk-bench",
+                                  api_base=upstream, api_key="sk-bench",
                                   num_retries=0, max_retries=0)
 
     def through(url: str) -> Call:
+        http = client()
+
         async def ask(i: int) -> None:
             user = USERS[i % len(USERS)]
             response = await http.post(f"{url}/v1/chat/completions", headers={
@@ -158,24 +166,24 @@ def postgres_schema() -> Iterator[str | None]:
 
 
 def main() -> None:
-    upstream = OpenAIServer().start()
-    upstream.script("fake-small", *[Reply("The answer is 42.")] * 400_000)
-    try:
-        with tempfile.TemporaryDirectory() as folder, postgres_schema() as pg, ExitStack() as stack:
-            stores = {"in-memory store": "memory", "SQLite": f"sqlite:///{Path(folder) / 'bench.db'}"}
-            if pg:
-                stores["PostgreSQL"] = pg
-            gateways = {name: stack.enter_context(gateway(upstream, url, Path(folder)))
-                        for name, url in stores.items()}
+    with (upstream_process() as upstream, tempfile.TemporaryDirectory() as folder,
+          postgres_schema() as pg, ExitStack() as stack):
+        stores = {"in-memory store": "memory", "SQLite": f"sqlite:///{Path(folder) / 'bench.db'}"}
+        if pg:
+            stores["PostgreSQL"] = pg
+        gateways = {name: stack.enter_context(gateway(upstream, url, Path(folder)))
+                    for name, url in stores.items()}
 
-            async def run() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-                limits = httpx.Limits(max_connections=IN_FLIGHT * 2)
-                async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-                    return await measure(paths(upstream, gateways, http))
+        async def run() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+            async with AsyncExitStack() as clients:
+                def client() -> httpx.AsyncClient:
+                    limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
+                    http = httpx.AsyncClient(timeout=60, limits=limits)
+                    clients.push_async_callback(http.aclose)
+                    return http
+                return await measure(paths(upstream, gateways, client))
 
-            latencies, rates = asyncio.run(run())
-    finally:
-        upstream.stop()
+        latencies, rates = asyncio.run(run())
     report(latencies, rates)
 
 
