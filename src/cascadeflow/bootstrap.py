@@ -27,6 +27,7 @@ from cascadeflow.application.ports import (
     CompletionProvider,
     IdGenerator,
     PricingCatalog,
+    SchemaCheck,
     Telemetry,
     UsageStore,
     Validator,
@@ -73,6 +74,7 @@ class Adapters:
         self._clock = clock
         self._ids = ids
         self._timeout = timeout
+        self._schemas: SchemaCheck | None = None
 
     def completions(self) -> CompletionProvider:
         if self._provider is None:
@@ -95,6 +97,13 @@ class Adapters:
         if self._ids is None:
             self._ids = UuidGenerator()
         return self._ids
+
+    def schemas(self) -> SchemaCheck:
+        if self._schemas is None:
+            from cascadeflow.adapters.json_schema import JsonSchemaCheck
+
+            self._schemas = JsonSchemaCheck()
+        return self._schemas
 
 
 class Container:
@@ -134,6 +143,7 @@ class Container:
             retry_policy=self.retry_policy,
             budget_gate=self._budget_gate,
             online=self._online,
+            schemas=self.adapters.schemas(),
         )
 
     def run_strategy(self) -> RunStrategy:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from cascadeflow.application.ports import Clock, CompletionProvider, IdGenerator
 from cascadeflow.domain.errors import ConfigurationError, ProviderError
-from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
+from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent, ToolCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,8 @@ class FakeReply:
     finish_reason: str = "stop"
     logprobs: tuple[float, ...] | None = None
     cost_usd: float | None = None
+    tool_calls: tuple[ToolCall, ...] = ()  # functions the model asks for
+    refusal: str | None = None
 
 
 Scripted = FakeReply | ProviderError | str
@@ -72,7 +74,7 @@ class FakeProvider(CompletionProvider):
         if isinstance(item, ProviderError):
             raise item
         reply = FakeReply(item) if isinstance(item, str) else item
-        query_words = sum(len(m.content.split()) for m in request.messages)
+        query_words = sum(len(m.text.split()) for m in request.messages)
         return Completion(
             text=reply.text,
             model=request.model.name,
@@ -83,6 +85,8 @@ class FakeProvider(CompletionProvider):
             finish_reason=reply.finish_reason,
             logprobs=reply.logprobs,
             cost_usd=reply.cost_usd,
+            tool_calls=reply.tool_calls,
+            refusal=reply.refusal,
         )
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[StreamEvent]:

@@ -19,7 +19,7 @@ from cascadeflow.domain.errors import (
     ProviderUnavailableError,
     RateLimitedError,
 )
-from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
+from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent, ToolCall
 from cascadeflow.domain.models import ModelConfig
 
 # Local models need no key; Vertex AI authenticates with Google application credentials.
@@ -48,8 +48,11 @@ class LiteLLMProvider(CompletionProvider):
         with self._errors_as_domain(request.model):
             response = await litellm.acompletion(**kwargs)
         choice = _field(response, "choices")[0]
-        text = _text(_field(_field(choice, "message"), "content"))
+        message = _field(choice, "message")
+        text = _text(_field(message, "content"))
+        calls = tuple(ToolCall.from_openai(c) for c in _field(message, "tool_calls") or ())
         input_tokens, output_tokens = _usage(litellm, kwargs, _field(response, "usage"), text)
+        logprobs = _field(choice, "logprobs")
         return Completion(
             text=text,
             model=request.model.name,
@@ -57,7 +60,10 @@ class LiteLLMProvider(CompletionProvider):
             output_tokens=output_tokens,
             finish_reason=_text(_field(choice, "finish_reason")) or "stop",
             latency_ms=(time.perf_counter() - started) * 1000.0,
-            logprobs=_token_logprobs(_field(choice, "logprobs")) if request.logprobs else None,
+            logprobs=_token_logprobs(logprobs) if request.logprobs else None,
+            tool_calls=calls,
+            refusal=_field(message, "refusal") or None,
+            token_logprobs=_logprob_objects(logprobs) if request.options.logprobs else None,
         )
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[StreamEvent]:
@@ -105,14 +111,16 @@ class LiteLLMProvider(CompletionProvider):
         if not api_key:
             _require_environment_key(litellm, model, model_id)
         kwargs: dict[str, Any] = {
+            **request.options.to_openai(),  # the caller's fields, unchanged
             "model": model_id,
-            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "messages": [m.to_openai() for m in request.messages],
             "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
             "timeout": self._timeout,
             "num_retries": 0,  # LiteLLM's own retry loop
             "max_retries": 0,  # the OpenAI SDK client's retries underneath it
         }
+        if request.temperature is not None:
+            kwargs["temperature"] = request.temperature
         if model.api_base:
             kwargs["api_base"] = model.api_base
         if api_key:
@@ -237,6 +245,26 @@ def _usage(
 
 def _is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _logprob_objects(logprobs: object) -> tuple[dict[str, Any], ...] | None:
+    """The provider's per-token logprob objects, as plain JSON for the caller."""
+    content = _field(logprobs, "content")
+    if not content:
+        return None
+    return tuple(_plain(token) for token in content)
+
+
+def _plain(value: object) -> Any:
+    """A LiteLLM/pydantic object as plain JSON values."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _token_logprobs(logprobs: object) -> tuple[float, ...] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -86,8 +87,27 @@ class Admission:
         return window.value, max(left[window], 0.0)
 
 
+# Tokens an image, audio or file part may take beyond its own bytes (a URL is short, the
+# picture behind it is not): OpenAI bills a high-detail image at up to ~1,500 tokens.
+PART_ALLOWANCE = 2_000
+
+
 def max_input_tokens(messages: Sequence[Message]) -> int:
     """An upper bound on prompt tokens: every token is at least one byte of UTF-8, plus
-    the chat template's few tokens per message. Pessimistic on purpose: the reservation
-    must never be smaller than the call."""
-    return sum(len(m.content.encode("utf-8")) + 4 for m in messages) + 3
+    the chat template's few tokens per message and PART_ALLOWANCE per non-text part.
+    Pessimistic on purpose: the reservation must never be smaller than the call."""
+    return sum(_message_bound(m) for m in messages) + 3
+
+
+def _message_bound(message: Message) -> int:
+    content = message.content
+    if isinstance(content, str):
+        size = len(content.encode("utf-8"))
+    elif content is None:
+        size = 0
+    else:
+        size = sum(len(json.dumps(dict(part), default=str).encode("utf-8"))
+                   + (0 if part.get("type") == "text" else PART_ALLOWANCE) for part in content)
+    for call in message.tool_calls:
+        size += len(call.name.encode("utf-8")) + len(call.arguments.encode("utf-8")) + 8
+    return size + len((message.name or "").encode("utf-8")) + 4

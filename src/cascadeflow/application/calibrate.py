@@ -202,7 +202,7 @@ class CalibrateCascade:
                                                          domain=record.domain))
                     for m in (drafter, verifier)]
             draft, strong = record.responses[drafter.name], record.responses[verifier.name]
-            context = ValidationContext(query=record.messages[-1].content, finish_reason=draft.finish_reason,
+            context = ValidationContext(query=record.messages[-1].text, finish_reason=draft.finish_reason,
                                         logprobs=draft.logprobs, domain=record.domain,
                                         confidence=draft.confidence)
             good = draft.correct if draft.correct is not None else (draft.quality or 0.0) >= (strong.quality or 0.0)

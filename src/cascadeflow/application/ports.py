@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from cascadeflow.domain.budgets import (
     BudgetConfig,
@@ -55,6 +55,19 @@ class Clock(Protocol):
 class IdGenerator(Protocol):
     @abstractmethod
     def new_id(self) -> str: ...
+
+
+class SchemaCheck(Protocol):
+    """JSON Schema, for tool arguments and structured answers the caller asked for."""
+
+    @abstractmethod
+    def errors(self, instance: Any, schema: Mapping[str, Any]) -> str | None:
+        """Why ``instance`` breaks ``schema`` (the first problem, briefly); None when it
+        follows it."""
+
+    @abstractmethod
+    def check_schema(self, schema: Mapping[str, Any], where: str) -> None:
+        """ConfigurationError naming ``where`` when ``schema`` is no valid JSON Schema."""
 
 
 class Validator(Protocol):

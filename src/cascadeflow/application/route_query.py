@@ -23,7 +23,7 @@ from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.errors import BudgetExceededError
-from cascadeflow.domain.messages import Message
+from cascadeflow.domain.messages import NO_OPTIONS, CallOptions, Message, billed_prompt
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.results import CascadeResult
 
@@ -53,11 +53,12 @@ class RouteRequest:
     messages: tuple[Message, ...]
     models: tuple[ModelConfig, ...] | None = None
     max_tokens: int | None = None
-    temperature: float = 0.7
+    temperature: float | None = None  # None: each provider's default
     user_id: str | None = None
     domain: str | None = None
     user_tier: str | None = None
     query_id: str | None = None
+    options: CallOptions = NO_OPTIONS
 
 
 class RouteQuery:
@@ -102,11 +103,13 @@ class RouteQuery:
             result = await self._strategy.execute(StrategyRequest(
                 strategy, request.messages, known, request.max_tokens, request.temperature,
                 request.user_id, request.query_id, tier=request.user_tier, admission=admission,
+                options=request.options,
             ))
         else:
             result = await self._cascade.execute(CascadeRequest(
                 models, request.messages, request.max_tokens, request.temperature,
                 request.user_id, domain, request.query_id, tier=request.user_tier,
+                options=request.options,
             ))
         if choice is None:
             return result
@@ -147,7 +150,7 @@ class RouteQuery:
         gate = self._gate
         context = gate.context(request.user_id, 0.0, tier) if gate is not None else None
         remaining = context.budget_remaining if context is not None else None
-        prompt_tokens = max_input_tokens(request.messages)
+        prompt_tokens = max_input_tokens(billed_prompt(request.messages, request.options))
 
         def estimate(model: ModelConfig) -> float:
             output_tokens = call_max_tokens(request.max_tokens, model)

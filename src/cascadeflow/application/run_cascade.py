@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from returns.result import Failure, Result, Success
 
 from cascadeflow.application.budget_gate import Admission, BudgetGate
 from cascadeflow.application.online_calibration import OnlineCalibration
-from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Validator
+from cascadeflow.application.ports import (
+    Clock,
+    CompletionProvider,
+    PricingCatalog,
+    SchemaCheck,
+    Validator,
+)
 from cascadeflow.domain.errors import (
     AllModelsFailedError,
     BudgetExceededError,
@@ -19,7 +25,16 @@ from cascadeflow.domain.errors import (
 )
 from cascadeflow.domain.budgets import Reservation
 from cascadeflow.domain.agreement import judge_prompt, read_judgement
-from cascadeflow.domain.messages import Completion, CompletionRequest, Message, conversation_key
+from cascadeflow.domain.answer_checks import answer_problem, same_tool_calls
+from cascadeflow.domain.messages import (
+    NO_OPTIONS,
+    CallOptions,
+    Completion,
+    CompletionRequest,
+    Message,
+    billed_prompt,
+    conversation_key,
+)
 from cascadeflow.domain.online_evidence import Observation
 from cascadeflow.domain.online_policy import Decision
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
@@ -35,7 +50,7 @@ class CascadeRequest:
     models: tuple[ModelConfig, ...]
     messages: tuple[Message, ...]
     max_tokens: int | None = None
-    temperature: float = 0.7
+    temperature: float | None = None  # None: each provider's default
     user_id: str | None = None
     domain: str | None = None
     query_id: str | None = None
@@ -43,6 +58,7 @@ class CascadeRequest:
     # set when the request was admitted already (a strategy step or judge call): the
     # cascade then skips admission and only reserves, commits or releases each call
     admission: Admission | None = None
+    options: CallOptions = NO_OPTIONS  # tools, response format, sampling fields
 
     def __post_init__(self) -> None:
         if not self.models:
@@ -84,8 +100,10 @@ class RunCascade:
         retry_policy: RetryPolicy,
         budget_gate: BudgetGate | None = None,
         online: OnlineCalibration | None = None,
+        schemas: SchemaCheck | None = None,
     ) -> None:
         self._gate = budget_gate
+        self._schemas = schemas
         self._online = online
         self._provider = provider
         self._pricing = pricing
@@ -98,6 +116,7 @@ class RunCascade:
         return sorted(models, key=lambda m: self._pricing.price(m).blended_per_1k)
 
     async def execute(self, request: CascadeRequest) -> CascadeResult:
+        self._check_options(request.options)
         ordered = self.order(request.models)
         cheapest, dearest = ordered[0], ordered[-1]
         admission = request.admission
@@ -173,6 +192,9 @@ class RunCascade:
         return CascadeResult(
             content=answer.completion.text,
             model_used=answer.model.name,
+            tool_calls=answer.completion.tool_calls,
+            refusal=answer.completion.refusal,
+            token_logprobs=answer.completion.token_logprobs,
             total_cost=total_cost,
             cost_saved=self._baseline_cost(dearest, answer) - total_cost,
             latency_ms=(self._clock.monotonic() - started) * 1000.0,
@@ -206,10 +228,14 @@ class RunCascade:
         verdicts: dict[int, bool | None] = {}
         if reference is None:
             return verdicts
-        query = request.messages[-1].content
+        query = request.messages[-1].text
         for index in range(len(chain) - 1):
             draft = answers.get(index)
             if draft is None:
+                continue
+            if draft.completion.tool_calls or reference.completion.tool_calls:
+                verdicts[index] = same_tool_calls(draft.completion.tool_calls,
+                                                  reference.completion.tool_calls)
                 continue
             agree = online.agree(query, draft.completion.text, reference.completion.text)
             if agree is None and online.settings.judge:
@@ -291,8 +317,8 @@ class RunCascade:
         gate = self._gate
         assert gate is not None
         return await gate.admit_and_reserve_async(
-            request.user_id, request.models, request.messages, request.max_tokens, request.tier,
-            call.model, call.messages, call.max_tokens,
+            request.user_id, request.models, billed_prompt(call.messages, call.options), request.max_tokens, request.tier,
+            call.model, billed_prompt(call.messages, call.options), call.max_tokens,
         )
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
@@ -300,7 +326,7 @@ class RunCascade:
             return None
         limits = request.admission.limits if request.admission is not None else None
         return await self._gate.reserve_async(
-            request.user_id, call.model, call.messages, call.max_tokens, request.tier, limits,
+            request.user_id, call.model, billed_prompt(call.messages, call.options), call.max_tokens, request.tier, limits,
         )
 
     async def _release(self, reservation: Reservation | None) -> None:
@@ -322,7 +348,25 @@ class RunCascade:
             temperature=request.temperature,
             # online calibration learns from every confidence a provider can give
             logprobs=wants_logprobs(model, self._online is not None and len(request.models) > 1),
+            options=request.options,
         )
+
+    def _check_options(self, options: CallOptions) -> None:
+        """Refuse, before any call, schemas that could never be checked."""
+        if options is NO_OPTIONS:
+            return
+        schemas = [("response_format.json_schema.schema", options.schema)] + [
+            (f"the parameters of tool {t['function']['name']!r}", t["function"].get("parameters"))
+            for t in options.tools]
+        for where, schema in schemas:
+            if isinstance(schema, Mapping):
+                self._schema_check().check_schema(schema, where)
+
+    def _schema_check(self) -> SchemaCheck:
+        if self._schemas is None:
+            raise ConfigurationError("tools and response formats need a SchemaCheck: build the "
+                                     "cascade with bootstrap()")
+        return self._schemas
 
     async def _call(
         self, call: CompletionRequest
@@ -340,8 +384,19 @@ class RunCascade:
     def _judge(
         self, model: ModelConfig, completion: Completion, cost: float, request: CascadeRequest
     ) -> _Answer:
+        """The answer's verdict: first whether it gives what the caller asked for (tools,
+        response format), then, for text, the validator's."""
+        if request.options is not NO_OPTIONS or completion.tool_calls:
+            problem = answer_problem(completion, request.options, self._schema_check().errors)
+            if problem is not None:
+                return _Answer(model, completion, ValidationResult(False, 0.0, problem), cost)
+            if completion.tool_calls:  # no text to read: the calls are well formed
+                score = completion.confidence if completion.confidence is not None else 1.0
+                names = ", ".join(c.name for c in completion.tool_calls)
+                return _Answer(model, completion, ValidationResult(
+                    True, score, f"tool call ({names}) matches the tools offered"), cost)
         context = ValidationContext(
-            query=request.messages[-1].content,
+            query=request.messages[-1].text,
             finish_reason=completion.finish_reason,
             logprobs=completion.logprobs,
             confidence=completion.reported_confidence,

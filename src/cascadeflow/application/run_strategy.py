@@ -18,7 +18,7 @@ from cascadeflow.application.ports import Clock, PricingCatalog, Validator
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade, _failed_call
 from cascadeflow.application.strategy_steps import StepCheck, question_of, retry_prompt, review_prompt
 from cascadeflow.domain.errors import AllModelsFailedError, BudgetExceededError, ProviderError
-from cascadeflow.domain.messages import Message
+from cascadeflow.domain.messages import NO_OPTIONS, CallOptions, Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult, ModelCall, StepVerdict, Verdict
@@ -33,13 +33,14 @@ class StrategyRequest:
     messages: tuple[Message, ...]
     known_models: Mapping[str, ModelConfig] = field(default_factory=dict)
     max_tokens: int | None = None
-    temperature: float = 0.7
+    temperature: float | None = None  # None: each provider's default
     user_id: str | None = None
     query_id: str | None = None
     tier: str | None = None
     # the request's budget decision, made once by RouteQuery: every step and judge call
     # reuses it (one warning, one degrade) and only reserves and commits its own cost
     admission: Admission | None = None
+    options: CallOptions = NO_OPTIONS  # for the steps' calls; a judge is asked plainly
 
 
 @dataclass(slots=True)
@@ -130,6 +131,10 @@ class RunStrategy:
             strategy_used=strategy.domain,
             steps_executed=len(verdicts),
             steps=tuple(verdicts),
+            finish_reason=last.result.finish_reason,
+            tool_calls=last.result.tool_calls,
+            refusal=last.result.refusal,
+            token_logprobs=last.result.token_logprobs,
         )
 
     async def _run_step(
@@ -162,7 +167,8 @@ class RunStrategy:
         request: StrategyRequest, run: _Run,
     ) -> _Answer | None:
         check = StepCheck(step.checker, run.query, request.strategy.domain)
-        outcome = await self._call(model, messages, check, request, run, request.temperature)
+        outcome = await self._call(model, messages, check, request, run, request.temperature,
+                                   options=request.options)
         if outcome is None:
             return None
         index = len(run.calls)
@@ -204,7 +210,8 @@ class RunStrategy:
 
     async def _call(
         self, model: ModelConfig, messages: tuple[Message, ...], check: Validator,
-        request: StrategyRequest, run: _Run, temperature: float, max_tokens: int | None = None,
+        request: StrategyRequest, run: _Run, temperature: float | None, max_tokens: int | None = None,
+        options: CallOptions = NO_OPTIONS,
     ) -> CascadeResult | None:
         """One model call through RunCascade; None when it failed or the budget stopped it."""
         cascade = self._cascade_for(validator=check)
@@ -218,6 +225,7 @@ class RunStrategy:
             query_id=request.query_id,
             tier=request.tier,
             admission=request.admission,
+            options=options,
         )
         try:
             outcome = await cascade.execute(call)

@@ -79,7 +79,7 @@ class SimulateCascade:
         for record in usable:
             for name, models in plans.items():
                 if name == "cascade" and self._pre_router is not None and (
-                    self._pre_router.skip_draft(record.messages[-1].content)
+                    self._pre_router.skip_draft(record.messages[-1].text)
                 ):
                     models = (verifier,)
                 result = await self._run.execute(

@@ -34,7 +34,7 @@ class StepCheck(Validator):
 
 def question_of(messages: tuple[Message, ...]) -> str:
     """The last user message: what validators and detectors judge."""
-    return next((m.content for m in reversed(messages) if m.role == "user"), messages[-1].content)
+    return next((m.text for m in reversed(messages) if m.role == "user"), messages[-1].text)
 
 
 def review_prompt(messages: tuple[Message, ...], previous: str, description: str) -> tuple[Message, ...]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+from cascadeflow.domain.messages import ToolCall
 
 
 class Verdict(str, Enum):
@@ -85,6 +89,11 @@ class CascadeResult:
     steps: tuple[StepVerdict, ...] = ()
     user_tier: str | None = None
     complexity: str | None = None
+    # the answer's function calls (``content`` is then often empty), a provider's refusal,
+    # and its per-token logprob objects when the caller asked for them
+    tool_calls: tuple[ToolCall, ...] = ()
+    refusal: str | None = None
+    token_logprobs: tuple[Mapping[str, Any], ...] | None = None
 
     @property
     def input_tokens(self) -> int:

@@ -43,7 +43,7 @@ def approximate_tokens(text: str) -> int:
 
 def recorded_tokens(record: TraceRecord, response: RecordedResponse) -> tuple[int, int]:
     """(input, output) tokens of a recorded answer, approximated where the trace has none."""
-    prompt = " ".join(m.content for m in record.messages)
+    prompt = " ".join(m.text for m in record.messages)
     return (
         response.input_tokens if response.input_tokens is not None else approximate_tokens(prompt),
         response.output_tokens if response.output_tokens is not None else approximate_tokens(response.text),

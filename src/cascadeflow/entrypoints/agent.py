@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
 from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
@@ -23,7 +23,7 @@ from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
-from cascadeflow.domain.messages import Message
+from cascadeflow.domain.messages import Message, call_options
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality import QualityConfig, QualityValidator
@@ -41,11 +41,12 @@ if TYPE_CHECKING:  # loaded when used: detection rules, strategies (and their va
 
 log = logging.getLogger("cascadeflow.agent")
 
-Query = str | Sequence[Message | Mapping[str, str]]
+Query = str | Sequence[Message | Mapping[str, Any]]
 
 
 def to_messages(query: Query) -> tuple[Message, ...]:
-    """A question string, or chat messages as Message objects or {"role", "content"} dicts."""
+    """A question string, or chat messages as Message objects or OpenAI message dicts
+    ({"role", "content"}, and "name", "tool_calls", "tool_call_id" where they apply)."""
     if isinstance(query, str):
         if not query.strip():
             raise ConfigurationError("the query is empty: pass a question or a list of messages")
@@ -54,8 +55,9 @@ def to_messages(query: Query) -> tuple[Message, ...]:
     for item in query:
         if isinstance(item, Message):
             messages.append(item)
-        elif isinstance(item, Mapping) and {"role", "content"} <= item.keys():
-            messages.append(Message(item["role"], item["content"]))  # type: ignore[arg-type]
+        elif isinstance(item, Mapping) and "role" in item and (
+                "content" in item or "tool_calls" in item):
+            messages.append(Message.from_openai({"content": None, **item}))
         else:
             raise ConfigurationError(
                 f"each message must be a Message or a dict with 'role' and 'content', got {item!r}"
@@ -200,16 +202,38 @@ class CascadeAgent:
         query: Query,
         *,
         max_tokens: int | None = None,
-        temperature: float = 0.7,
+        temperature: float | None = None,
         user_id: str | None = None,
         domain: str | None = None,
         user_tier: str | None = None,
         query_id: str | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        stop: str | Sequence[str] | None = None,
+        seed: int | None = None,
+        top_p: float | None = None,
+        logprobs: bool | None = None,
+        top_logprobs: int | None = None,
+        **openai_fields: Any,
     ) -> CascadeResult:
         """Answer ``query``. ``domain`` picks a domain strategy (detected when None and
         multi-step cascading is on); ``user_tier`` routes to that tier's models;
-        ``query_id`` is stored with every cost entry of this run."""
+        ``query_id`` is stored with every cost entry of this run.
+
+        OpenAI's chat fields go to every model called: ``tools`` and ``tool_choice``
+        (a draft's tool call must name an offered tool with arguments that follow its
+        schema, else the cascade escalates), ``response_format`` (a draft must be JSON,
+        following the schema for ``json_schema``), ``stop``, ``seed``, ``top_p``,
+        ``logprobs`` and the rest by name in ``openai_fields`` (``frequency_penalty``,
+        ``parallel_tool_calls``, ``user``…). ``temperature`` None is the provider's
+        default. A field the cascade cannot honour (``n`` > 1, an unknown name) is a
+        ConfigurationError."""
         messages = to_messages(query)
+        options = call_options({
+            "tools": tools, "tool_choice": tool_choice, "response_format": response_format,
+            "stop": stop, "seed": seed, "top_p": top_p, "logprobs": logprobs,
+            "top_logprobs": top_logprobs, **openai_fields})
         request = RouteRequest(
             messages=messages,
             models=self._pre_routed(messages),
@@ -219,6 +243,7 @@ class CascadeAgent:
             domain=domain,
             user_tier=user_tier,
             query_id=query_id,
+            options=options,
         )
         try:
             result = await self._router.execute(self._routing, request)
@@ -239,7 +264,7 @@ class CascadeAgent:
         """Without the cheapest model when the quality config's pre-router finds the query
         too hard for it: the draft would be paid for and then escalated anyway."""
         router = self.quality_config.pre_router
-        if router is None or len(self.models) < 2 or not router.skip_draft(messages[-1].content):
+        if router is None or len(self.models) < 2 or not router.skip_draft(messages[-1].text):
             return self.models
         return tuple(self._cascade.order(self.models)[1:])
 
@@ -272,14 +297,16 @@ class CascadeAgent:
         query: Query,
         *,
         max_tokens: int | None = None,
-        temperature: float = 0.7,
+        temperature: float | None = None,
         user_id: str | None = None,
         domain: str | None = None,
         user_tier: str | None = None,
         query_id: str | None = None,
+        **openai_fields: Any,
     ) -> CascadeResult:
-        """``run`` for scripts. Inside a running event loop (a notebook, say) the run
-        gets a loop of its own on a helper thread, since that loop cannot be re-entered."""
+        """``run`` for scripts, with the same arguments. Inside a running event loop (a
+        notebook, say) the run gets a loop of its own on a helper thread, since that
+        loop cannot be re-entered."""
         job = self.run(
             query,
             max_tokens=max_tokens,
@@ -288,6 +315,7 @@ class CascadeAgent:
             domain=domain,
             user_tier=user_tier,
             query_id=query_id,
+            **openai_fields,
         )
         try:
             asyncio.get_running_loop()
