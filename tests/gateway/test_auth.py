@@ -72,9 +72,15 @@ def test_a_user_sees_only_their_own_usage_and_cannot_spend_as_someone_else(
                          headers={"Authorization": f"Bearer {ADMIN_KEY}"}).json()
     assert by_admin["calls"] == 1
 
-    with pytest.raises(openai.PermissionDeniedError, match="acts for user 'bob' only"):
-        client(gateway, BOB_KEY).chat.completions.create(model="cascadeflow", messages=QUESTION,
-                                                         user="alice")
+    # OpenAI's user field labels the app's own end user: with a user key it is only a
+    # label (sent on, stored with the costs); the key's user pays
+    upstream.script("fake-small", Reply("Four."))
+    client(gateway, BOB_KEY).chat.completions.create(model="cascadeflow", messages=QUESTION,
+                                                     user="alice")
+    assert upstream.requests[-1]["user"] == "alice"
+    bob = httpx.get(gateway.url + "/v1/usage", headers={"Authorization": f"Bearer {BOB_KEY}"}).json()
+    alice = httpx.get(gateway.url + "/v1/usage", headers={"Authorization": f"Bearer {ALICE_KEY}"}).json()
+    assert bob["calls"] == 1 and alice["calls"] == 1
 
 
 def test_only_admin_keys_may_send_a_tier_hint(serve: Callable[..., ThreadServer]) -> None:

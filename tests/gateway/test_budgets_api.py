@@ -35,10 +35,10 @@ def test_put_then_get_a_budget_and_config_budgets_show_their_source(
 
 
 @pytest.mark.parametrize("body", [{"daily": -1}, {"hourly": 1}, {"daily": "lots"}, []])
-def test_invalid_budgets_are_422(serve: Callable[..., ThreadServer], body: object) -> None:
+def test_invalid_budgets_are_400(serve: Callable[..., ThreadServer], body: object) -> None:
     gateway = serve(gateway_config(None))
     response = httpx.put(gateway.url + "/v1/budgets/alice", headers=ADMIN, json=body)
-    assert response.status_code == 422 and response.json()["error"]["type"] == "invalid_request_error"
+    assert response.status_code == 400 and response.json()["error"]["type"] == "invalid_request_error"
 
 
 def test_a_budget_put_on_one_replica_blocks_on_another(
@@ -99,4 +99,4 @@ def test_export_gives_every_entry_as_csv_or_json(
     assert [e["model"] for e in as_json] == ["fake-small", "fake-big"]
     later = httpx.get(gateway.url + "/v1/export?since=2999-01-01", headers=ADMIN).json()
     assert later == []
-    assert httpx.get(gateway.url + "/v1/export?format=xml", headers=ADMIN).status_code == 422
+    assert httpx.get(gateway.url + "/v1/export?format=xml", headers=ADMIN).status_code == 400

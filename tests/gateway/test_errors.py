@@ -84,12 +84,18 @@ def test_a_blocked_budget_is_a_429_budget_exceeded_before_any_call(
 
 @pytest.mark.parametrize(("body", "status", "param"), [
     (b"{not json", 400, None),
-    (b'{"model": "cascadeflow"}', 422, "messages"),
-    (b'{"model": "cascadeflow", "messages": [{"role": "robot", "content": "hi"}]}', 422, "messages.0.role"),
+    (b'{"model": "cascadeflow"}', 400, "messages"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "robot", "content": "hi"}]}', 400, "messages.0"),
     (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 0}',
-     422, "max_tokens"),
-    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "n": 3}', 422, "n"),
-    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "\\ud800"}]}', 422, None),
+     400, "max_tokens"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "n": 3}', 400, "n"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "\\ud800"}]}', 400, None),
+    (b'{"model": "cascadeflow", "messages": [{"role": "tool", "content": "18 C"}]}', 400,
+     "messages.0.tool.tool_call_id"),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "best_of": 2}', 400, None),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "tools": '
+     b'[{"type": "function", "function": {"name": "f"}}], "tool_choice": '
+     b'{"type": "function", "function": {"name": "g"}}}', 400, None),
     (b'{"model": "nope", "messages": [{"role": "user", "content": "hi"}]}', 404, "model"),
 ])
 def test_bad_bodies_are_4xx_in_openai_shape(

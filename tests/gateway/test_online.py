@@ -38,7 +38,9 @@ def test_first_requests_escalate_then_agreeing_drafts_are_accepted_and_the_evide
     answers = [openai.chat.completions.create(model="cascadeflow", messages=QUESTION) for _ in range(60)]
     used = [a.model for a in answers]
     assert used[0] == "fake-big"  # no evidence yet: the strongest model answers too
-    assert used[-20:].count("fake-small") >= 15  # drafts that agree end up accepted
+    # drafts that agree end up accepted: each request draws its own shadow (10%) and
+    # exploration (10%) checks, so about 32 of the last 40; 24 is 3 standard deviations
+    assert used[-40:].count("fake-small") >= 24
     view = calibration(first)
     assert view["mode"] == "online" and view["target_quality"] == 0.9
     (route,) = view["routes"]

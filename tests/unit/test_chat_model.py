@@ -50,9 +50,10 @@ def test_malformed_messages_are_refused_with_the_reason(bad: dict[str, object], 
         Message(**bad)  # type: ignore[arg-type]
 
 
-def test_unknown_message_fields_are_refused_not_dropped() -> None:
-    with pytest.raises(ConfigurationError, match="unknown message field.*audio_id"):
-        Message.from_openai({"role": "user", "content": "hi", "audio_id": "x"})
+def test_other_message_fields_are_carried_not_dropped() -> None:
+    raw = {"role": "assistant", "content": "Hi.", "audio": {"id": "audio_1"}, "refusal": None}
+    message = Message.from_openai(raw)
+    assert message.to_openai() == {"role": "assistant", "content": "Hi.", "audio": {"id": "audio_1"}}
 
 
 def test_call_options_forward_sampling_fields_and_refuse_what_a_cascade_cannot_honour() -> None:

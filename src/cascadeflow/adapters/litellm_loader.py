@@ -21,7 +21,8 @@ def load_litellm() -> ModuleType:
 
     litellm.suppress_debug_info = True
     litellm.telemetry = False
-    litellm.drop_params = True
+    # a field the provider cannot take is an error the caller hears, never dropped
+    litellm.drop_params = False
     litellm.disable_hf_tokenizer_download = True
     logging.getLogger("LiteLLM").setLevel(logging.ERROR)
     return litellm

@@ -121,6 +121,12 @@ class LiteLLMProvider(CompletionProvider):
         }
         if request.temperature is not None:
             kwargs["temperature"] = request.temperature
+        forwarded = list(request.options.forwarded)
+        if forwarded and model.provider == "openai":
+            # an OpenAI-compatible server (vLLM, llama.cpp, a gateway) decides for itself
+            # which fields it takes; LiteLLM would refuse some for model names it does not
+            # know (``user``, for one)
+            kwargs["allowed_openai_params"] = forwarded
         if model.api_base:
             kwargs["api_base"] = model.api_base
         if api_key:

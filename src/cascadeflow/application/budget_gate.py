@@ -536,6 +536,8 @@ class BudgetGate:
             query_id=request.query_id,
             domain=request.domain,
             tier=request.tier,
+            # OpenAI's ``user``: the caller's label for its own end user
+            metadata=_end_user(request.options.forwarded.get("user")),
         )
 
     @staticmethod
@@ -555,3 +557,7 @@ class BudgetGate:
             finally:
                 self._drop(reservation.id)
 
+
+
+def _end_user(label: object) -> dict[str, str]:
+    return {"end_user": label} if isinstance(label, str) and label else {}

@@ -57,6 +57,9 @@ class Message:
     name: str | None = None
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
+    # other OpenAI message fields (an assistant's refusal or audio reference…), carried
+    # to the provider unchanged
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -84,6 +87,10 @@ class Message:
         object.__setattr__(self, "tool_calls", calls)
         if self.role == "tool" and not self.tool_call_id:
             raise ConfigurationError("a tool message needs the tool_call_id it answers")
+        clash = set(self.extra) & _MESSAGE_FIELDS
+        if clash:
+            raise ConfigurationError(f"extra repeats message field(s): {', '.join(sorted(clash))}")
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     @property
     def text(self) -> str:
@@ -105,22 +112,22 @@ class Message:
             body["tool_calls"] = [c.to_openai() for c in self.tool_calls]
         if self.tool_call_id is not None:
             body["tool_call_id"] = self.tool_call_id
-        return body
+        return {**self.extra, **body}
 
     @classmethod
     def from_openai(cls, raw: Mapping[str, Any]) -> Message:
-        """From OpenAI's wire form; unknown keys are refused rather than dropped."""
-        unknown = set(raw) - {"role", "content", "name", "tool_calls", "tool_call_id"}
-        if unknown:
-            raise ConfigurationError(f"unknown message field(s): {', '.join(sorted(unknown))}")
+        """From OpenAI's wire form. Other fields are kept in ``extra`` and sent on, except
+        null ones (an echoed ``refusal: null`` means no refusal)."""
         calls = raw.get("tool_calls") or ()
         if not isinstance(calls, Sequence) or isinstance(calls, str):
             raise ConfigurationError("tool_calls must be a list")
+        extra = {k: v for k, v in raw.items() if k not in _MESSAGE_FIELDS and v is not None}
         return cls(role=raw.get("role"), content=raw.get("content"),  # type: ignore[arg-type]
                    name=raw.get("name"), tool_calls=tuple(ToolCall.from_openai(c) for c in calls),
-                   tool_call_id=raw.get("tool_call_id"))
+                   tool_call_id=raw.get("tool_call_id"), extra=extra)
 
 
+_MESSAGE_FIELDS = frozenset({"role", "content", "name", "tool_calls", "tool_call_id"})
 ToolChoice = Literal["none", "auto", "required"] | Mapping[str, Any]
 _RESPONSE_FORMATS = ("text", "json_object", "json_schema")
 

@@ -66,7 +66,8 @@ def _usd(amount: float) -> str:
 
 
 async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-    """Broken JSON is a 400; JSON that breaks the schema a 422 naming the field."""
+    """A 400, as OpenAI answers every invalid request (its client raises BadRequestError
+    for it): broken JSON, or JSON that breaks the schema, naming the field."""
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
         return JSONResponse(error_body("the request body is not valid JSON", "invalid_request_error",
@@ -75,7 +76,7 @@ async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONRespo
               for e in errors]
     lines = "; ".join(f"{field}: {e.get('msg')}" for field, e in zip(fields, errors, strict=True))
     return JSONResponse(error_body(lines or "invalid request", "invalid_request_error",
-                                   "invalid_value", fields[0] if fields else None), 422)
+                                   "invalid_value", fields[0] if fields else None), 400)
 
 
 async def _http_exception(request: Request, exc: HTTPException) -> JSONResponse:

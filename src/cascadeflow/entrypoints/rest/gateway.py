@@ -24,6 +24,7 @@ from cascadeflow.bootstrap import (
     online_calibration,
     usage_store,
 )
+from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeResult
@@ -108,20 +109,32 @@ class Gateway:
 
     async def answer(self, caller: Caller, body: ChatCompletionRequest,
                      domain_hint: str | None, tier_hint: str | None) -> Answered:
-        user = acting_user(caller, body.user)
+        user = self._billed_user(caller, body.user)
         tier = self._tier(caller, user, tier_hint)
         names, domain = self._route(body.model, _domain(domain_hint))
         routed_tier = tier if tier in self.config.tiers else None
         agent = self._agent(self._for_tier(names, tier, body.model), routed_tier)
+        messages = _messages(body)
+        response_id = f"chatcmpl-{self.tracker.ids.new_id()}"
         # the tier goes to the run even when it routes nothing: the budget gate picks
         # the tier's budget for a user without one of their own, and entries record it
+        # a field or schema the cascade cannot honour is a ConfigurationError: a 400
         result = await agent.run(
-            [Message("system" if m.role == "developer" else m.role, m.text) for m in body.messages],
-            max_tokens=body.max_completion_tokens or body.max_tokens,
+            messages, max_tokens=body.max_completion_tokens or body.max_tokens,
             temperature=body.temperature, user_id=user, domain=domain, user_tier=tier,
+            query_id=response_id, **body.model_fields_for_models(),
         )
         now = self.tracker.clock.now()
-        return Answered(result, user, tier, f"chatcmpl-{self.tracker.ids.new_id()}", int(now.timestamp()))
+        return Answered(result, user, tier, response_id, int(now.timestamp()))
+
+    @staticmethod
+    def _billed_user(caller: Caller, label: str | None) -> str:
+        """Whose budget pays. OpenAI's ``user`` labels the end user: with a user key it
+        is only a label (sent on, and stored with the costs), the key's user pays; an
+        admin key's ``user`` names the budgeted user."""
+        if not caller.is_admin or label is None:
+            return caller.user
+        return acting_user(caller, label)
 
     async def budget_state(self, done: Answered) -> BudgetState:
         """The budget after a request: as the cascade reports it (where the user stood at
@@ -139,7 +152,7 @@ class Gateway:
         try:
             start = since.astimezone(UTC) if since is not None else None
         except (OverflowError, ValueError):
-            raise ApiError(422, "invalid_value", f"since={since} is out of range", param="since") from None
+            raise ApiError(400, "invalid_value", f"since={since} is out of range", param="since") from None
         with tempfile.TemporaryDirectory(prefix="cascadeflow-export-") as folder:
             path = Path(folder) / f"export.{fmt}"
             self.tracker.export(path, format=fmt, user_id=user, since=start)
@@ -219,6 +232,13 @@ class Gateway:
         catalog = bootstrap(provider=self._provider, pricing=self._pricing).adapters.pricing()
         for model in self.models.values():
             catalog.price(model)
+
+
+def _messages(body: ChatCompletionRequest) -> list[Message]:
+    try:
+        return [Message.from_openai(m.model_dump(exclude_unset=True)) for m in body.messages]
+    except ConfigurationError as bad:
+        raise ApiError(400, "invalid_message", str(bad), param="messages") from None
 
 
 def _domain(hint: str | None) -> str | None:

@@ -19,6 +19,7 @@ from cascadeflow.entrypoints.rest.schemas import (
     ChatCompletion,
     Choice,
     ResponseMessage,
+    ToolCallBody,
     Usage,
 )
 
@@ -50,11 +51,16 @@ def usage(done: Answered) -> Usage:
 
 
 def completion(done: Answered, budget: BudgetState) -> ChatCompletion:
+    result = done.result
+    calls = [ToolCallBody.model_validate(c.to_openai()) for c in result.tool_calls]
+    message = ResponseMessage(content=result.content if result.content or not calls else None,
+                              refusal=result.refusal, tool_calls=calls or None)
+    logprobs = {"content": list(result.token_logprobs)} if result.token_logprobs is not None else None
     return ChatCompletion(
         id=done.id,
         created=done.created,
-        model=done.result.model_used,
-        choices=[Choice(message=ResponseMessage(content=done.result.content))],
+        model=result.model_used,
+        choices=[Choice(message=message, finish_reason=result.finish_reason, logprobs=logprobs)],
         usage=usage(done),
         cascadeflow=cascade_info(done, budget),
     )
@@ -66,16 +72,19 @@ def chunks(done: Answered, budget: BudgetState, include_usage: bool) -> Iterator
     head: dict[str, Any] = {"id": done.id, "object": "chat.completion.chunk",
                             "created": done.created, "model": done.result.model_used}
 
-    def chunk(delta: dict[str, str], finish: str | None = None, **extra: Any) -> str:
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
                                      "logprobs": None}], **extra}
         return _event(body)
 
+    result = done.result
     yield chunk({"role": "assistant", "content": ""})
-    for piece in _WORD_STARTS.split(done.result.content):
+    for piece in _WORD_STARTS.split(result.content):
         if piece:
             yield chunk({"content": piece})
-    yield chunk({}, "stop", cascadeflow=cascade_info(done, budget).model_dump())
+    if result.tool_calls:
+        yield chunk({"tool_calls": [{"index": i, **c.to_openai()} for i, c in enumerate(result.tool_calls)]})
+    yield chunk({}, result.finish_reason, cascadeflow=cascade_info(done, budget).model_dump())
     if include_usage:
         yield _event({**head, "choices": [], "usage": usage(done).model_dump()})
     yield "data: [DONE]\n\n"

@@ -36,7 +36,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody} for status in statuses}
 
 
-_AUTHED = _errors(400, 401, 403, 404, 413, 422, 503)
+_AUTHED = _errors(400, 401, 403, 404, 413, 503)
 
 
 def _gateway(request: Request) -> Gateway:
