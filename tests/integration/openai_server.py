@@ -26,6 +26,8 @@ class Reply:
     prompt_tokens: int = 12
     completion_tokens: int | None = None  # default: one token per word
     usage: bool = True  # False: send no usage at all, like some providers do
+    tool_calls: tuple[dict[str, Any], ...] = ()  # OpenAI's wire form: {"id", "type", "function"}
+    chunk_delay: float = 0.0  # streaming: seconds between chunks, to see them arrive live
 
 
 @dataclass(frozen=True)
@@ -186,9 +188,12 @@ def _logprobs(reply: Reply) -> dict[str, Any] | None:
 
 
 def _completion(reply: Reply, model: str, body: dict[str, Any]) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text or None, "refusal": None}
+    if reply.tool_calls:
+        message["tool_calls"] = list(reply.tool_calls)
     choice = {
         "index": 0,
-        "message": {"role": "assistant", "content": reply.text},
+        "message": message,
         "finish_reason": reply.finish_reason,
         "logprobs": _logprobs(reply) if body.get("logprobs") else None,
     }
@@ -216,9 +221,17 @@ def _chunks(reply: Reply, model: str, include_usage: bool) -> Iterator[dict[str,
         return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
 
     yield chunk({"role": "assistant", "content": ""})
-    words = reply.text.split(" ")
+    words = reply.text.split(" ") if reply.text else []
     for i, word in enumerate(words):
+        time.sleep(reply.chunk_delay)
         yield chunk({"content": word if i == len(words) - 1 else word + " "})
+    for index, call in enumerate(reply.tool_calls):  # the name first, then the arguments in two pieces
+        function = call["function"]
+        half = len(function["arguments"]) // 2
+        yield chunk({"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                                     "function": {"name": function["name"], "arguments": ""}}]})
+        for piece in (function["arguments"][:half], function["arguments"][half:]):
+            yield chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
     yield chunk({}, reply.finish_reason)
     if include_usage and reply.usage:
         yield {**head, "choices": [], "usage": _usage(reply)}
