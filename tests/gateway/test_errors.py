@@ -3,7 +3,9 @@ is charged for calls that produced nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import openai
@@ -35,17 +37,35 @@ def test_a_failing_drafter_falls_back_and_only_the_answer_is_charged(
     assert _spend(gateway) == (1, pytest.approx(12 * 1e-5 + 1 * 2e-5))
 
 
-def test_every_provider_failing_is_a_502_and_costs_nothing(
-    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+def test_every_provider_failing_is_a_502_naming_models_not_echoing_them(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer], caplog: pytest.LogCaptureFixture
 ) -> None:
-    upstream.script("fake-small", Fail(500, "small is down"))
+    upstream.script("fake-small", Fail(500, "small is down, key sk-...XYZ9"))
     upstream.script("fake-big", Fail(503, "big is down"))
     gateway = serve(gateway_config(upstream))
-    with pytest.raises(openai.APIStatusError) as failed:
+    with caplog.at_level("WARNING", logger="cascadeflow.gateway"), \
+            pytest.raises(openai.APIStatusError) as failed:
         client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
     assert failed.value.status_code == 502
     assert failed.value.code == "all_providers_failed"
-    assert "small is down" in failed.value.message and "big is down" in failed.value.message
+    message = failed.value.message
+    assert "fake-small: unavailable" in message and "(HTTP 500)" in message and "fake-big" in message
+    assert "is down" not in message and "XYZ9" not in message  # the providers' words stay in the log
+    assert "small is down, key sk-...XYZ9" in caplog.text
+    assert _spend(gateway) == (0, 0.0)
+
+
+def test_a_request_every_model_rejects_is_a_400_not_a_retryable_502(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    for model in ("fake-small", "fake-big"):
+        upstream.script(model, Fail(400, "This model's maximum context length is 8192 tokens"))
+    gateway = serve(gateway_config(upstream))
+    with pytest.raises(openai.BadRequestError) as refused:
+        client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION)
+    assert refused.value.code == "upstream_rejected_request"
+    assert "fake-small: rejected the request as invalid" in refused.value.message
+    assert "context length" not in refused.value.message
     assert _spend(gateway) == (0, 0.0)
 
 
@@ -80,6 +100,47 @@ def test_a_blocked_budget_is_a_429_budget_exceeded_before_any_call(
     assert blocked.value.code == "budget_exceeded"
     assert blocked.value.body["type"] == "insufficient_quota"  # type: ignore[index]
     assert upstream.requests == []
+
+
+def test_the_official_client_does_not_retry_a_budget_block(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    gateway = serve(gateway_config(upstream, users={"alice": {"budget": {"daily": 0.0}}}))
+    posts: list[httpx.Request] = []
+    http = httpx.Client(event_hooks={"request": [posts.append]})
+    api = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=ALICE_KEY, http_client=http)  # retries on
+    with pytest.raises(openai.RateLimitError) as blocked:
+        api.chat.completions.create(model="cascadeflow", messages=QUESTION)  # type: ignore[arg-type]
+    assert len(posts) == 1
+    headers = blocked.value.response.headers
+    assert headers["x-should-retry"] == "false"
+    now = datetime.now(UTC)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert abs(int(headers["retry-after"]) - (midnight - now).total_seconds()) < 60  # the daily window ends
+
+
+def test_an_all_time_budget_block_has_no_retry_after(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    gateway = serve(gateway_config(upstream, users={"alice": {"budget": {"total": 0.0}}}))
+    response = httpx.post(gateway.url + "/v1/chat/completions", headers=ALICE,
+                          json={"model": "cascadeflow", "messages": QUESTION})
+    assert response.status_code == 429 and response.headers["x-should-retry"] == "false"
+    assert "retry-after" not in response.headers
+
+
+def test_a_budget_that_narrows_the_models_reports_a_degrade_and_entries_carry_the_response_id(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", Reply("Four."))
+    # alice (pro: both models) has less left than the big model's worst case for 100 tokens
+    gateway = serve(gateway_config(upstream, users={"alice": {"tier": "pro", "budget": {"daily": 0.001}}}))
+    answer = client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION, max_tokens=100)
+    budget = (answer.model_extra or {})["cascadeflow"]["budget"]
+    assert budget["action"] == "degrade" and "excludes fake-big" in budget["message"]
+    exported = httpx.get(gateway.url + "/v1/export?format=json", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    (entry,) = [e for e in json.loads(exported.content) if e["user_id"] == "alice"]
+    assert entry["query_id"] == answer.id
 
 
 @pytest.mark.parametrize(("body", "status", "param"), [

@@ -186,7 +186,7 @@ def _translate(exc: Exception, model: str, timeout: float) -> ProviderError | No
         return ProviderTimeoutError(model, f"no answer within {timeout:g} s")
     status = _status(exc)
     if status is not None:
-        return _kind_for_status(status)(model, _short_message(exc, status))
+        return _kind_for_status(status)(model, _short_message(exc, status), status=status)
     if type(exc).__module__.split(".")[0] in _LIBRARY_MODULES:
         return ProviderUnavailableError(model, _short_message(exc, None))
     return None

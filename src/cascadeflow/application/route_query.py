@@ -113,7 +113,10 @@ class RouteQuery:
             ))
         if choice is None:
             return result
-        return replace(result, user_tier=choice.tier, complexity=choice.complexity)
+        result = replace(result, user_tier=choice.tier, complexity=choice.complexity)
+        if (why := choice.degraded) is not None and result.budget_action in (None, BudgetAction.ALLOW.value):
+            result = replace(result, budget_action=BudgetAction.DEGRADE.value, budget_message=why)
+        return result
 
     async def _admit(
         self, strategy: DomainCascadeStrategy, known: Mapping[str, ModelConfig], request: RouteRequest

@@ -37,6 +37,18 @@ def window_start(window: Window, now: datetime) -> datetime | None:
     return None
 
 
+def window_end(window: Window, now: datetime) -> datetime | None:
+    """When the window holding ``now`` ends and a new one starts; None for all-time."""
+    start = window_start(window, now)
+    if start is None:
+        return None
+    if window is Window.DAILY:
+        return start + timedelta(days=1)
+    if window is Window.WEEKLY:
+        return start + timedelta(days=7)
+    return (start + timedelta(days=32)).replace(day=1)
+
+
 # Running totals of spend are kept per scope, window and period, so that a budget check
 # reads a few sums whatever the history: the scope is "u:" + a user id, or EVERYONE.
 EVERYONE = "*"

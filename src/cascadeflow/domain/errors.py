@@ -37,35 +37,58 @@ class ProviderError(CascadeflowError):
     """A model call failed. ``retryable`` errors are retried with backoff."""
 
     retryable = False
+    kind = "failed"  # what went wrong, in words a caller may read (no provider text)
 
-    def __init__(self, model: str, message: str) -> None:
+    def __init__(self, model: str, message: str, *, status: int | None = None) -> None:
         super().__init__(f"{model}: {message}")
         self.model = model
         self.detail = message
+        self.status = status  # the provider's HTTP status, when it answered
+
+    @property
+    def public(self) -> str:
+        """The failure without the provider's own words, which may quote the operator's
+        key or prompt: the model, the kind of failure and the HTTP status."""
+        status = f" (HTTP {self.status})" if self.status is not None else ""
+        return f"{self.model}: {self.kind}{status}"
 
 
 class RateLimitedError(ProviderError):
     retryable = True
+    kind = "rate limited"
 
 
 class ProviderTimeoutError(ProviderError):
     retryable = True
+    kind = "timed out"
 
 
 class ProviderUnavailableError(ProviderError):
     """The provider answered with a server error or could not be reached."""
 
+    kind = "unavailable (a server error, or not reachable)"
+
 
 class ProviderBadRequestError(ProviderError):
     """The provider refused the request itself (bad parameters, context too long)."""
+
+    kind = "rejected the request as invalid (a parameter it does not take, a prompt too long…)"
 
 
 class ProviderAuthError(ProviderError):
     """Missing or wrong credentials for this provider."""
 
+    kind = "refused the configured credentials"
+
 
 class ReplayMissError(ProviderError):
     """The trace holds no recorded answer of this model for this query."""
+
+    kind = "has no recorded answer for this query in the trace"
+
+    @property
+    def public(self) -> str:
+        return str(self)  # our own words about our own trace: nothing to hide
 
 
 class AllModelsFailedError(CascadeflowError):
@@ -75,6 +98,11 @@ class AllModelsFailedError(CascadeflowError):
         lines = "\n".join(f"  - {type(f).__name__}: {f}" for f in failures)
         super().__init__(f"every model failed ({len(failures)} tried):\n{lines}")
         self.failures = tuple(failures)
+
+    @property
+    def public(self) -> str:
+        """Each failure without the providers' own words (see ProviderError.public)."""
+        return f"every model failed: {'; '.join(f.public for f in self.failures)}"
 
 
 class UnknownUserError(CascadeflowError, KeyError):

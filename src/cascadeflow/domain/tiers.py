@@ -62,6 +62,15 @@ class TierChoice:
     models: tuple[ModelConfig, ...]
     estimates: Mapping[str, float] = field(default_factory=dict)
     excluded: Mapping[str, str] = field(default_factory=dict)
+    over_budget: tuple[str, ...] = ()  # would have run, but the user's budget is short
+
+    @property
+    def degraded(self) -> str | None:
+        """Why the budget narrowed the models, when it did: a degrade to report."""
+        if not self.over_budget:
+            return None
+        return (f"the budget left excludes {', '.join(self.over_budget)}; "
+                f"answered with {', '.join(m.name for m in self.models)}")
 
 
 class TierAwareRouter:
@@ -123,6 +132,7 @@ class TierAwareRouter:
         policy = self.policy(tier)
         estimates: dict[str, float] = {}
         excluded: dict[str, str] = {}
+        over_budget: list[str] = []
         kept: list[ModelConfig] = []
         for model in self.candidates(tier):
             cost = estimates[model.name] = estimate(model)
@@ -136,6 +146,7 @@ class TierAwareRouter:
                     f"up to ${cost:.6f} for this query, above the ${budget_remaining:.6f} "
                     "left in the user's budget"
                 )
+                over_budget.append(model.name)
             else:
                 kept.append(model)
         if not kept:
@@ -144,12 +155,18 @@ class TierAwareRouter:
                 + "; ".join(f"{name} needs {why}" for name, why in excluded.items())
                 + ". Lower max_tokens, shorten the query, or raise the limit."
             )
-        kept.sort(key=lambda m: estimates[m.name], reverse=not policy.prefer_cheap_first)
         limit = MODELS_PER_COMPLEXITY[level]
-        return TierChoice(
-            tier, level, tuple(kept[:limit]) if limit is not None else tuple(kept),
-            MappingProxyType(estimates), MappingProxyType(excluded),
-        )
+
+        def chosen(models: list[ModelConfig]) -> tuple[ModelConfig, ...]:
+            ordered = sorted(models, key=lambda m: estimates[m.name], reverse=not policy.prefer_cheap_first)
+            return tuple(ordered[:limit]) if limit is not None else tuple(ordered)
+
+        models = chosen(kept)
+        affordable = chosen(kept + [m for m in self.candidates(tier) if m.name in over_budget])
+        # the budget degraded the answer only if it removed a model that would have run
+        lost = tuple(m.name for m in affordable if m not in models)
+        return TierChoice(tier, level, models, MappingProxyType(estimates),
+                          MappingProxyType(excluded), lost)
 
     def get_models_for_tier(
         self,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,8 +12,14 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
+from cascadeflow.domain.budgets import Window, window_end
 from cascadeflow.domain.enforcement import EnforcementContext
-from cascadeflow.domain.errors import BudgetExceededError, CascadeflowError
+from cascadeflow.domain.errors import (
+    AllModelsFailedError,
+    BudgetExceededError,
+    CascadeflowError,
+    ProviderError,
+)
 from cascadeflow.entrypoints.rest.error_statuses import ApiError, http_error_for
 from cascadeflow.entrypoints.rest.schemas import error_body
 
@@ -34,15 +42,39 @@ async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
     return JSONResponse(error_body(exc.message, http.type, http.code, exc.param), http.status)
 
 
-async def _cascadeflow_error(_: Request, exc: CascadeflowError) -> JSONResponse:
+async def _cascadeflow_error(request: Request, exc: CascadeflowError) -> JSONResponse:
     http = http_error_for(exc)
     message, headers = str(exc), {}
-    if isinstance(exc, BudgetExceededError) and (ctx := exc.context) is not None:
-        headers["X-Cascadeflow-Budget-Remaining"] = f"{ctx.budget_remaining:.6f}"
-        message = budget_message(message, ctx)
-    if http.status >= 500:
+    if isinstance(exc, (ProviderError, AllModelsFailedError)):
+        # the providers' own words stay in the log: they may quote the operator's key
         log.warning("%s: %s", type(exc).__name__, exc)
+        message = exc.public
+    elif http.status >= 500:
+        log.warning("%s: %s", type(exc).__name__, exc)
+    if isinstance(exc, BudgetExceededError):
+        headers["x-should-retry"] = "false"  # the same request is refused until the window ends
+        if (ctx := exc.context) is not None:
+            headers["X-Cascadeflow-Budget-Remaining"] = f"{ctx.budget_remaining:.6f}"
+            message = budget_message(message, ctx)
+            if (wait := _until_reset(ctx, _now(request))) is not None:
+                headers["Retry-After"] = str(wait)
     return JSONResponse(error_body(message, http.type, http.code), http.status, headers=headers)
+
+
+def _now(request: Request) -> datetime:
+    """The gateway's clock (a test's fake one), else the system's."""
+    gateway = getattr(request.app.state, "gateway", None)
+    return gateway.tracker.clock.now() if gateway is not None else datetime.now(UTC)
+
+
+def _until_reset(ctx: EnforcementContext, now: datetime) -> int | None:
+    """Whole seconds until the binding window ends (None: the all-time window never does)."""
+    try:
+        window = Window(ctx.window.split(" ", 1)[0])
+    except ValueError:
+        return None
+    end = window_end(window, now)
+    return None if end is None else max(1, math.ceil((end - now).total_seconds()))
 
 
 def budget_message(message: str, ctx: EnforcementContext) -> str:

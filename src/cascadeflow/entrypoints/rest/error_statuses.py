@@ -10,6 +10,7 @@ from cascadeflow.domain.errors import (
     BudgetExceededError,
     CascadeflowError,
     ConfigurationError,
+    ProviderBadRequestError,
     ProviderError,
     ProviderTimeoutError,
     RateLimitedError,
@@ -32,6 +33,8 @@ HTTP_ERRORS: tuple[tuple[type[CascadeflowError], HttpError], ...] = (
     (RateLimitedError, HttpError(429, "rate_limit_error", "rate_limited")),
     (ProviderTimeoutError, HttpError(504, "server_error", "upstream_timeout")),
     (ReplayMissError, HttpError(404, "invalid_request_error", "not_in_trace")),
+    # the request itself was refused: retrying it elsewhere cannot help, the caller must change it
+    (ProviderBadRequestError, HttpError(400, "invalid_request_error", "upstream_rejected_request")),
     (ProviderError, HttpError(502, "server_error", "upstream_error")),
     (AllModelsFailedError, HttpError(502, "server_error", "all_providers_failed")),
     (ConfigurationError, HttpError(400, "invalid_request_error", "invalid_request")),
@@ -43,8 +46,9 @@ HTTP_ERRORS: tuple[tuple[type[CascadeflowError], HttpError], ...] = (
 
 
 def http_error_for(error: CascadeflowError) -> HttpError:
-    """When every model failed the same way (all timed out, all rate limited, the trace
-    knew none), the client hears that; mixed failures are a 502."""
+    """When every model failed the same way (all timed out, all rate limited, all refused
+    the request as invalid, the trace knew none), the client hears that; mixed failures
+    are a 502."""
     if isinstance(error, AllModelsFailedError) and error.failures:
         kinds = {_lookup(f) for f in error.failures}
         if len(kinds) == 1:
