@@ -24,8 +24,9 @@ def agent_on(store: UsageStore, runs: int = 20) -> CascadeAgent:
 async def waiting_with_the_loop_running(
     run: Coroutine[Any, Any, CascadeResult],
 ) -> asyncio.Task[CascadeResult]:
-    """Start ``run`` and check, 0.3 s later, that it has not finished (it waits for a lock
-    held elsewhere) while the loop went on ticking; the run is returned, still waiting."""
+    """Start ``run`` and check that the loop goes on ticking (ten ticks, however slow the
+    machine) while the run has not finished (it waits for a lock held elsewhere); the
+    run is returned, still waiting."""
     ticks = 0
 
     async def tick() -> None:
@@ -37,9 +38,12 @@ async def waiting_with_the_loop_running(
     ticker = asyncio.create_task(tick())
     running = asyncio.create_task(run)
     try:
-        await asyncio.sleep(0.3)
-        assert not running.done()  # waiting for the lock…
-        assert ticks >= 10  # …without stalling the loop, which kept running
+        for _ in range(500):  # up to 5 s for ten ticks of 10 ms
+            if ticks >= 10:
+                break
+            await asyncio.sleep(0.01)
+        assert ticks >= 10  # the loop kept running…
+        assert not running.done()  # …while the run waits for the lock
     finally:
         ticker.cancel()
     return running

@@ -27,7 +27,9 @@ class Reply:
     completion_tokens: int | None = None  # default: one token per word
     usage: bool = True  # False: send no usage at all, like some providers do
     tool_calls: tuple[dict[str, Any], ...] = ()  # OpenAI's wire form: {"id", "type", "function"}
-    chunk_delay: float = 0.0  # streaming: seconds between chunks, to see them arrive live
+    # streaming: after the first word, wait for this to be set (or the server to stop)
+    # before sending the rest, so a test can see the first word arrive on its own
+    hold: threading.Event | None = None
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,8 @@ def _chunks(reply: Reply, model: str, include_usage: bool) -> Iterator[dict[str,
     yield chunk({"role": "assistant", "content": ""})
     words = reply.text.split(" ") if reply.text else []
     for i, word in enumerate(words):
-        time.sleep(reply.chunk_delay)
+        if i == 1 and reply.hold is not None:
+            reply.hold.wait(timeout=30)
         yield chunk({"content": word if i == len(words) - 1 else word + " "})
     for index, call in enumerate(reply.tool_calls):  # the name first, then the arguments in two pieces
         function = call["function"]

@@ -71,6 +71,8 @@ class LiteLLMProvider(CompletionProvider):
         kwargs = self._call_arguments(litellm, request)
         started = time.perf_counter()
         parts: list[str] = []
+        calls: dict[int, dict[str, str]] = {}  # tool calls arrive in pieces, by index
+        refusal: list[str] = []
         finish_reason, usage = "stop", None
         with self._errors_as_domain(request.model):
             chunks = aiter(
@@ -88,9 +90,13 @@ class LiteLLMProvider(CompletionProvider):
             usage = _field(chunk, "usage") or usage
             for choice in _field(chunk, "choices")[:1]:
                 finish_reason = _text(_field(choice, "finish_reason")) or finish_reason
-                if delta := _text(_field(_field(choice, "delta"), "content")):
-                    parts.append(delta)
-                    yield StreamEvent(delta=delta)
+                delta = _field(choice, "delta")
+                for piece in _field(delta, "tool_calls") or ():
+                    _add_tool_call_piece(calls, piece)
+                refusal.append(_text(_field(delta, "refusal")))
+                if text := _text(_field(delta, "content")):
+                    parts.append(text)
+                    yield StreamEvent(delta=text)
         text = "".join(parts)
         input_tokens, output_tokens = _usage(litellm, kwargs, usage, text)
         yield StreamEvent(
@@ -101,6 +107,9 @@ class LiteLLMProvider(CompletionProvider):
                 output_tokens=output_tokens,
                 finish_reason=finish_reason,
                 latency_ms=(time.perf_counter() - started) * 1000.0,
+                tool_calls=tuple(ToolCall(c["id"], c["name"], c["arguments"])
+                                 for _, c in sorted(calls.items())),
+                refusal="".join(refusal) or None,
             )
         )
 
@@ -251,6 +260,18 @@ def _usage(
 
 def _is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _add_tool_call_piece(calls: dict[int, dict[str, str]], piece: object) -> None:
+    """Fold one streamed tool-call delta into the calls assembled so far: the id and
+    name come once, the arguments in pieces."""
+    index = _field(piece, "index")
+    call = calls.setdefault(index if isinstance(index, int) else len(calls),
+                            {"id": "", "name": "", "arguments": ""})
+    function = _field(piece, "function")
+    call["id"] = _text(_field(piece, "id")) or call["id"]
+    call["name"] = _text(_field(function, "name")) or call["name"]
+    call["arguments"] += _text(_field(function, "arguments"))
 
 
 def _logprob_objects(logprobs: object) -> tuple[dict[str, Any], ...] | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from cascadeflow.application.budget_gate import Admission, BudgetGate, max_input_tokens
 from cascadeflow.application.ports import PricingCatalog
-from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
+from cascadeflow.application.run_cascade import CascadeRequest, Relay, RunCascade
 from cascadeflow.application.strategy_steps import question_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.enforcement import BudgetAction
@@ -59,6 +59,7 @@ class RouteRequest:
     user_tier: str | None = None
     query_id: str | None = None
     options: CallOptions = NO_OPTIONS
+    relay: Relay | None = None  # streaming: where the answer's text goes (see CascadeRequest)
 
 
 class RouteQuery:
@@ -105,11 +106,13 @@ class RouteQuery:
                 request.user_id, request.query_id, tier=request.user_tier, admission=admission,
                 options=request.options,
             ))
+            if request.relay is not None and result.content:  # steps are checked before it shows
+                await request.relay(result.model_used, result.content)
         else:
             result = await self._cascade.execute(CascadeRequest(
                 models, request.messages, request.max_tokens, request.temperature,
                 request.user_id, domain, request.query_id, tier=request.user_tier,
-                options=request.options,
+                options=request.options, relay=request.relay,
             ))
         if choice is None:
             return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from returns.result import Failure, Result, Success
@@ -22,6 +22,8 @@ from cascadeflow.domain.errors import (
     BudgetExceededError,
     ConfigurationError,
     ProviderError,
+    ProviderUnavailableError,
+    StreamInterruptedError,
 )
 from cascadeflow.domain.budgets import Reservation
 from cascadeflow.domain.agreement import judge_prompt, read_judgement
@@ -45,6 +47,10 @@ from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
 from cascadeflow.domain.retry import RetryPolicy
 
 
+# Where a streaming caller receives the answer's text: (model, text piece), awaited in order.
+Relay = Callable[[str, str], Awaitable[None]]
+
+
 @dataclass(frozen=True, slots=True)
 class CascadeRequest:
     models: tuple[ModelConfig, ...]
@@ -59,6 +65,9 @@ class CascadeRequest:
     # cascade then skips admission and only reserves, commits or releases each call
     admission: Admission | None = None
     options: CallOptions = NO_OPTIONS  # tools, response format, sampling fields
+    # streaming: the answer's text goes here, the last model's live as it arrives (its
+    # answer is returned whatever its verdict), an earlier model's once it is accepted
+    relay: Relay | None = None
 
     def __post_init__(self) -> None:
         if not self.models:
@@ -157,8 +166,9 @@ class RunCascade:
                                                       admission=admission))
                 request = replace(request, admission=admission)  # its calls reuse its limits
                 budget_note = admission.message
+            live = request.relay if index == len(chain) - 1 else None
             try:
-                outcome, attempts, cost = await self._paid(request, call, held)
+                outcome, attempts, cost = await self._paid(request, call, held, live)
             except BudgetExceededError as refused:
                 if answer is None:
                     raise
@@ -187,6 +197,8 @@ class RunCascade:
             await asyncio.to_thread(self._teach, online, chain, answers, verdicts)
         if answer is None:
             raise AllModelsFailedError(failures)
+        if request.relay is not None and answer.model is not chain[-1] and answer.completion.text:
+            await request.relay(answer.model.name, answer.completion.text)  # accepted: shown now
         total_cost = sum(c.cost for c in calls)
         window, remaining = admission.left_after(total_cost) or (None, None)
         return CascadeResult(
@@ -284,15 +296,15 @@ class RunCascade:
             ), len(chain))
 
     async def _paid(self, request: CascadeRequest, call: CompletionRequest,
-                    reserved: Reservation | None = None,
+                    reserved: Reservation | None = None, live: Relay | None = None,
                     ) -> tuple[Result[Completion, ProviderError], int, float]:
         """One call, paid for: reserved first (BudgetExceededError when it does not fit;
         ``reserved`` when that was done already), released when it failed or was
-        cancelled, its real cost stored when it answered. Returns the outcome, the
-        attempts it took and the cost."""
+        cancelled, its real cost stored when it answered. With ``live``, the answer is
+        streamed there as it arrives. Returns the outcome, the attempts it took and the cost."""
         reservation = reserved if reserved is not None else await self._reserve(request, call)
         try:
-            outcome, attempts = await self._call(call)
+            outcome, attempts = await self._call(call, live)
         except BaseException:
             await self._release(reservation)  # cancelled, or a bug: nothing to charge
             raise
@@ -369,17 +381,32 @@ class RunCascade:
         return self._schemas
 
     async def _call(
-        self, call: CompletionRequest
+        self, call: CompletionRequest, live: Relay | None = None
     ) -> tuple[Result[Completion, ProviderError], int]:
         attempt = 0
         while True:
             attempt += 1
+            shown = [False]  # whether text reached the caller: then no retry can take it back
             try:
-                return Success(await self._provider.complete(call)), attempt
+                if live is None:
+                    return Success(await self._provider.complete(call)), attempt
+                return Success(await self._streamed(call, live, shown)), attempt
             except ProviderError as error:
+                if shown[0]:
+                    raise StreamInterruptedError(call.model.name, error.detail, status=error.status) from error
                 if not error.retryable or attempt >= self._retry.max_attempts:
                     return Failure(error), attempt
             await self._clock.sleep(self._retry.delay(attempt))
+
+    async def _streamed(self, call: CompletionRequest, live: Relay, shown: list[bool]) -> Completion:
+        """The provider's stream, its text relayed as it arrives; the whole answer."""
+        async for event in self._provider.stream(call):
+            if event.completion is not None:
+                return event.completion
+            if event.delta:
+                shown[0] = True
+                await live(call.model.name, event.delta)
+        raise ProviderUnavailableError(call.model.name, "the stream ended without its answer")
 
     def _judge(
         self, model: ModelConfig, completion: Completion, cost: float, request: CascadeRequest

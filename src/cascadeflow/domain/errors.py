@@ -69,6 +69,13 @@ class ProviderUnavailableError(ProviderError):
     kind = "unavailable (a server error, or not reachable)"
 
 
+class StreamInterruptedError(ProviderError):
+    """A streamed answer broke off after part of it reached the caller: nothing can be
+    retried or replaced without showing the caller two answers."""
+
+    kind = "broke off while streaming its answer"
+
+
 class ProviderBadRequestError(ProviderError):
     """The provider refused the request itself (bad parameters, context too long)."""
 

@@ -106,3 +106,14 @@ class CascadeResult:
     @property
     def models_called(self) -> tuple[str, ...]:
         return tuple(c.model for c in self.calls)
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeEvent:
+    """One event of ``CascadeAgent.stream``: a piece of the answer's text (``delta``,
+    written by ``model``) as it arrives, then a last event carrying the whole ``result``
+    (its tool calls, costs and every call's verdict). A rejected draft is never shown."""
+
+    delta: str = ""
+    model: str | None = None
+    result: CascadeResult | None = None

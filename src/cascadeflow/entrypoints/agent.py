@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
@@ -28,7 +30,7 @@ from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.quality_presets import ONLINE_MODE, ONLINE_QUALITY
-from cascadeflow.domain.results import CascadeResult
+from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.entrypoints.cost_tracker import CostTracker
 
@@ -229,12 +231,71 @@ class CascadeAgent:
         ``parallel_tool_calls``, ``user``…). ``temperature`` None is the provider's
         default. A field the cascade cannot honour (``n`` > 1, an unknown name) is a
         ConfigurationError."""
+        request = self._request(query, max_tokens, temperature, user_id, domain, user_tier,
+                                query_id, {"tools": tools, "tool_choice": tool_choice,
+                                           "response_format": response_format, "stop": stop,
+                                           "seed": seed, "top_p": top_p, "logprobs": logprobs,
+                                           "top_logprobs": top_logprobs, **openai_fields})
+        return await self._execute(request)
+
+    async def stream(
+        self,
+        query: Query,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        user_id: str | None = None,
+        domain: str | None = None,
+        user_tier: str | None = None,
+        query_id: str | None = None,
+        **openai_fields: Any,
+    ) -> AsyncGenerator[CascadeEvent, None]:
+        """``run``, streamed: the answer's text as it arrives, then the whole result.
+
+        Drafts are validated before anything is shown, so a rejected draft never
+        appears: an accepted draft's text comes at once, and once the cascade reaches
+        its last model (or when it has one model) that model's tokens flow through live.
+        Takes ``run``'s arguments. Errors (a budget block, every model failing) are
+        raised from the iteration, as ``run`` raises them; stopping the iteration early
+        cancels the run (calls in flight are released, not charged)."""
+        events: asyncio.Queue[CascadeEvent | BaseException] = asyncio.Queue()
+
+        async def relay(model: str, text: str) -> None:
+            await events.put(CascadeEvent(delta=text, model=model))
+
+        request = replace(self._request(query, max_tokens, temperature, user_id, domain, user_tier,
+                                        query_id, openai_fields), relay=relay)
+
+        async def answer() -> None:
+            try:
+                await events.put(CascadeEvent(result=await self._execute(request)))
+            except BaseException as failed:  # handed to the reader, which raises it
+                await events.put(failed)
+                if isinstance(failed, asyncio.CancelledError):
+                    raise
+
+        task = asyncio.create_task(answer())
+        try:
+            while True:
+                event = await events.get()
+                if isinstance(event, BaseException):
+                    raise event
+                yield event
+                if event.result is not None:
+                    return
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    def _request(
+        self, query: Query, max_tokens: int | None, temperature: float | None,
+        user_id: str | None, domain: str | None, user_tier: str | None, query_id: str | None,
+        fields: Mapping[str, Any],
+    ) -> RouteRequest:
         messages = to_messages(query)
-        options = call_options({
-            "tools": tools, "tool_choice": tool_choice, "response_format": response_format,
-            "stop": stop, "seed": seed, "top_p": top_p, "logprobs": logprobs,
-            "top_logprobs": top_logprobs, **openai_fields})
-        request = RouteRequest(
+        return RouteRequest(
             messages=messages,
             models=self._pre_routed(messages),
             max_tokens=max_tokens,
@@ -243,8 +304,11 @@ class CascadeAgent:
             domain=domain,
             user_tier=user_tier,
             query_id=query_id,
-            options=options,
+            options=call_options(fields),
         )
+
+    async def _execute(self, request: RouteRequest) -> CascadeResult:
+        user_id, domain, user_tier = request.user_id, request.domain, request.user_tier
         try:
             result = await self._router.execute(self._routing, request)
         except BudgetExceededError as blocked:

@@ -20,7 +20,7 @@ from cascadeflow.domain.errors import (
     CascadeflowError,
     ProviderError,
 )
-from cascadeflow.entrypoints.rest.error_statuses import ApiError, http_error_for
+from cascadeflow.entrypoints.rest.error_statuses import ApiError, http_error_for, public_message
 from cascadeflow.entrypoints.rest.schemas import error_body
 
 log = logging.getLogger("cascadeflow.gateway")
@@ -44,13 +44,9 @@ async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
 
 async def _cascadeflow_error(request: Request, exc: CascadeflowError) -> JSONResponse:
     http = http_error_for(exc)
-    message, headers = str(exc), {}
-    if isinstance(exc, (ProviderError, AllModelsFailedError)):
-        # the providers' own words stay in the log: they may quote the operator's key
-        log.warning("%s: %s", type(exc).__name__, exc)
-        message = exc.public
-    elif http.status >= 500:
-        log.warning("%s: %s", type(exc).__name__, exc)
+    message, headers = public_message(exc), {}
+    if http.status >= 500 or isinstance(exc, (ProviderError, AllModelsFailedError)):
+        log.warning("%s: %s", type(exc).__name__, exc)  # the providers' own words stay here
     if isinstance(exc, BudgetExceededError):
         headers["x-should-retry"] = "false"  # the same request is refused until the window ends
         if (ctx := exc.context) is not None:

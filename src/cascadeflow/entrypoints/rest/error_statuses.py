@@ -57,6 +57,14 @@ def http_error_for(error: CascadeflowError) -> HttpError:
     return _lookup(error)
 
 
+def public_message(error: CascadeflowError) -> str:
+    """What the caller reads: a provider failure without the provider's own words
+    (they may quote the operator's key); our own errors as they are."""
+    if isinstance(error, (ProviderError, AllModelsFailedError)):
+        return error.public
+    return str(error)
+
+
 def _lookup(error: CascadeflowError) -> HttpError:
     return next(http for kind, http in HTTP_ERRORS if isinstance(error, kind))
 

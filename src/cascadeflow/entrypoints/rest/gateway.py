@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from cascadeflow.application.budget_gate import MUST_WAIT, BudgetPolicy, run_if_quick
 from cascadeflow.application.live_budgets import LiveBudgets
+from cascadeflow.application.ports import Clock
 from cascadeflow.bootstrap import (
     bootstrap,
     budget_store,
@@ -27,7 +28,7 @@ from cascadeflow.bootstrap import (
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.messages import Message
 from cascadeflow.domain.models import ModelConfig
-from cascadeflow.domain.results import CascadeResult
+from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.tiers import TierAwareRouter, TierModelPolicy
 from cascadeflow.entrypoints.agent import CascadeAgent
@@ -70,6 +71,40 @@ class Answered:
     created: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One request, ready to run: its agent, messages and run arguments."""
+
+    agent: CascadeAgent
+    messages: list[Message]
+    arguments: dict[str, Any]
+    user: str
+    tier: str | None
+    id: str
+
+    def answered(self, result: CascadeResult, now: datetime) -> Answered:
+        return Answered(result, self.user, self.tier, self.id, int(now.timestamp()))
+
+
+@dataclass(slots=True)
+class Streaming:
+    """A streamed answer under way: ``first`` event already received, ``rest`` to come."""
+
+    run: _Run
+    first: CascadeEvent
+    rest: AsyncGenerator[CascadeEvent, None]
+    clock: Clock
+
+    @property
+    def model(self) -> str:
+        """The model whose text streams (known from the first event)."""
+        first = self.first
+        return first.model or (first.result.model_used if first.result else "")
+
+    def answered(self, result: CascadeResult) -> Answered:
+        return self.run.answered(result, self.clock.now())
+
+
 class Gateway:
     def __init__(self, setup: GatewaySetup) -> None:
         config = self.config = setup.config
@@ -109,23 +144,39 @@ class Gateway:
 
     async def answer(self, caller: Caller, body: ChatCompletionRequest,
                      domain_hint: str | None, tier_hint: str | None) -> Answered:
+        run = self._prepare(caller, body, domain_hint, tier_hint)
+        result = await run.agent.run(run.messages, **run.arguments)
+        return run.answered(result, self.tracker.clock.now())
+
+    async def stream(self, caller: Caller, body: ChatCompletionRequest,
+                     domain_hint: str | None, tier_hint: str | None) -> Streaming:
+        """The answer as events, started: its first event is awaited here, so that a
+        refusal (a budget block, every model failing before any text) is raised before
+        the response begins and reaches the client as an ordinary error."""
+        run = self._prepare(caller, body, domain_hint, tier_hint)
+        events = run.agent.stream(run.messages, **run.arguments)
+        try:
+            first = await anext(events)
+        except BaseException:
+            await events.aclose()
+            raise
+        return Streaming(run, first, events, self.tracker.clock)
+
+    def _prepare(self, caller: Caller, body: ChatCompletionRequest,
+                 domain_hint: str | None, tier_hint: str | None) -> _Run:
         user = self._billed_user(caller, body.user)
         tier = self._tier(caller, user, tier_hint)
         names, domain = self._route(body.model, _domain(domain_hint))
         routed_tier = tier if tier in self.config.tiers else None
         agent = self._agent(self._for_tier(names, tier, body.model), routed_tier)
-        messages = _messages(body)
         response_id = f"chatcmpl-{self.tracker.ids.new_id()}"
         # the tier goes to the run even when it routes nothing: the budget gate picks
-        # the tier's budget for a user without one of their own, and entries record it
-        # a field or schema the cascade cannot honour is a ConfigurationError: a 400
-        result = await agent.run(
-            messages, max_tokens=body.max_completion_tokens or body.max_tokens,
-            temperature=body.temperature, user_id=user, domain=domain, user_tier=tier,
-            query_id=response_id, **body.model_fields_for_models(),
-        )
-        now = self.tracker.clock.now()
-        return Answered(result, user, tier, response_id, int(now.timestamp()))
+        # the tier's budget for a user without one of their own, and entries record it.
+        # A field or schema the cascade cannot honour is a ConfigurationError: a 400.
+        arguments = dict(max_tokens=body.max_completion_tokens or body.max_tokens,
+                         temperature=body.temperature, user_id=user, domain=domain,
+                         user_tier=tier, query_id=response_id, **body.model_fields_for_models())
+        return _Run(agent, _messages(body), arguments, user, tier, response_id)
 
     @staticmethod
     def _billed_user(caller: Caller, label: str | None) -> str:

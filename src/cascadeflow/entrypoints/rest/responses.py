@@ -7,11 +7,13 @@ rejects is never sent, so the client sees exactly one answer, the final one.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from cascadeflow.entrypoints.rest.gateway import Answered
+from cascadeflow.domain.errors import CascadeflowError
+from cascadeflow.entrypoints.rest.error_statuses import http_error_for, public_message
+from cascadeflow.entrypoints.rest.gateway import Answered, Streaming
 from cascadeflow.entrypoints.rest.schemas import (
     BudgetState,
     CallInfo,
@@ -21,9 +23,10 @@ from cascadeflow.entrypoints.rest.schemas import (
     ResponseMessage,
     ToolCallBody,
     Usage,
+    error_body,
 )
 
-_WORD_STARTS = re.compile(r"(?<=\s)(?=\S)")
+log = logging.getLogger("cascadeflow.gateway")
 
 
 def cascade_info(done: Answered, budget: BudgetState) -> CascadeInfo:
@@ -66,24 +69,40 @@ def completion(done: Answered, budget: BudgetState) -> ChatCompletion:
     )
 
 
-def chunks(done: Answered, budget: BudgetState, include_usage: bool) -> Iterator[str]:
-    """OpenAI's chunk sequence: the role, the text word by word, the finish reason (with
-    the cascade's report), the usage when asked for, then [DONE]."""
-    head: dict[str, Any] = {"id": done.id, "object": "chat.completion.chunk",
-                            "created": done.created, "model": done.result.model_used}
+async def live_chunks(streaming: Streaming, budget_of: Callable[[Answered], Awaitable[BudgetState]],
+                      include_usage: bool) -> AsyncIterator[str]:
+    """OpenAI's chunk sequence, relayed as the answer arrives: the role, the text as the
+    model writes it, any tool calls, the finish reason (with the cascade's report), the
+    usage when asked for, then [DONE]. An error after the stream began is sent as an
+    ``error`` event (the status line went out with the first byte)."""
+    run = streaming.run
+    head: dict[str, Any] = {"id": run.id, "object": "chat.completion.chunk",
+                            "created": int(streaming.clock.now().timestamp()), "model": streaming.model}
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
                                      "logprobs": None}], **extra}
         return _event(body)
 
-    result = done.result
     yield chunk({"role": "assistant", "content": ""})
-    for piece in _WORD_STARTS.split(result.content):
-        if piece:
-            yield chunk({"content": piece})
+    event = streaming.first
+    try:
+        while event.result is None:
+            if event.delta:
+                yield chunk({"content": event.delta})
+            event = await anext(streaming.rest)
+    except CascadeflowError as failed:
+        log.warning("stream %s broke off: %s", run.id, failed)
+        http = http_error_for(failed)
+        yield _event(error_body(public_message(failed), http.type, http.code))
+        return
+    finally:
+        await streaming.rest.aclose()
+    result = event.result
     if result.tool_calls:
         yield chunk({"tool_calls": [{"index": i, **c.to_openai()} for i, c in enumerate(result.tool_calls)]})
+    done = streaming.answered(result)
+    budget = await budget_of(done)
     yield chunk({}, result.finish_reason, cascadeflow=cascade_info(done, budget).model_dump())
     if include_usage:
         yield _event({**head, "choices": [], "usage": usage(done).model_dump()})

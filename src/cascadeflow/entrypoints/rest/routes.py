@@ -70,14 +70,16 @@ async def chat_completions(
     """OpenAI's chat completion, answered by the cascade. ``model`` names a virtual model
     (``cascadeflow``, ``cascadeflow:<domain>``), a preset or one configured model."""
     gateway = _gateway(request)
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        streaming = await gateway.stream(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
+        return StreamingResponse(responses.live_chunks(streaming, gateway.budget_state, include_usage),
+                                 media_type="text/event-stream",
+                                 headers={"X-Cascadeflow-Model-Used": streaming.model})
     done = await gateway.answer(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
     budget = await gateway.budget_state(done)
     headers = {"X-Cascadeflow-Model-Used": done.result.model_used,
                "X-Cascadeflow-Cost": f"{done.result.total_cost:.8f}"}
-    if body.stream:
-        include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return StreamingResponse(responses.chunks(done, budget, include_usage),
-                                 media_type="text/event-stream", headers=headers)
     return JSONResponse(responses.completion(done, budget).model_dump(), headers=headers)
 
 
