@@ -83,6 +83,13 @@ def test_errors_name_the_bad_field(tmp_path: Path, edit: tuple[str, str], field:
     assert str(path) in str(bad.value)
 
 
+def test_the_same_key_twice_is_refused_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "gateway.toml"
+    path.write_text(TOML + '\n[[keys]]\nuser = "root"\nrole = "admin"\nsha256 = "%s"\n' % hash_key("cf-alice"))
+    with pytest.raises(ConfigurationError, match="keys.0 and keys.1 are the same API key .users 'alice' and 'root'"):
+        load_config(path, {"UPSTREAM_KEY": "sk-up", "ALICE_KEY": "cf-alice"})
+
+
 def test_a_missing_environment_variable_is_named_with_its_field(tmp_path: Path) -> None:
     path = tmp_path / "gateway.toml"
     path.write_text(TOML)

@@ -17,11 +17,11 @@ def serve(
     config: Annotated[Optional[Path], typer.Option(help="Gateway config, TOML or YAML "  # noqa: UP045
                                                    "(see docs/gateway.md).")] = None,
     host: Annotated[Optional[str], typer.Option(help="Address to listen on "  # noqa: UP045
-                                                "[default: 127.0.0.1 or server.host].")] = None,
+                                                "(default: 127.0.0.1, or server.host).")] = None,
     port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Port "  # noqa: UP045
-                                                "[default: 8084 or server.port].")] = None,
+                                                "(default: 8084, or server.port).")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes "  # noqa: UP045
-                                                   "[default: 1 or server.workers].")] = None,
+                                                   "(default: 1, or server.workers).")] = None,
     replay: Annotated[Optional[str], typer.Option(help="Serve a recorded trace instead of live "  # noqa: UP045
                                                   "models (a file, or gsm8k / mtbench): no keys needed.")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",

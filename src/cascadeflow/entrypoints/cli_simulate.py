@@ -50,11 +50,11 @@ def simulate(
                                               "half (a margin for its sampling noise); 0: no "
                                               "margin.")] = DEFAULT_CONFIDENCE,
     learned: Annotated[bool, typer.Option(help="With --calibrate: also try the learned scorer "
-                                          "(needs cascadeflow[ml]).")] = False,
+                                          "(needs cascadeflow\\[ml]).")] = False,  # \\[: rich markup
     pre_route: Annotated[bool, typer.Option(help="With --calibrate: also try sending queries "
                                             "that look too hard straight to the verifier.")] = False,
     plot: Annotated[Optional[Path], typer.Option(help="With --calibrate: draw the quality-cost "  # noqa: UP045
-                                                 "plot to this PNG (needs cascadeflow[plot]).")] = None,
+                                                 "plot to this PNG (needs cascadeflow\\[plot]).")] = None,
     save_config: Annotated[Optional[Path], typer.Option(help="With --calibrate: write the chosen "  # noqa: UP045
                                                         "quality settings to this JSON file.")] = None,
     online: Annotated[bool, typer.Option(help="Replay the trace in file order as live traffic "

@@ -170,6 +170,11 @@ class GatewayConfig(_Strict):
             if tier is not None and self.tiers and tier not in self.tiers:
                 raise ValueError(f"{where}: unknown tier {tier!r}; tiers are {sorted(self.tiers)}")
         self.tier_budgets()  # a saved preset's [preset] tier budgets must be valid too
+        seen: dict[str, int] = {}
+        for i, key in enumerate(self.keys):
+            if (first := seen.setdefault(key.digest, i)) != i:
+                raise ValueError(f"keys.{first} and keys.{i} are the same API key (users "
+                                 f"{self.keys[first].user!r} and {key.user!r}): each key must be unique")
         return self
 
     def tier_budgets(self) -> dict[str, BudgetConfig]:
