@@ -56,6 +56,20 @@ if TYPE_CHECKING:  # the replay, simulation and calibration wiring loads when fi
     from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 
 
+# Adapters that replace the production ones in every agent built meanwhile, set by
+# ``cascadeflow.testing.override``: code a user cannot edit (a preset's agent, a pasted
+# snippet) then runs against fakes. Process-wide, like the code it serves.
+_OVERRIDES: dict[str, Any] = {}
+
+
+def set_overrides(**adapters: Any) -> dict[str, Any]:
+    """Replace the overrides; returns the previous ones (to restore them)."""
+    previous = dict(_OVERRIDES)
+    _OVERRIDES.clear()
+    _OVERRIDES.update({k: v for k, v in adapters.items() if v is not None})
+    return previous
+
+
 class Adapters:
     """Infrastructure shared by every use-case: one instance each, built on first use, so
     that a run on fakes never imports LiteLLM."""
@@ -69,8 +83,8 @@ class Adapters:
         ids: IdGenerator | None = None,
         timeout: float = 60.0,
     ) -> None:
-        self._provider = provider
-        self._pricing = pricing
+        self._provider = provider or _OVERRIDES.get("provider")
+        self._pricing = pricing or _OVERRIDES.get("pricing")
         self._clock = clock
         self._ids = ids
         self._timeout = timeout

@@ -7,6 +7,9 @@
     agent = CascadeAgent(models=[...], provider=fake)
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from cascadeflow.adapters.chance import HashChance
 from cascadeflow.adapters.configured_pricing import ConfiguredPricing
 from cascadeflow.adapters.memory_calibration import InMemoryCalibrationStore
@@ -14,8 +17,11 @@ from cascadeflow.adapters.fakes import FakeClock, FakeProvider, FakeReply, Seque
 from cascadeflow.adapters.memory_store import InMemoryUsageStore
 from cascadeflow.adapters.postgres_scratch import scratch_schema
 from cascadeflow.adapters.replay_provider import ReplayProvider
+from cascadeflow.application.ports import CompletionProvider, PricingCatalog
+from cascadeflow.bootstrap import set_overrides
 
 __all__ = [
+    "override",
     "ConfiguredPricing",
     "FakeClock",
     "FakeProvider",
@@ -27,3 +33,21 @@ __all__ = [
     "SequentialIds",
     "scratch_schema",
 ]
+
+
+@contextmanager
+def override(*, provider: CompletionProvider | None = None,
+             pricing: PricingCatalog | None = None) -> Iterator[None]:
+    """Every agent built inside the block uses ``provider`` (and ``pricing``) unless it
+    was given its own: run code that builds its agents itself (a preset's
+    ``to_agent_config()``, a pasted example) against fakes without editing it.
+
+        with override(provider=FakeProvider(default="Paris.")):
+            agent = CascadeAgent(models=[ModelConfig(name="gpt-4o-mini")])
+            agent.run_sync("Capital of France?")      # no network, no key
+    """
+    previous = set_overrides(provider=provider, pricing=pricing)
+    try:
+        yield
+    finally:
+        set_overrides(**previous)
