@@ -13,6 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLY = "The answer is 42."
+# for time to first token: an answer of 20 words streamed 10 ms apart, and a hedge that
+# the cascade's rules reject (so it escalates to the streaming model)
+SLOW = ("fake-slow", " ".join(["word"] * 20), 0.01)
+UNSURE = ("fake-unsure", "I'm not sure.")
 
 
 @contextmanager
@@ -42,6 +46,8 @@ def _serve(model: str) -> None:
     server = OpenAIServer()
     server.start()
     server.script(model, *[Reply(REPLY)] * 400_000)
+    server.script(SLOW[0], *[Reply(SLOW[1], chunk_delay=SLOW[2])] * 20_000)
+    server.script(UNSURE[0], *[Reply(UNSURE[1])] * 20_000)
     print(server.base_url, flush=True)
     sys.stdin.read()  # until the parent closes it, or exits
     server.stop()

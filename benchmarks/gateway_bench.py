@@ -9,7 +9,10 @@ a process of its own so that it shares no interpreter with the clients measured:
 - requests per second of that one worker with 32 requests in flight, and of bare
   `litellm.acompletion` with 32 in flight from one process (the issue's target: the
   PostgreSQL gateway at >= 80% of it; p50 over bare LiteLLM <= 1 ms in memory, <= 3 ms
-  on PostgreSQL).
+  on PostgreSQL);
+- time to the first token and to the last of a streamed answer (20 words written 10 ms
+  apart): bare LiteLLM streaming, the gateway naming the model, and the gateway's
+  cascade relaying its verifier live after rejecting a draft.
 Every path is measured in alternating rounds (a share of the sequential requests for
 each path in turn; then likewise a share of the in-flight time), the gateways all
 running, so the machine's slow spells fall on every figure alike. Budgets are on (every request
@@ -39,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the gateway's process helper lives with the tests
 
 from tests.gateway.serve_process import ServeProcess  # noqa: E402
-from _upstream_process import upstream_process  # noqa: E402
+from _upstream_process import SLOW, UNSURE, upstream_process  # noqa: E402
 
 from cascadeflow.adapters.litellm_loader import load_litellm  # noqa: E402
 from cascadeflow.entrypoints.gateway_config import hash_key  # noqa: E402
@@ -62,11 +65,17 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 @contextmanager
 def gateway(upstream: str, database_url: str, folder: Path) -> Iterator[str]:
+    def model(name: str, price: float) -> dict[str, object]:
+        return {"name": name, "provider": "openai", "api_base": upstream, "api_key": "sk-bench",
+                "input_cost_per_token": price, "output_cost_per_token": price}
+
     config = {
         "database_url": database_url,
         "server": {"max_attempts": 1},
-        "models": [{"name": "fake-small", "provider": "openai", "api_base": upstream,
-                    "api_key": "sk-bench", "input_cost_per_token": 1e-7, "output_cost_per_token": 1e-7}],
+        "quality": {"mode": "fast"},  # fixed rules: the hedge is always rejected
+        "models": [model("fake-small", 1e-7), model(UNSURE[0], 1e-7), model(SLOW[0], 1e-6)],
+        "default_models": ["fake-small"],
+        "presets": {"escalating": [UNSURE[0], SLOW[0]]},
         "default_budget": {"daily": 1000.0},
         "keys": [{"user": u, "sha256": hash_key(f"cf-{u}")} for u in USERS],
     }
@@ -165,6 +174,56 @@ def postgres_schema() -> Iterator[str | None]:
         yield url
 
 
+FIRST_TOKEN_RUNS = 30
+
+
+async def first_token(stream: Callable[[], Awaitable[tuple[float, float]]]) -> tuple[float, float]:
+    """Median time to the first text and to the end, in ms, of FIRST_TOKEN_RUNS streams."""
+    firsts, lasts = [], []
+    for _ in range(FIRST_TOKEN_RUNS):
+        first, last = await stream()
+        firsts.append(first)
+        lasts.append(last)
+    return statistics.median(firsts), statistics.median(lasts)
+
+
+async def time_to_first_token(upstream: str, gateway_url: str, http: httpx.AsyncClient
+                              ) -> dict[str, tuple[float, float]]:
+    """Streams of SLOW's answer (20 words, 10 ms apart): bare LiteLLM, the gateway naming
+    the model, and the gateway's cascade whose draft (a hedge) is rejected first."""
+    litellm = load_litellm()
+
+    async def bare() -> tuple[float, float]:
+        started, first = time.perf_counter(), None
+        chunks = await litellm.acompletion(model=f"openai/{SLOW[0]}", messages=MESSAGES, stream=True,
+                                           api_base=upstream, api_key="sk-bench", num_retries=0, max_retries=0)
+        async for chunk in chunks:
+            if first is None and chunk.choices and chunk.choices[0].delta.content:
+                first = time.perf_counter()
+        return (first or time.perf_counter()) - started, time.perf_counter() - started
+
+    def through(model: str) -> Callable[[], Awaitable[tuple[float, float]]]:
+        async def stream() -> tuple[float, float]:
+            started, first = time.perf_counter(), None
+            body = {"model": model, "messages": MESSAGES, "stream": True}
+            async with http.stream("POST", f"{gateway_url}/v1/chat/completions", json=body,
+                                   headers={"Authorization": f"Bearer cf-{USERS[0]}"}) as response:
+                assert response.status_code == 200
+                async for line in response.aiter_lines():
+                    if first is None and '"content":"word' in line:
+                        first = time.perf_counter()
+            return (first or time.perf_counter()) - started, time.perf_counter() - started
+        return stream
+
+    paths = {"bare litellm.acompletion (stream)": bare, "gateway, one model": through(SLOW[0]),
+             "gateway, cascade after a rejected draft": through("escalating")}
+    found = {}
+    for name, stream in paths.items():
+        first, last = await first_token(stream)
+        found[name] = (first * 1000, last * 1000)
+    return found
+
+
 def main() -> None:
     with (upstream_process() as upstream, tempfile.TemporaryDirectory() as folder,
           postgres_schema() as pg, ExitStack() as stack):
@@ -174,17 +233,24 @@ def main() -> None:
         gateways = {name: stack.enter_context(gateway(upstream, url, Path(folder)))
                     for name, url in stores.items()}
 
-        async def run() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+        async def run() -> tuple[dict[str, list[float]], dict[str, list[float]],
+                                 dict[str, tuple[float, float]]]:
             async with AsyncExitStack() as clients:
                 def client() -> httpx.AsyncClient:
                     limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
                     http = httpx.AsyncClient(timeout=60, limits=limits)
                     clients.push_async_callback(http.aclose)
                     return http
-                return await measure(paths(upstream, gateways, client))
+                measured = await measure(paths(upstream, gateways, client))
+                streams = await time_to_first_token(upstream, gateways["in-memory store"], client())
+                return (*measured, streams)
 
-        latencies, rates = asyncio.run(run())
+        latencies, rates, streams = asyncio.run(run())
     report(latencies, rates)
+    print(f"time to first token, ms (median of {FIRST_TOKEN_RUNS}; the upstream writes 20 words "
+          "10 ms apart; in-memory store):")
+    for name, (first, last) in streams.items():
+        print(f"  {name:<42} first {first:7.1f}   last {last:7.1f}")
 
 
 def report(latencies: dict[str, list[float]], rates: dict[str, list[float]]) -> None:

@@ -30,6 +30,7 @@ class Reply:
     # streaming: after the first word, wait for this to be set (or the server to stop)
     # before sending the rest, so a test can see the first word arrive on its own
     hold: threading.Event | None = None
+    chunk_delay: float = 0.0  # streaming: seconds before each word after the first
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,8 @@ def _chunks(reply: Reply, model: str, include_usage: bool) -> Iterator[dict[str,
     for i, word in enumerate(words):
         if i == 1 and reply.hold is not None:
             reply.hold.wait(timeout=30)
+        if i >= 1 and reply.chunk_delay:
+            time.sleep(reply.chunk_delay)
         yield chunk({"content": word if i == len(words) - 1 else word + " "})
     for index, call in enumerate(reply.tool_calls):  # the name first, then the arguments in two pieces
         function = call["function"]
