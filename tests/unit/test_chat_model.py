@@ -82,3 +82,13 @@ def test_budget_estimates_count_tool_definitions_and_image_parts() -> None:
     assert max_input_tokens(with_tools) > max_input_tokens(question) + 100
     picture = (Message("user", ({"type": "text", "text": "What is this?"}, IMAGE)),)
     assert max_input_tokens(picture) >= PART_ALLOWANCE
+
+
+def test_tool_calls_agree_as_data_whatever_their_ids_order_and_spacing() -> None:
+    from cascadeflow.domain.answer_checks import same_tool_calls
+
+    a = (ToolCall("x1", "get_weather", '{"city": "Paris", "unit": "C"}'), ToolCall("x2", "get_time", "{}"))
+    b = (ToolCall("y9", "get_time", ""), ToolCall("y8", "get_weather", '{"unit":"C","city":"Paris"}'))
+    assert same_tool_calls(a, b)
+    assert not same_tool_calls(a[:1], (ToolCall("z", "get_weather", '{"city": "Lyon", "unit": "C"}'),))
+    assert not same_tool_calls(a, a[:1])

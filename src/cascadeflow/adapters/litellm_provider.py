@@ -73,6 +73,7 @@ class LiteLLMProvider(CompletionProvider):
         parts: list[str] = []
         calls: dict[int, dict[str, str]] = {}  # tool calls arrive in pieces, by index
         refusal: list[str] = []
+        tokens: list[Any] = []  # per-token logprob objects, when the stream carries them
         finish_reason, usage = "stop", None
         with self._errors_as_domain(request.model):
             chunks = aiter(
@@ -94,6 +95,7 @@ class LiteLLMProvider(CompletionProvider):
                 for piece in _field(delta, "tool_calls") or ():
                     _add_tool_call_piece(calls, piece)
                 refusal.append(_text(_field(delta, "refusal")))
+                tokens.extend(_field(_field(choice, "logprobs"), "content") or ())
                 if text := _text(_field(delta, "content")):
                     parts.append(text)
                     yield StreamEvent(delta=text)
@@ -110,6 +112,8 @@ class LiteLLMProvider(CompletionProvider):
                 tool_calls=tuple(ToolCall(c["id"], c["name"], c["arguments"])
                                  for _, c in sorted(calls.items())),
                 refusal="".join(refusal) or None,
+                logprobs=_token_logprobs({"content": tokens}) if request.logprobs else None,
+                token_logprobs=_logprob_objects({"content": tokens}) if request.options.logprobs else None,
             )
         )
 
@@ -142,6 +146,10 @@ class LiteLLMProvider(CompletionProvider):
             kwargs["api_key"] = api_key
         if request.logprobs:
             kwargs["logprobs"] = True
+            if model.provider == "openai":
+                # OpenAI-compatible servers such as llama.cpp's return logprobs only when
+                # top_logprobs is set; 0 asks for the chosen tokens' alone, as OpenAI does
+                kwargs.setdefault("top_logprobs", 0)
         if (price := model.configured_price) is not None:
             # LiteLLM prices every call for its own bookkeeping; given the price, it skips
             # searching its price map (a third of its work per call). Not sent upstream.
