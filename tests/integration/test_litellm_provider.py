@@ -313,3 +313,29 @@ async def test_cascade_reports_every_model_when_all_fail(openai_server: OpenAISe
     ]
     assert "drafter down" in str(raised.value) and "bad key" in str(raised.value)
 
+
+
+async def test_a_field_the_provider_cannot_take_is_refused_naming_it_before_any_call() -> None:
+    from cascadeflow.domain.messages import CallOptions
+
+    claude = ModelConfig(name="claude-3-5-haiku-20241022", provider="anthropic", api_key="sk-test",
+                         api_base="http://127.0.0.1:9", cost=0.001)  # nothing listens there
+    request = CompletionRequest(model=claude, messages=QUERY, max_tokens=10,
+                                options=CallOptions(forwarded={"logit_bias": {"1": 1}}))
+    with pytest.raises(ProviderBadRequestError) as refused:
+        await LiteLLMProvider().complete(request)
+    assert "does not support parameters: ['logit_bias']" in refused.value.public  # ours to show
+    assert refused.value.status == 400
+
+
+async def test_tool_calls_come_back_from_a_real_http_server(openai_server: OpenAIServer) -> None:
+    from cascadeflow.domain.messages import CallOptions, ToolCall
+
+    call = {"id": "call_9", "type": "function", "function": {"name": "f", "arguments": '{"x": 1}'}}
+    openai_server.script("gpt-4o-mini", Reply("", tool_calls=(call,), finish_reason="tool_calls"))
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    completion = await LiteLLMProvider().complete(CompletionRequest(
+        model=model(openai_server), messages=QUERY, max_tokens=10, options=CallOptions(tools=(tool,))))
+    assert completion.tool_calls == (ToolCall("call_9", "f", '{"x": 1}'),)
+    assert completion.finish_reason == "tool_calls"
+    assert openai_server.requests[-1]["tools"] == [tool]

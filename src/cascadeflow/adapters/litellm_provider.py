@@ -27,6 +27,7 @@ _KEYLESS_PROVIDERS = frozenset({"ollama", "vertex_ai"})
 _LIBRARY_MODULES = ("litellm", "openai", "httpx", "aiohttp")
 _MESSAGE_PREFIX = re.compile(r"^(?:litellm\.\w+:\s*)?(?:\w+Error:\s*)?(?:\w+Exception\s*-\s*)?")
 _MAX_MESSAGE = 300
+_UNSUPPORTED = re.compile(r"\w+ does not support parameters: \[[^\]]*\]")
 
 
 class LiteLLMProvider(CompletionProvider):
@@ -201,6 +202,11 @@ def _translate(exc: Exception, model: str, timeout: float) -> ProviderError | No
 
     if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException, TimeoutError)):
         return ProviderTimeoutError(model, f"no answer within {timeout:g} s")
+    if type(exc).__name__ == "UnsupportedParamsError":  # LiteLLM's own check, before any call
+        said = _UNSUPPORTED.search(str(exc))
+        return ProviderBadRequestError(
+            model, said.group(0) if said else "a request field this provider does not take",
+            status=400, quotable=True)
     status = _status(exc)
     if status is not None:
         return _kind_for_status(status)(model, _short_message(exc, status), status=status)

@@ -39,16 +39,21 @@ class ProviderError(CascadeflowError):
     retryable = False
     kind = "failed"  # what went wrong, in words a caller may read (no provider text)
 
-    def __init__(self, model: str, message: str, *, status: int | None = None) -> None:
+    def __init__(self, model: str, message: str, *, status: int | None = None,
+                 quotable: bool = False) -> None:
         super().__init__(f"{model}: {message}")
         self.model = model
         self.detail = message
         self.status = status  # the provider's HTTP status, when it answered
+        self.quotable = quotable  # the message is ours (or LiteLLM's), not the provider's
 
     @property
     def public(self) -> str:
         """The failure without the provider's own words, which may quote the operator's
-        key or prompt: the model, the kind of failure and the HTTP status."""
+        key or prompt: the model, the kind of failure and the HTTP status (and the
+        message itself when it is ours to show)."""
+        if self.quotable:
+            return str(self)
         status = f" (HTTP {self.status})" if self.status is not None else ""
         return f"{self.model}: {self.kind}{status}"
 
