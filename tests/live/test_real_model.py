@@ -4,6 +4,7 @@ confidence signal, and escalation to a second model. Nothing downloads."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 
@@ -68,3 +69,14 @@ async def test_a_low_confidence_real_draft_escalates_to_the_second_model(smollm:
     assert result.model_used == "verifier" and result.content == "Paris is the capital of France."
     draft = result.calls[0]
     assert draft.model == ALIAS and draft.reason.startswith("low confidence") and draft.output_tokens > 0
+
+
+async def test_a_real_tool_call_is_checked_and_accepted(smollm: str) -> None:
+    weather = {"type": "function", "function": {"name": "get_weather", "parameters": {
+        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+    agent = CascadeAgent([drafter(smollm)], quality_validation_mode="fast")
+    result = await agent.run("What is the weather in Paris?", max_tokens=60, temperature=0.0, tools=[weather],
+                             tool_choice={"type": "function", "function": {"name": "get_weather"}})
+    (call,) = result.tool_calls
+    assert call.name == "get_weather" and "city" in json.loads(call.arguments)
+    assert result.finish_reason == "tool_calls" and result.calls[0].verdict.value == "accepted"

@@ -234,7 +234,7 @@ FORWARDED_FIELDS = frozenset({
     "stop", "seed", "top_p", "frequency_penalty", "presence_penalty", "logit_bias",
     "parallel_tool_calls", "user", "reasoning_effort", "service_tier", "metadata", "store",
     "modalities", "audio", "prediction", "web_search_options", "verbosity",
-    "safety_identifier", "prompt_cache_key",
+    "safety_identifier", "prompt_cache_key", "prompt_cache_retention",
 })
 _OWN_FIELDS = ("tools", "tool_choice", "response_format", "logprobs", "top_logprobs")
 
