@@ -158,3 +158,22 @@ async def test_without_a_judge_free_text_stays_unlabelled_and_drafts_stop_being_
     assert store.evidence(online.route("small", "large"), QUICK.bins).labelled == 0
     # after 4 x min_labels drafts without a label, only a few queries are still drafted
     assert fake.calls_to("small") < 60
+
+
+async def test_tool_call_drafts_are_labelled_by_comparing_the_calls_as_data() -> None:
+    from dataclasses import replace
+
+    from cascadeflow.domain.messages import CallOptions, ToolCall
+    from cascadeflow.testing import FakeReply
+
+    tool = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+    same = FakeReply("", tool_calls=(ToolCall("a", "get_weather", '{"city": "Paris"}'),))
+    spaced = FakeReply("", tool_calls=(ToolCall("b", "get_weather", '{ "city" : "Paris" }'),))
+    other = FakeReply("", tool_calls=(ToolCall("c", "get_weather", '{"city": "Lyon"}'),))
+    for draft, disagreed in ((same, 0), (other, 5)):
+        fake = FakeProvider({"small": [draft], "large": [spaced]})
+        cascade, online, _ = wired(fake)
+        for i in range(5):  # the warm-up: both answer, and each pair is a label
+            await cascade.execute(replace(ask(i), options=CallOptions(tools=(tool,))))
+        plan = online.plan(online.route("small", "large"))
+        assert plan.disagreed == disagreed
