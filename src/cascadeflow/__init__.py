@@ -22,10 +22,10 @@ if TYPE_CHECKING:
         UnknownModelPriceError,
         UnsupportedProviderError,
     )
-    from cascadeflow.domain.messages import Message
+    from cascadeflow.domain.messages import Message, ToolCall
     from cascadeflow.domain.models import ModelConfig
     from cascadeflow.domain.quality import QualityConfig, QualityValidator, ValidationResult
-    from cascadeflow.domain.results import CascadeResult, ModelCall, StepVerdict
+    from cascadeflow.domain.results import CascadeEvent, CascadeResult, ModelCall, StepVerdict
     from cascadeflow.domain.retry import RetryPolicy
     from cascadeflow.entrypoints.agent import CascadeAgent
     from cascadeflow.entrypoints.cost_tracker import CostTracker
@@ -50,7 +50,9 @@ _EXPORTS = {
     "CascadeAgent": "cascadeflow.entrypoints.agent",
     "ModelConfig": "cascadeflow.domain.models",
     "Message": "cascadeflow.domain.messages",
+    "ToolCall": "cascadeflow.domain.messages",
     "CascadeResult": "cascadeflow.domain.results",
+    "CascadeEvent": "cascadeflow.domain.results",
     "ModelCall": "cascadeflow.domain.results",
     "StepVerdict": "cascadeflow.domain.results",
     "QualityConfig": "cascadeflow.domain.quality",
