@@ -154,6 +154,8 @@ def test_a_budget_that_narrows_the_models_reports_a_degrade_and_entries_carry_th
     (b'{"model": "cascadeflow", "messages": [{"role": "tool", "content": "18 C"}]}', 400,
      "messages.0.tool.tool_call_id"),
     (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "best_of": 2}', 400, None),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "domain": "code"}', 400, None),
+    (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "user_id": "x"}', 400, None),
     (b'{"model": "cascadeflow", "messages": [{"role": "user", "content": "hi"}], "tools": '
      b'[{"type": "function", "function": {"name": "f"}}], "tool_choice": '
      b'{"type": "function", "function": {"name": "g"}}}', 400, None),

@@ -5,14 +5,18 @@ draft is never shown, the usage comes in the last chunk."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
 
 import openai
 import pytest
 
 from tests.integration.openai_server import OpenAIServer, Reply
 
-from .conftest import ThreadServer, client, gateway_config
+from .conftest import ADMIN_KEY, ALICE_KEY, ThreadServer, client, gateway_config
 
 QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
 ANSWER = "Paris is the capital of France."
@@ -82,3 +86,25 @@ def test_a_refusal_before_any_text_is_an_ordinary_error(upstream: OpenAIServer,
     with pytest.raises(openai.RateLimitError) as blocked:
         client(gateway).chat.completions.create(model="cascadeflow", messages=QUESTION, stream=True)  # type: ignore[arg-type]
     assert blocked.value.code == "budget_exceeded" and upstream.requests == []
+
+
+def test_a_client_that_goes_away_mid_stream_is_charged_the_calls_worst_case(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    hold = threading.Event()
+    upstream.script("fake-small", Reply(ANSWER, hold=hold))
+    gateway = serve(gateway_config(upstream))
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    with httpx.Client(timeout=10) as http, http.stream(
+            "POST", f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {ALICE_KEY}"},
+            json={"model": "fake-small", "messages": QUESTION, "stream": True}) as response:
+        next(line for line in response.iter_lines() if "Paris" in line)
+    # gone while the model still writes: it bills what it wrote, which nobody here knows
+    budget: dict[str, Any] = {}
+    for _ in range(100):
+        budget = httpx.get(f"{gateway.url}/v1/budgets/alice", headers=admin).json()
+        if budget["spend"]["daily"] > 0:
+            break
+        time.sleep(0.05)
+    hold.set()
+    assert budget["reserved"] == 0.0 and budget["spend"]["daily"] > 0

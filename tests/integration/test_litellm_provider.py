@@ -339,3 +339,17 @@ async def test_tool_calls_come_back_from_a_real_http_server(openai_server: OpenA
     assert completion.tool_calls == (ToolCall("call_9", "f", '{"x": 1}'),)
     assert completion.finish_reason == "tool_calls"
     assert openai_server.requests[-1]["tools"] == [tool]
+
+
+async def test_what_the_cascade_adds_for_itself_is_left_out_where_a_model_cannot_take_it() -> None:
+    # gpt-5 takes no logprobs and only temperature 1; nothing listens at this address, so
+    # a call that passes LiteLLM's check fails to connect, one that does not is refused
+    gpt5 = ModelConfig(name="gpt-5-mini", provider="openai", api_key="sk-test",
+                       api_base="http://127.0.0.1:9/v1", cost=0.001)
+    provider = LiteLLMProvider(timeout=2)
+    for own in (dict(logprobs=True, optional=frozenset({"logprobs", "top_logprobs"})),  # the signal
+                dict(temperature=0.0, optional=frozenset({"temperature"}))):  # a judge's
+        with pytest.raises(ProviderUnavailableError):
+            await provider.complete(CompletionRequest(model=gpt5, messages=QUERY, max_tokens=5, **own))  # type: ignore[arg-type]
+    with pytest.raises(ProviderBadRequestError, match="doesn't support temperature=0.0"):  # the caller's
+        await provider.complete(CompletionRequest(model=gpt5, messages=QUERY, max_tokens=5, temperature=0.0))

@@ -27,7 +27,10 @@ _KEYLESS_PROVIDERS = frozenset({"ollama", "vertex_ai"})
 _LIBRARY_MODULES = ("litellm", "openai", "httpx", "aiohttp")
 _MESSAGE_PREFIX = re.compile(r"^(?:litellm\.\w+:\s*)?(?:\w+Error:\s*)?(?:\w+Exception\s*-\s*)?")
 _MAX_MESSAGE = 300
-_UNSUPPORTED = re.compile(r"\w+ does not support parameters: \[[^\]]*\]")
+_ADDED = frozenset({"top_logprobs"})  # set by this adapter for the cascade, never the caller's
+# LiteLLM's two ways of saying a provider cannot take a field
+_UNSUPPORTED = re.compile(r"[\w.:/-]+ (?:does not support parameters: \[[^\]]*\]|doesn't support \w+=[^ ]+)")
+_FIELD_NAMES = re.compile(r"'(\w+)'|doesn't support (\w+)=")
 
 
 class LiteLLMProvider(CompletionProvider):
@@ -47,7 +50,7 @@ class LiteLLMProvider(CompletionProvider):
         kwargs = self._call_arguments(litellm, request)
         started = time.perf_counter()
         with self._errors_as_domain(request.model):
-            response = await litellm.acompletion(**kwargs)
+            response = await _without_what_it_lacks(litellm, kwargs, request)
         choice = _field(response, "choices")[0]
         message = _field(choice, "message")
         text = _text(_field(message, "content"))
@@ -76,12 +79,9 @@ class LiteLLMProvider(CompletionProvider):
         refusal: list[str] = []
         tokens: list[Any] = []  # per-token logprob objects, when the stream carries them
         finish_reason, usage = "stop", None
+        kwargs.update(stream=True, stream_options={"include_usage": True})
         with self._errors_as_domain(request.model):
-            chunks = aiter(
-                await litellm.acompletion(
-                    **kwargs, stream=True, stream_options={"include_usage": True}
-                )
-            )
+            chunks = aiter(await _without_what_it_lacks(litellm, kwargs, request))
         while True:
             # Errors also arrive mid-stream: translate each read, but never around a yield.
             with self._errors_as_domain(request.model):
@@ -150,7 +150,7 @@ class LiteLLMProvider(CompletionProvider):
             if model.provider == "openai":
                 # OpenAI-compatible servers such as llama.cpp's return logprobs only when
                 # top_logprobs is set; 0 asks for the chosen tokens' alone, as OpenAI does
-                kwargs.setdefault("top_logprobs", 0)
+                kwargs.setdefault("top_logprobs", 0)  # in _ADDED: left out where not taken
         if (price := model.configured_price) is not None:
             # LiteLLM prices every call for its own bookkeeping; given the price, it skips
             # searching its price map (a third of its work per call). Not sent upstream.
@@ -169,6 +169,22 @@ class LiteLLMProvider(CompletionProvider):
             if error is None:
                 raise
             raise error from exc
+
+
+async def _without_what_it_lacks(litellm: ModuleType, kwargs: dict[str, Any],
+                                 request: CompletionRequest) -> Any:
+    """``acompletion``; when LiteLLM finds the provider cannot take fields the cascade
+    set for itself (``request.optional``: its logprobs, a judge's temperature), the
+    call again without them. LiteLLM checks before sending: nothing is sent twice."""
+    try:
+        return await litellm.acompletion(**kwargs)
+    except Exception as exc:
+        said = _UNSUPPORTED.search(str(exc)) if type(exc).__name__ == "UnsupportedParamsError" else None
+        lacking = {a or b for a, b in _FIELD_NAMES.findall(said.group(0))} if said else set()
+        added = _ADDED if request.options.top_logprobs is None else frozenset()
+        if not lacking or not lacking <= request.optional | added:
+            raise
+        return await litellm.acompletion(**{k: v for k, v in kwargs.items() if k not in lacking})
 
 
 def _require_environment_key(litellm: ModuleType, model: ModelConfig, model_id: str) -> None:

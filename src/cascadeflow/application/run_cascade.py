@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from returns.result import Failure, Result, Success
 
-from cascadeflow.application.budget_gate import Admission, BudgetGate
+from cascadeflow.application.budget_gate import Admission, BudgetGate, max_input_tokens
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.ports import (
     Clock,
@@ -259,7 +259,7 @@ class RunCascade:
                          request: CascadeRequest, calls: list[ModelCall]) -> bool | None:
         system, user = judge_prompt(query, draft.completion.text, reference.completion.text)
         call = CompletionRequest(model=judge, messages=(Message("system", system), Message("user", user)),
-                                 max_tokens=5, temperature=0.0)
+                                 max_tokens=5, temperature=0.0, optional=frozenset({"temperature"}))
         try:
             outcome, attempts, cost = await self._paid(request, call)
         except BudgetExceededError:
@@ -306,7 +306,7 @@ class RunCascade:
         try:
             outcome, attempts = await self._call(call, live)
         except BaseException:
-            await self._release(reservation)  # cancelled, or a bug: nothing to charge
+            await self._charge_cut_off(reservation, call, request)
             raise
         match outcome:
             case Failure():
@@ -318,6 +318,20 @@ class RunCascade:
                 await self._settle(reservation, call, completion, cost, request)
                 return outcome, attempts, cost
         raise AssertionError("unreachable")
+
+    async def _charge_cut_off(self, reservation: Reservation | None, call: CompletionRequest,
+                              request: CascadeRequest) -> None:
+        """A call cut off in flight (the caller went away, the stream broke): the
+        provider bills what it produced, which nobody here knows, so the call's worst
+        case (its reservation) is charged, never nothing."""
+        if self._gate is None:
+            return
+        prompt = max_input_tokens(billed_prompt(call.messages, call.options))
+        cost = (reservation.amount if reservation is not None
+                else self._pricing.price(call.model).cost(prompt, call.max_tokens))
+        worst = Completion(text="", model=call.model.name, input_tokens=prompt,
+                           output_tokens=call.max_tokens, finish_reason="cut_off")
+        await self._settle(reservation, call, worst, cost, request)
 
     # Store calls never stall the event loop: a database round trip (or a wait for a row
     # lock) waits on the loop with an asynchronous driver, else on a thread.
@@ -361,6 +375,7 @@ class RunCascade:
             # online calibration learns from every confidence a provider can give
             logprobs=wants_logprobs(model, self._online is not None and len(request.models) > 1),
             options=request.options,
+            optional=frozenset() if request.options.logprobs else _OWN_LOGPROBS,
         )
 
     def _check_options(self, options: CallOptions) -> None:
@@ -446,6 +461,7 @@ class RunCascade:
 
 
 _ONLINE = "online calibration"
+_OWN_LOGPROBS = frozenset({"logprobs", "top_logprobs"})
 
 
 def _online_verdict(answer: _Answer, decision: Decision, reference: str) -> _Answer:
@@ -480,7 +496,9 @@ def _failed_call(model: ModelConfig, error: ProviderError, attempts: int) -> Mod
         output_tokens=0,
         latency_ms=0.0,
         verdict=Verdict.FAILED,
-        reason=f"{type(error).__name__}: {error.detail}",
+        # the reason may be shown to anyone (the gateway's report): not the provider's own
+        # words, which may quote a key; ``error`` keeps them for the operator
+        reason=f"{type(error).__name__}: {error.public}",
         attempts=attempts,
         error=str(error),
     )

@@ -194,10 +194,11 @@ class RunStrategy:
             judge.model, request.known_models, judge.provider
         )
         messages = judge.messages(text, ValidationContext(query=run.query, domain=request.strategy.domain))
-        outcome = await self._call(model, messages, StepCheck(None, run.query, ""), request, run, 0.0,
+        # the judge's temperature is its provider's default: reasoning models take no other
+        outcome = await self._call(model, messages, StepCheck(None, run.query, ""), request, run, None,
                                    max_tokens=judge.max_tokens)
         if outcome is None:
-            why = f"not run: {run.blocked}" if run.blocked else f"failed: {run.failures[-1]}"
+            why = f"not run: {run.blocked}" if run.blocked else f"failed: {run.failures[-1].public}"
             return ValidationResult(False, 0.0, f"judge {model.name} {why}")
         verdict = judge.parse(outcome.content)
         run.calls.append(replace(
@@ -251,7 +252,7 @@ def _step_verdict(step: ResolvedStep, answer: _Answer | None, attempts: int, run
     validator = step.judge.name if step.judge else step.checker.name if step.checker else None
     if answer is None:
         why = f"budget: {run.blocked}" if run.blocked is not None else (
-            f"no model answered: {run.failures[-1]}" if run.failures else "not run"
+            f"no model answered: {run.failures[-1].public}" if run.failures else "not run"
         )
         return StepVerdict(step.index, step.step.description, step.model.name, False, None, why,
                            attempts, validator)

@@ -292,6 +292,9 @@ class CompletionRequest:
     temperature: float | None = None
     logprobs: bool = False  # the cascade wants token logprobs (for its confidence signal)
     options: CallOptions = NO_OPTIONS
+    # fields the cascade sets for itself (its logprobs, a judge's temperature): sent to a
+    # provider that takes them, left out for one that does not. The caller's are never.
+    optional: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from cascadeflow.bootstrap import (
     usage_store,
 )
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.domain.messages import Message
+from cascadeflow.domain.messages import Message, call_options
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
@@ -173,9 +173,11 @@ class Gateway:
         # the tier goes to the run even when it routes nothing: the budget gate picks
         # the tier's budget for a user without one of their own, and entries record it.
         # A field or schema the cascade cannot honour is a ConfigurationError: a 400.
+        fields = body.model_fields_for_models()
+        call_options(fields)  # names the run also takes (domain, user_id…) are no OpenAI field: a 400
         arguments = dict(max_tokens=body.max_completion_tokens or body.max_tokens,
                          temperature=body.temperature, user_id=user, domain=domain,
-                         user_tier=tier, query_id=response_id, **body.model_fields_for_models())
+                         user_tier=tier, query_id=response_id, **fields)
         return _Run(agent, _messages(body), arguments, user, tier, response_id)
 
     @staticmethod
