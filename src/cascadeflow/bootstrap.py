@@ -11,7 +11,8 @@ import functools
 import importlib.util
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,16 +59,18 @@ if TYPE_CHECKING:  # the replay, simulation and calibration wiring loads when fi
 
 # Adapters that replace the production ones in every agent built meanwhile, set by
 # ``cascadeflow.testing.override``: code a user cannot edit (a preset's agent, a pasted
-# snippet) then runs against fakes. Process-wide, like the code it serves.
-_OVERRIDES: dict[str, Any] = {}
+# snippet) then runs against fakes. A context variable: blocks in other threads or
+# tasks, and blocks that end out of order, never see or undo each other's.
+_OVERRIDES: ContextVar[Mapping[str, Any]] = ContextVar("cascadeflow_overrides", default={})
 
 
-def set_overrides(**adapters: Any) -> dict[str, Any]:
-    """Replace the overrides; returns the previous ones (to restore them)."""
-    previous = dict(_OVERRIDES)
-    _OVERRIDES.clear()
-    _OVERRIDES.update({k: v for k, v in adapters.items() if v is not None})
-    return previous
+def set_overrides(**adapters: Any) -> Token[Mapping[str, Any]]:
+    """Override adapters in this context; the token undoes it (``reset_overrides``)."""
+    return _OVERRIDES.set({k: v for k, v in adapters.items() if v is not None})
+
+
+def reset_overrides(token: Token[Mapping[str, Any]]) -> None:
+    _OVERRIDES.reset(token)
 
 
 class Adapters:
@@ -83,8 +86,9 @@ class Adapters:
         ids: IdGenerator | None = None,
         timeout: float = 60.0,
     ) -> None:
-        self._provider = provider or _OVERRIDES.get("provider")
-        self._pricing = pricing or _OVERRIDES.get("pricing")
+        overrides = _OVERRIDES.get()
+        self._provider = provider or overrides.get("provider")
+        self._pricing = pricing or overrides.get("pricing")
         self._clock = clock
         self._ids = ids
         self._timeout = timeout

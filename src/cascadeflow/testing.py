@@ -18,7 +18,7 @@ from cascadeflow.adapters.memory_store import InMemoryUsageStore
 from cascadeflow.adapters.postgres_scratch import scratch_schema
 from cascadeflow.adapters.replay_provider import ReplayProvider
 from cascadeflow.application.ports import CompletionProvider, PricingCatalog
-from cascadeflow.bootstrap import set_overrides
+from cascadeflow.bootstrap import reset_overrides, set_overrides
 
 __all__ = [
     "override",
@@ -46,8 +46,8 @@ def override(*, provider: CompletionProvider | None = None,
             agent = CascadeAgent(models=[ModelConfig(name="gpt-4o-mini")])
             agent.run_sync("Capital of France?")      # no network, no key
     """
-    previous = set_overrides(provider=provider, pricing=pricing)
+    token = set_overrides(provider=provider, pricing=pricing)
     try:
         yield
     finally:
-        set_overrides(**previous)
+        reset_overrides(token)

@@ -128,3 +128,18 @@ def test_what_the_cascade_cannot_honour_is_a_clear_400(
         client(gateway).chat.completions.create(model="cascadeflow", messages=ASK,  # type: ignore[arg-type]
                                                 extra_body=fields)
     assert upstream.requests == []
+
+
+def test_a_malformed_tool_call_from_a_draft_escalates_and_is_paid_for(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    unnamed = {"id": "c1", "type": "function", "function": {"name": "", "arguments": "{}"}}
+    upstream.script("fake-small", tool_reply(unnamed))
+    upstream.script("fake-big", tool_reply(PARIS_CALL))
+    gateway = serve(gateway_config(upstream))
+    answer = client(gateway).chat.completions.create(model="cascadeflow", messages=ASK,  # type: ignore[arg-type]
+                                                     tools=[WEATHER])
+    assert answer.model == "fake-big"
+    steps = (answer.model_extra or {})["cascadeflow"]["steps"]
+    assert steps[0]["verdict"] == "rejected" and "not among the tools" in steps[0]["reason"]
+    assert steps[0]["cost"] > 0  # the draft was a real, paid call

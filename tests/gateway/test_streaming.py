@@ -108,3 +108,14 @@ def test_a_client_that_goes_away_mid_stream_is_charged_the_calls_worst_case(
         time.sleep(0.05)
     hold.set()
     assert budget["reserved"] == 0.0 and budget["spend"]["daily"] > 0
+
+
+def test_streamed_logprobs_come_with_the_finish_chunk(upstream: OpenAIServer,
+                                                      serve: Callable[..., ThreadServer]) -> None:
+    upstream.script("fake-small", Reply("Paris.", logprobs=(-0.25,)))
+    gateway = serve(gateway_config(upstream))
+    chunks = list(client(gateway).chat.completions.create(
+        model="fake-small", messages=QUESTION, stream=True, logprobs=True))  # type: ignore[arg-type]
+    (finish,) = [c for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finish.choices[0].logprobs is not None
+    assert [t.logprob for t in finish.choices[0].logprobs.content or []] == [-0.25]

@@ -131,7 +131,8 @@ def _handler_for(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
                     self._send_json(504, _error(504, "stalled"))
                 case Reply() if body.get("stream"):
                     include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-                    self._send_stream(_chunks(action, str(body.get("model")), include_usage))
+                    self._send_stream(_chunks(action, str(body.get("model")), include_usage,
+                                              bool(body.get("logprobs"))))
                 case Reply():
                     self._send_json(200, _completion(action, str(body.get("model")), body))
 
@@ -212,7 +213,8 @@ def _completion(reply: Reply, model: str, body: dict[str, Any]) -> dict[str, Any
     return payload
 
 
-def _chunks(reply: Reply, model: str, include_usage: bool) -> Iterator[dict[str, Any]]:
+def _chunks(reply: Reply, model: str, include_usage: bool,
+            logprobs: bool = False) -> Iterator[dict[str, Any]]:
     head = {
         "id": "chatcmpl-test",
         "object": "chat.completion.chunk",
@@ -220,8 +222,13 @@ def _chunks(reply: Reply, model: str, include_usage: bool) -> Iterator[dict[str,
         "model": model,
     }
 
-    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
-        return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None,
+              token: int | None = None) -> dict[str, Any]:
+        choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": finish_reason}
+        if token is not None and logprobs and reply.logprobs and token < len(reply.logprobs):
+            choice["logprobs"] = {"content": [{"token": delta.get("content", ""), "logprob": reply.logprobs[token],
+                                               "bytes": None, "top_logprobs": []}]}
+        return {**head, "choices": [choice]}
 
     yield chunk({"role": "assistant", "content": ""})
     words = reply.text.split(" ") if reply.text else []
@@ -230,7 +237,7 @@ def _chunks(reply: Reply, model: str, include_usage: bool) -> Iterator[dict[str,
             reply.hold.wait(timeout=30)
         if i >= 1 and reply.chunk_delay:
             time.sleep(reply.chunk_delay)
-        yield chunk({"content": word if i == len(words) - 1 else word + " "})
+        yield chunk({"content": word if i == len(words) - 1 else word + " "}, token=i)
     for index, call in enumerate(reply.tool_calls):  # the name first, then the arguments in two pieces
         function = call["function"]
         half = len(function["arguments"]) // 2

@@ -83,3 +83,22 @@ def test_a_fixed_mode_turns_online_calibration_off() -> None:
                          quality_validation_mode="fast")
     assert agent.online is None
     assert agent.run_sync("Capital of France?").model_used == "small"
+
+
+def test_override_gives_agents_built_inside_a_fake_and_ends_with_its_block() -> None:
+    import threading
+
+    from cascadeflow.testing import FakeProvider, override
+
+    models = [ModelConfig(name="gpt-4o-mini", cost=0.00015)]
+    fake = FakeProvider(default="Paris.")
+    with override(provider=fake):
+        inside = CascadeAgent(models)
+        seen_elsewhere: list[object] = []
+        other = threading.Thread(target=lambda: seen_elsewhere.append(
+            CascadeAgent(models)._container.adapters._provider))
+        other.start()
+        other.join()
+    assert inside.run_sync("Capital of France?").content == "Paris."
+    assert seen_elsewhere and seen_elsewhere[0] is not fake  # another thread's agents are not overridden
+    assert CascadeAgent(models)._container.adapters._provider is not fake  # nor any after the block

@@ -171,7 +171,7 @@ async def test_entries_carry_query_id_tier_and_the_result_its_finish_reason() ->
     assert tracker.store.count("u") == 1 and tracker.store.count(None) == 1
 
 
-async def test_a_cancelled_run_releases_its_reservation() -> None:
+async def test_a_cancelled_run_is_charged_its_worst_case_and_holds_nothing() -> None:
     started = asyncio.Event()
 
     class HangingFake(FakeProvider):
@@ -186,8 +186,9 @@ async def test_a_cancelled_run_releases_its_reservation() -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    # the provider got the request and bills what it produced, which nobody here knows
     summary = tracker.get_user_summary("u")
-    assert summary["reserved"] == 0.0 and summary["spend"]["daily"] == 0.0
+    assert summary["reserved"] == 0.0 and summary["spend"]["daily"] > 0.0
 
 
 async def test_a_provider_bug_releases_the_reservation_and_surfaces() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -54,8 +55,9 @@ class LiteLLMProvider(CompletionProvider):
         choice = _field(response, "choices")[0]
         message = _field(choice, "message")
         text = _text(_field(message, "content"))
-        calls = tuple(ToolCall.from_openai(c) for c in _field(message, "tool_calls") or ())
-        input_tokens, output_tokens = _usage(litellm, kwargs, _field(response, "usage"), text)
+        calls = tuple(_tool_call(c) for c in _field(message, "tool_calls") or ())
+        input_tokens, output_tokens = _usage(litellm, kwargs, _field(response, "usage"),
+                                             text + "".join(c.name + c.arguments for c in calls))
         logprobs = _field(choice, "logprobs")
         return Completion(
             text=text,
@@ -101,7 +103,8 @@ class LiteLLMProvider(CompletionProvider):
                     parts.append(text)
                     yield StreamEvent(delta=text)
         text = "".join(parts)
-        input_tokens, output_tokens = _usage(litellm, kwargs, usage, text)
+        written = text + "".join(c["name"] + c["arguments"] for c in calls.values())
+        input_tokens, output_tokens = _usage(litellm, kwargs, usage, written)
         yield StreamEvent(
             completion=Completion(
                 text=text,
@@ -282,14 +285,33 @@ def _usage(
     if _is_count(prompt) and prompt > 0 and _is_count(completion):
         return prompt, completion
     model = kwargs["model"]
+    # text only: LiteLLM's counter would fetch image URLs, on the event loop
+    plain = [{"role": m["role"], "content": _words(m)} for m in kwargs["messages"]]
     return (
-        int(litellm.token_counter(model=model, messages=kwargs["messages"])),
+        int(litellm.token_counter(model=model, messages=plain)),
         int(litellm.token_counter(model=model, text=text, count_response_tokens=True)),
     )
 
 
+def _words(message: Mapping[str, Any]) -> str:
+    """A wire message's text, its parts' and tool calls' included, for counting tokens."""
+    content = message.get("content")
+    parts = content if isinstance(content, list) else [{"text": content or ""}]
+    calls = [json.dumps(c) for c in message.get("tool_calls") or ()]
+    return " ".join([*(str(p.get("text", "")) for p in parts), *calls])
+
+
 def _is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _tool_call(raw: object) -> ToolCall:
+    """A model's tool call as it wrote it, however malformed: the cascade's checks judge
+    it (an unnamed or unknown function escalates), not the parsing."""
+    function = _field(raw, "function")
+    arguments = _field(function, "arguments")
+    return ToolCall(id=_text(_field(raw, "id")), name=_text(_field(function, "name")),
+                    arguments=arguments if isinstance(arguments, str) else json.dumps(arguments or {}))
 
 
 def _add_tool_call_piece(calls: dict[int, dict[str, str]], piece: object) -> None:

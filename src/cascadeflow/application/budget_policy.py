@@ -100,14 +100,10 @@ def max_input_tokens(messages: Sequence[Message]) -> int:
 
 
 def _message_bound(message: Message) -> int:
+    """Every byte the message sends (its text, parts, tool calls, ids and other fields),
+    plus PART_ALLOWANCE per part that is not text."""
+    size = len(json.dumps(message.to_openai(), ensure_ascii=False, default=str).encode("utf-8"))
     content = message.content
-    if isinstance(content, str):
-        size = len(content.encode("utf-8"))
-    elif content is None:
-        size = 0
-    else:
-        size = sum(len(json.dumps(dict(part), default=str).encode("utf-8"))
-                   + (0 if part.get("type") == "text" else PART_ALLOWANCE) for part in content)
-    for call in message.tool_calls:
-        size += len(call.name.encode("utf-8")) + len(call.arguments.encode("utf-8")) + 8
-    return size + len((message.name or "").encode("utf-8")) + 4
+    pictures = 0 if isinstance(content, str) or content is None else sum(
+        1 for part in content if part.get("type") != "text")
+    return size + pictures * PART_ALLOWANCE + 4

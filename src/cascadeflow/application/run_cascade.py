@@ -144,6 +144,7 @@ class RunCascade:
         online = self._online if len(chain) > 1 else None
         key = request.query_id or conversation_key(request.messages)
         answers: dict[int, _Answer] = {}
+        shown_live = False
         if online is not None:  # a plan not yet in memory is read from the store off the loop
             routes = [r for i in range(len(chain)) if (r := self._route(online, chain, i)) is not None]
             if missing := online.unfitted(routes):
@@ -179,6 +180,7 @@ class RunCascade:
                     failures.append(error)
                     calls.append(_failed_call(model, error, attempts))
                 case Success(completion):
+                    shown_live = live is not None  # this answer's text reached the caller
                     answer = answers[index] = self._judge(model, completion, cost, request)
                     decision = Decision.ACCEPT
                     if online is not None and route is not None and answer.verdict.passed:
@@ -197,7 +199,7 @@ class RunCascade:
             await asyncio.to_thread(self._teach, online, chain, answers, verdicts)
         if answer is None:
             raise AllModelsFailedError(failures)
-        if request.relay is not None and answer.model is not chain[-1] and answer.completion.text:
+        if request.relay is not None and not shown_live and answer.completion.text:
             await request.relay(answer.model.name, answer.completion.text)  # accepted: shown now
         total_cost = sum(c.cost for c in calls)
         window, remaining = admission.left_after(total_cost) or (None, None)
@@ -305,8 +307,11 @@ class RunCascade:
         reservation = reserved if reserved is not None else await self._reserve(request, call)
         try:
             outcome, attempts = await self._call(call, live)
+        except (asyncio.CancelledError, StreamInterruptedError):
+            await self._charge_cut_off(reservation, call, request)  # sent, and cut off
+            raise
         except BaseException:
-            await self._charge_cut_off(reservation, call, request)
+            await self._release(reservation)  # a bug: nothing known to have been sent
             raise
         match outcome:
             case Failure():

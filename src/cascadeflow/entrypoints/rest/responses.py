@@ -79,9 +79,10 @@ async def live_chunks(streaming: Streaming, budget_of: Callable[[Answered], Awai
     head: dict[str, Any] = {"id": run.id, "object": "chat.completion.chunk",
                             "created": int(streaming.clock.now().timestamp()), "model": streaming.model}
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+    def chunk(delta: dict[str, Any], finish: str | None = None,
+              logprobs: dict[str, Any] | None = None, **extra: Any) -> str:
         body = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
-                                     "logprobs": None}], **extra}
+                                     "logprobs": logprobs}], **extra}
         return _event(body)
 
     yield chunk({"role": "assistant", "content": ""})
@@ -101,9 +102,13 @@ async def live_chunks(streaming: Streaming, budget_of: Callable[[Answered], Awai
     result = event.result
     if result.tool_calls:
         yield chunk({"tool_calls": [{"index": i, **c.to_openai()} for i, c in enumerate(result.tool_calls)]})
+    if result.refusal:
+        yield chunk({"refusal": result.refusal})
     done = streaming.answered(result)
     budget = await budget_of(done)
-    yield chunk({}, result.finish_reason, cascadeflow=cascade_info(done, budget).model_dump())
+    # the answer's token logprobs, when asked for, come whole with the finish reason
+    logprobs = {"content": list(result.token_logprobs)} if result.token_logprobs is not None else None
+    yield chunk({}, result.finish_reason, logprobs, cascadeflow=cascade_info(done, budget).model_dump())
     if include_usage:
         yield _event({**head, "choices": [], "usage": usage(done).model_dump()})
     yield "data: [DONE]\n\n"
