@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -15,9 +15,15 @@ from cascadeflow.domain.long_text import CaseBlind, scaled_count, window
 
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
+    """A verdict. It unpacks as the plan's ``is_valid, reason = validator(text)``; the
+    score stays on ``.score``."""
+
     passed: bool
     score: float
     reason: str
+
+    def __iter__(self) -> Iterator[bool | str]:
+        return iter((self.passed, self.reason))
 
 
 @dataclass(frozen=True, slots=True)

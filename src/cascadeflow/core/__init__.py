@@ -1,0 +1,1 @@
+"""The plan's ``cascadeflow.core``: the agent (``cascadeflow.core.agent.CascadeAgent``)."""
