@@ -73,6 +73,11 @@ def reset_overrides(token: Token[Mapping[str, Any]]) -> None:
     _OVERRIDES.reset(token)
 
 
+def overridden(name: str) -> Any:
+    """The adapter overriding ``name`` ("provider", "pricing", "store") here, or None."""
+    return _OVERRIDES.get().get(name)
+
+
 class Adapters:
     """Infrastructure shared by every use-case: one instance each, built on first use, so
     that a run on fakes never imports LiteLLM."""

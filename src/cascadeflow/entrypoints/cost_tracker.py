@@ -11,7 +11,7 @@ from typing import Any
 
 from cascadeflow.application.budget_gate import BudgetPolicy
 from cascadeflow.application.ports import Clock, IdGenerator, UsageStore
-from cascadeflow.bootstrap import export_entries, system_clock, usage_store, uuid_ids
+from cascadeflow.bootstrap import export_entries, overridden, system_clock, usage_store, uuid_ids
 from cascadeflow.domain.budgets import BudgetConfig, CostEntry, Window, window_start
 from cascadeflow.domain.errors import ConfigurationError, UnknownUserError
 
@@ -55,6 +55,8 @@ class CostTracker:
         self.tier_budgets: dict[str, BudgetConfig] = dict(tier_budgets or {})
         self.warn_threshold = float(warn_threshold)
         self.verbose = verbose
+        if store is None:  # a test's cascadeflow.testing.override(store=...) stands in
+            store = overridden("store")
         self._store_spec = store
         self._store: UsageStore | None = store if not isinstance(store, (str, type(None))) else None
         self.clock: Clock = clock or system_clock()
