@@ -17,7 +17,7 @@ from cascadeflow.routing import (
 from cascadeflow.telemetry import BudgetConfig, CostTracker
 from cascadeflow.testing import ConfiguredPricing, FakeClock, FakeProvider, InMemoryUsageStore, SequentialIds
 
-# USD per 1K tokens; with 1,000 output tokens a query costs about ``cost`` dollars.
+# USD per 1K tokens; a query expected to write 1,000 tokens costs about ``cost`` dollars.
 TINY = ModelConfig(name="tiny", provider="groq", cost=0.0001, max_tokens=1000)
 SMALL = ModelConfig(name="small", provider="groq", cost=0.0005, max_tokens=1000)
 MID = ModelConfig(name="mid", provider="openai", cost=0.002, max_tokens=1000)
@@ -25,8 +25,10 @@ BIG = ModelConfig(name="big", provider="openai", cost=0.008, max_tokens=1000)
 HUGE = ModelConfig(name="huge", provider="anthropic", cost=0.05, max_tokens=1000)
 ALL = [TINY, SMALL, MID, BIG, HUGE]
 POLICIES = {
-    "free": TierModelPolicy("free", ["tiny", "small", "mid"], max_cost_per_query=0.001),
-    "pro": TierModelPolicy("pro", ["small", "mid", "big", "huge"], max_cost_per_query=0.01),
+    "free": TierModelPolicy("free", ["tiny", "small", "mid"], max_cost_per_query=0.001,
+                            expected_output_tokens=1000),
+    "pro": TierModelPolicy("pro", ["small", "mid", "big", "huge"], max_cost_per_query=0.01,
+                           expected_output_tokens=1000),
     "vip": TierModelPolicy("vip", ["tiny", "small", "mid", "big", "huge"], prefer_cheap_first=False),
 }
 
@@ -42,13 +44,17 @@ def test_models_above_the_tier_limit_for_this_query_are_dropped() -> None:
     assert names(router.get_models_for_tier("pro", complexity="high")) == ["small", "mid", "big"]
 
 
-def test_the_estimate_is_input_plus_max_output_tokens_for_this_query() -> None:
+def test_the_estimate_is_input_plus_the_policys_expected_output_tokens() -> None:
     router = TierAwareRouter(POLICIES, ALL)
-    # a long prompt pushes small over the limit: 0.0005/1K * (1000 + 1000) = $0.001 + epsilon
+    # a long prompt pushes small over the limit: 0.0005/1K * (1100 + 1000) > $0.001
     long_prompt = names(router.get_models_for_tier("free", complexity="high", input_tokens=1100))
     assert long_prompt == ["tiny"]
-    short_answers = names(router.get_models_for_tier("free", complexity="high", max_output_tokens=200))
+    short = {**POLICIES, "free": TierModelPolicy("free", ["tiny", "small", "mid"], max_cost_per_query=0.001,
+                                                 expected_output_tokens=200)}
+    short_answers = names(TierAwareRouter(short, ALL).get_models_for_tier("free", complexity="high"))
     assert short_answers == ["tiny", "small", "mid"]
+    with pytest.raises(ConfigurationError, match="expected_output_tokens must be a positive int"):
+        TierModelPolicy("x", ["tiny"], expected_output_tokens=0)
 
 
 def test_the_remaining_budget_is_a_second_limit() -> None:

@@ -158,8 +158,11 @@ class RouteQuery:
         remaining = context.budget_remaining if context is not None else None
         prompt_tokens = max_input_tokens(billed_prompt(request.messages, request.options))
 
+        expected = router.policy(tier).expected_output_tokens
+
         def estimate(model: ModelConfig) -> float:
-            output_tokens = call_max_tokens(request.max_tokens, model)
+            # a typical answer, never more than the call may write; reservations stay worst-case
+            output_tokens = min(expected, call_max_tokens(request.max_tokens, model))
             return self._pricing.price(model).cost(prompt_tokens, output_tokens)
 
         try:

@@ -1,10 +1,13 @@
 """Tier-aware routing: which models a user's tier may use for this query.
 
-Each allowed model's cost for this query is estimated (input tokens plus the most
-output tokens it may produce, at its prices); models whose estimate exceeds the
-tier's ``max_cost_per_query`` or the user's remaining budget are dropped; the rest
-are sorted by that estimate and cut by the query's complexity (simple: the two
-cheapest, medium: three, high: all).
+Each allowed model's cost for this query is estimated: its input tokens plus the
+policy's ``expected_output_tokens`` (an answer's usual length, not its worst case:
+routing on the worst case starved every tier), at the prices the agent pays. Models
+whose estimate exceeds the tier's ``max_cost_per_query`` or the user's remaining
+budget are dropped. The query's complexity then takes the first models of the
+tier's list (its order of preference, ``allowed_models``; reversed when
+``prefer_cheap_first`` is False): simple two, medium three, high all. The cascade runs
+the chosen ones cheapest first. Budget reservations stay worst-case (``max_tokens``).
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from types import MappingProxyType
 
 from cascadeflow.domain.complexity import Complexity, check_complexity
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError, UnknownModelPriceError
-from cascadeflow.domain.models import ModelConfig
+from cascadeflow.domain.models import ModelConfig, TokenPrice
 
 MODELS_PER_COMPLEXITY: Mapping[str, int | None] = MappingProxyType(
     {"simple": 2, "medium": 3, "high": None}
 )
+# A typical answer's length, for routing estimates: the plan's Part 5 outcomes hold at
+# it with real prices (gpt-4o at $10 per million output tokens fits pro's $0.005).
+EXPECTED_OUTPUT_TOKENS = 400
 
 
 class UnknownTierError(ConfigurationError):
@@ -35,9 +41,13 @@ class TierModelPolicy:
     max_cost_per_query: float | None = None
     prefer_cheap_first: bool = True
     description: str = ""
+    expected_output_tokens: int = EXPECTED_OUTPUT_TOKENS  # for routing estimates only
 
     def __post_init__(self) -> None:
         owner = f"TierModelPolicy({self.tier_name!r})"
+        tokens = self.expected_output_tokens
+        if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens <= 0:
+            raise ConfigurationError(f"{owner}: expected_output_tokens must be a positive int, got {tokens!r}")
         if not isinstance(self.tier_name, str) or not self.tier_name.strip():
             raise ConfigurationError(f"TierModelPolicy: tier_name must be a non-empty string, got {self.tier_name!r}")
         models: Iterable[str] = self.allowed_models
@@ -158,8 +168,12 @@ class TierAwareRouter:
         limit = MODELS_PER_COMPLEXITY[level]
 
         def chosen(models: list[ModelConfig]) -> tuple[ModelConfig, ...]:
-            ordered = sorted(models, key=lambda m: estimates[m.name], reverse=not policy.prefer_cheap_first)
-            return tuple(ordered[:limit]) if limit is not None else tuple(ordered)
+            """The first ``limit`` in the policy's order, reported cheapest first."""
+            preferred = [m for m in self.candidates(tier) if m in models]
+            if not policy.prefer_cheap_first:
+                preferred.reverse()
+            cut = preferred[:limit] if limit is not None else preferred
+            return tuple(sorted(cut, key=lambda m: estimates[m.name], reverse=not policy.prefer_cheap_first))
 
         models = chosen(kept)
         affordable = chosen(kept + [m for m in self.candidates(tier) if m.name in over_budget])
@@ -175,24 +189,23 @@ class TierAwareRouter:
         complexity: str = "medium",
         *,
         input_tokens: int = 0,
-        max_output_tokens: int | None = None,
+        price_of: Callable[[ModelConfig], TokenPrice] | None = None,
     ) -> list[ModelConfig]:
-        """The seed's API, pricing models from their own ModelConfig (``cost`` or
-        per-token prices). Each model's estimate is ``input_tokens`` plus
-        ``max_output_tokens`` (default: the model's ``max_tokens``) at its price.
-        CascadeAgent routes through ``route`` with the price map instead."""
+        """The seed's API: the models ``route`` picks, each estimated at
+        ``input_tokens`` plus the policy's expected output tokens. ``price_of`` gives the
+        prices (``cascadeflow.routing.TierAwareRouter`` passes the agent's: the
+        ModelConfig's own, else LiteLLM's map); without it, each ModelConfig's own."""
+        policy = self.policy(tier)
 
-        def configured(model: ModelConfig) -> float:
-            price = model.configured_price
+        def estimate(model: ModelConfig) -> float:
+            price = price_of(model) if price_of is not None else model.configured_price
             if price is None:
                 raise UnknownModelPriceError(
-                    f"TierAwareRouter prices models from their ModelConfig: give {model.name!r} a "
-                    "cost= (USD per 1K tokens), or route through CascadeAgent, which uses the price map"
-                )
-            out = model.max_tokens if max_output_tokens is None else max_output_tokens
-            return price.cost(input_tokens, out)
+                    f"no price for {model.name!r}: give it a cost= (USD per 1K tokens), or use "
+                    "cascadeflow.routing.TierAwareRouter, which prices as the agent does")
+            return price.cost(input_tokens, policy.expected_output_tokens)
 
-        return list(self.route(tier, complexity, configured, budget_remaining).models)
+        return list(self.route(tier, complexity, estimate, budget_remaining).models)
 
 
 TIER_POLICIES_DEFAULT: Mapping[str, TierModelPolicy] = MappingProxyType({

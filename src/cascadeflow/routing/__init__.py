@@ -30,11 +30,11 @@ from cascadeflow.domain.results import StepVerdict
 from cascadeflow.domain.strategies import CascadeStep, DomainCascadeStrategy
 from cascadeflow.domain.tiers import (
     TIER_POLICIES_DEFAULT,
-    TierAwareRouter,
     TierChoice,
     TierModelPolicy,
     UnknownTierError,
 )
+from cascadeflow.routing.tier_routing import TierAwareRouter  # prices as the agent does
 from cascadeflow.domain.validators import (
     ConfidenceValidator,
     JudgeValidator,
