@@ -110,3 +110,15 @@ async def test_part_5_runs_as_written_with_the_routing_its_comments_describe() -
     assert sorted(route("free", "simple")) == ["llama-3.1-8b-instant", "llama-3.3-70b-versatile"]
     assert len(route("free", "medium")) == 3
     assert sorted(route("pro", "high")) == ["claude-3-5-haiku", "gpt-4o", "gpt-4o-mini", "llama-3.3-70b-versatile"]
+
+
+async def test_the_enterprise_preset_serves_free_tier_users() -> None:
+    from cascadeflow import CascadeAgent, PRESET_ENTERPRISE_GRADE
+
+    with override(provider=FakeProvider(default="A complete and correct answer to the question."),
+                  store="memory"):
+        agent = CascadeAgent(**PRESET_ENTERPRISE_GRADE.to_agent_config())
+        for query in ("What is 2+2?", "Explain quantum physics", "Design microservices architecture"):
+            result = await agent.run(query, user_id="newcomer", user_tier="free")
+            free = set(PRESET_ENTERPRISE_GRADE.tier_policies["free"].allowed_models)
+            assert result.user_tier == "free" and set(result.models_called) <= free, query
