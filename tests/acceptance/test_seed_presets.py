@@ -178,8 +178,9 @@ async def test_the_plans_saas_preset_budgets_each_tier() -> None:
     assert pro.user_tier == "pro" and pro.content == GOOD
 
 
-def test_before_twenty_lines_of_configuration() -> None:
-    fake = FakeProvider({"gpt-4o-mini": ["I'm not sure."], "claude-3-5-haiku": [GOOD]})
+def test_before_twenty_lines_of_configuration(cascadeflow_fake: FakeProvider) -> None:
+    cascadeflow_fake.script("gpt-4o-mini", "I'm not sure.")
+    cascadeflow_fake.script("claude-3-5-haiku", GOOD)
     # ==================== BEFORE (v0.1.1) - 20+ lines ====================
     from cascadeflow import CascadeAgent, ModelConfig
     from cascadeflow.telemetry import CostTracker, BudgetConfig
@@ -193,19 +194,19 @@ def test_before_twenty_lines_of_configuration() -> None:
         ],
         cost_tracker=CostTracker(user_budgets={'user_123': BudgetConfig(daily=10.00)}),
         quality_validator=QualityValidator(),
-        provider=fake,
     )
     # ==================== end ====================
     result = agent.run_sync("What is the capital of France?", user_id="user_123")
     assert result.model_used == "claude-3-5-haiku" and result.cascaded
 
 
-async def test_after_two_lines() -> None:
-    fake = FakeProvider(default=GOOD)
+async def test_after_two_lines(cascadeflow_fake: FakeProvider) -> None:
+    for model in ("claude-haiku-4-5", "gpt-4o-mini", "gpt-4o"):
+        cascadeflow_fake.script(model, GOOD)
     # ==================== AFTER (v0.2.0) - 2 lines ====================
     from cascadeflow import CascadeAgent, PRESET_PRODUCTION_READY
 
-    agent = CascadeAgent(**PRESET_PRODUCTION_READY.to_agent_config(), provider=fake)
+    agent = CascadeAgent(**PRESET_PRODUCTION_READY.to_agent_config())
     # ✅ Full production setup: models + cost + quality + routing
     # ==================== end ====================
     result = await agent.run("What is the capital of France?", user_id="user_123")

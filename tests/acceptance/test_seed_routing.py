@@ -1,6 +1,7 @@
-"""The seed plan's usage examples for Parts 4 and 5, as written, with FakeProvider
-swapped in for real API keys (``provider=fake``). ``all_models`` is not shown in the
-plan; here it holds the plan's own models and prices.
+"""The seed plan's usage examples for Parts 4 and 5, as written: the fake provider
+comes from outside the copied lines (the ``cascadeflow_fake`` fixture, through
+``cascadeflow.testing.override``). ``all_models`` is not shown in the plan; here it
+holds the plan's own models and prices.
 
 Where the plan's own code differs (ARCHITECTURE.md): the medical strategy runs as a
 pipeline and the code strategy stops at the first passing step (the plan's loop runs
@@ -24,12 +25,12 @@ def quicksort(items):
 ```"""
 
 all_models = [
-    ModelConfig(name="llama-3.1-8b-instant", provider="groq", cost=0.00005, max_tokens=500),
-    ModelConfig(name="llama-3.3-70b-versatile", provider="groq", cost=0.00069, max_tokens=500),
-    ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.00015, max_tokens=500),
-    ModelConfig(name="claude-3-5-haiku", provider="anthropic", cost=0.0008, max_tokens=500),
-    ModelConfig(name="gpt-4o", provider="openai", cost=0.0025, max_tokens=500),
-    ModelConfig(name="claude-sonnet-4", provider="anthropic", cost=0.009, max_tokens=500),
+    ModelConfig(name="llama-3.1-8b-instant", provider="groq", cost=0.00005),
+    ModelConfig(name="llama-3.3-70b-versatile", provider="groq", cost=0.00069),
+    ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.00015),
+    ModelConfig(name="claude-3-5-haiku", provider="anthropic", cost=0.0008),
+    ModelConfig(name="gpt-4o", provider="openai", cost=0.0025),
+    ModelConfig(name="claude-sonnet-4", provider="anthropic", cost=0.009),
     ModelConfig(name="deepseek-coder", provider="deepseek", cost=0.0014, domains=["code"]),
     ModelConfig(name="gpt-3.5-turbo", provider="openai", cost=0.002),
     ModelConfig(name="med-palm-2", provider="vertex_ai", cost=0.025, domains=["medical"]),
@@ -37,8 +38,8 @@ all_models = [
 ]
 
 
-async def test_part_4_domain_specific_cascading() -> None:
-    fake = FakeProvider({
+async def test_part_4_domain_specific_cascading(cascadeflow_fake: FakeProvider) -> None:
+    for model, answers in {
         "deepseek-coder": [QUICKSORT],
         "gpt-3.5-turbo": ["Common symptoms of diabetes are thirst, frequent urination, tiredness "
                           "and blurred vision."],
@@ -48,7 +49,8 @@ async def test_part_4_domain_specific_cascading() -> None:
         "claude-opus": ["Typical symptoms are thirst, frequent urination, fatigue and blurred "
                         "vision (https://diabetes.org). If you notice them, see your doctor for a "
                         "blood sugar test."],
-    })
+    }.items():
+        cascadeflow_fake.script(model, *answers)
     # --- the seed's example ---
     from cascadeflow import CascadeAgent
     from cascadeflow.routing import CODE_DOMAIN_STRATEGY, MEDICAL_DOMAIN_STRATEGY
@@ -61,7 +63,6 @@ async def test_part_4_domain_specific_cascading() -> None:
             'code': CODE_DOMAIN_STRATEGY,
             'medical': MEDICAL_DOMAIN_STRATEGY,
         },
-        provider=fake,
     )
 
     # Code query → 2-step code strategy
@@ -86,16 +87,17 @@ async def test_part_4_domain_specific_cascading() -> None:
     assert result.total_cost == pytest.approx(sum(c.cost for c in result.calls))
 
 
-async def test_part_5_tier_aware_routing() -> None:
+async def test_part_5_tier_aware_routing(cascadeflow_fake: FakeProvider) -> None:
     # CostTracker() keeps spend in CASCADEFLOW_DATABASE_URL: tmp_path here (conftest.py).
     # Every model answers well: which of them answers is the default quality policy's call.
-    fake = FakeProvider({
+    for model, answers in {
         "llama-3.1-8b-instant": ["4"],
         "gpt-4o-mini": ["Quantum physics describes matter and energy at the smallest scales."],
         "llama-3.3-70b-versatile": ["Quantum physics describes matter and energy at the smallest scales."],
         "claude-3-5-haiku": ["Split the system into services that own their data and talk over APIs."],
         "gpt-4o": ["Split the system into services that own their data and talk over APIs."],
-    })
+    }.items():
+        cascadeflow_fake.script(model, *answers)
     # --- the seed's example ---
     from cascadeflow import CascadeAgent
     from cascadeflow.routing import TierAwareRouter, TIER_POLICIES_DEFAULT
@@ -116,7 +118,6 @@ async def test_part_5_tier_aware_routing() -> None:
                 'user_ent': BudgetConfig(daily=10.00),
             }
         ),
-        provider=fake,
     )
 
     # Free user - simple query
@@ -144,7 +145,7 @@ async def test_part_5_tier_aware_routing() -> None:
     assert agent.cost_tracker.by_user["user_pro"] == pytest.approx(result.total_cost)
 
 
-def test_part_5_the_manual_tier_logic_it_replaces() -> None:
+def test_part_5_the_manual_tier_logic_it_replaces(cascadeflow_fake: FakeProvider) -> None:
     """The plan's "before": tier logic written by hand still works with any models list."""
     from dataclasses import dataclass
 
@@ -156,7 +157,6 @@ def test_part_5_the_manual_tier_logic_it_replaces() -> None:
 
     cheap_model, good_model, better_model = all_models[0], all_models[2], all_models[4]
     best_model, premium_model = all_models[4], all_models[5]
-    fake = FakeProvider(default="A complete answer.")
     for user in (User("free"), User("pro"), User("enterprise")):
         # --- the seed's example ---
         # Developer must manually handle tier logic (BAD DX)
@@ -167,7 +167,7 @@ def test_part_5_the_manual_tier_logic_it_replaces() -> None:
         else:
             models = [good_model, best_model, premium_model]
 
-        agent = CascadeAgent(models=models, provider=fake)
+        agent = CascadeAgent(models=models)
         # --- end ---
         result = agent.run_sync("Hi")
         assert result.models_called[0] == min(models, key=lambda m: m.cost or 0).name
