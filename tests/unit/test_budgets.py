@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cascadeflow.domain.budgets import Window, window_start
-from cascadeflow.telemetry import BudgetConfig, CostTracker, UnknownUserError
+from cascadeflow.telemetry import BudgetConfig, CostTracker
 from cascadeflow import ConfigurationError
 from cascadeflow.testing import FakeClock, SequentialIds
 
@@ -77,10 +77,11 @@ def test_add_cost_and_aggregates() -> None:
     assert entry.query_id == "q1" and entry.metadata == {"feature": "chat"} and entry.tokens == 1000
 
 
-def test_unknown_user_summary_names_the_known_users() -> None:
+def test_an_unknown_users_summary_is_the_plans_empty_one() -> None:
     costs = tracker(user_budgets={"alice": BudgetConfig(daily=1.0)})
-    with pytest.raises(UnknownUserError, match="'mallory'.*known users: alice"):
-        costs.get_user_summary("mallory")
+    summary = costs.get_user_summary("mallory")
+    assert summary["user_id"] == "mallory" and summary["total_cost"] == 0.0
+    assert summary["entries"] == 0 and summary["budget"] is None and summary["remaining"] == {}
 
 
 @pytest.mark.parametrize("tokens,cost,fragment", [(-1, 0.1, "tokens"), (10, -0.1, "cost"),

@@ -121,14 +121,14 @@ async def test_a_strategy_nothing_fits_is_blocked_before_any_call() -> None:
 
 async def test_a_global_only_budget_warns_with_its_context() -> None:
     seen: list[EnforcementContext] = []
-    tracker = global_tracker(0.1)
-    tracker.add_cost("x", "openai", 10, 0.085, user_id="someone-else")
+    tracker = global_tracker(0.2)
+    tracker.add_cost("x", "openai", 10, 0.185, user_id="someone-else")  # 92.5%: past the 90% warn
     agent, _ = agent_for(tracker, enforcement=EnforcementCallbacks(on_budget_warning=seen.append))
     result = await agent.run("Q?", user_id="u")
     assert result.budget_action == "warn" and "global" in (result.budget_message or "")
     [ctx] = seen
     assert ctx.scope == "global" and ctx.window == "total (all users)" and ctx.user_id == "u"
-    assert ctx.budget_limit == 0.1 and ctx.budget_remaining == pytest.approx(0.015)
+    assert ctx.budget_limit == 0.2 and ctx.budget_remaining == pytest.approx(0.015)
     assert ctx.total_requests == 1  # everyone's: the global figures are all users'
 
 

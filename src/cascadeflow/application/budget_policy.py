@@ -24,7 +24,7 @@ class BudgetPolicy:
     user_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)
     default_budget: BudgetConfig | None = None
     global_budget: BudgetConfig | None = None
-    warn_threshold: float = 0.8
+    warn_threshold: float | None = None  # None: the enforcement's own level
     # the longest a reservation may live: its call's deadline (see ``outliving``)
     reservation_ttl: timedelta = timedelta(minutes=10)
     tier_budgets: Mapping[str, BudgetConfig] = field(default_factory=dict)

@@ -45,6 +45,9 @@ FilterFn = Callable[[EnforcementContext, list[Any]], list[Any]]
 WarnFn = Callable[[EnforcementContext], None]
 
 
+DEFAULT_WARN = 0.9  # the plan's default enforcement warns from 90% of a budget used
+
+
 class EnforcementCallbacks:
     """Decides allow / warn / degrade / block; each decision can be replaced by a callback."""
 
@@ -55,8 +58,8 @@ class EnforcementCallbacks:
         on_budget_warning: WarnFn | None = None,
         warn_threshold: float | None = None,
     ) -> None:
-        """``warn_threshold`` None: the CostTracker's ``warn_threshold`` when used by an
-        agent, else 0.8."""
+        """``warn_threshold`` None: the CostTracker's ``warn_threshold`` when it sets one,
+        else 0.9 (the plan's: warn from 90% used)."""
         self.on_budget_check = on_budget_check
         self.on_model_filter = on_model_filter
         self.on_budget_warning = on_budget_warning
@@ -68,11 +71,11 @@ class EnforcementCallbacks:
             return self.on_budget_check(ctx)
         if ctx.budget_remaining <= 0:
             return "block", "Budget exceeded"
-        if ctx.budget_pct_used >= (0.8 if self.warn_threshold is None else self.warn_threshold):
+        if ctx.budget_pct_used >= (DEFAULT_WARN if self.warn_threshold is None else self.warn_threshold):
             return "warn", f"Budget {ctx.budget_pct_used:.0%} used"
         return "allow", None
 
-    def with_default_threshold(self, warn_threshold: float) -> EnforcementCallbacks:
+    def with_default_threshold(self, warn_threshold: float | None) -> EnforcementCallbacks:
         """A copy that warns at ``warn_threshold`` unless this one set its own level."""
         return EnforcementCallbacks(
             self.on_budget_check, self.on_model_filter, self.on_budget_warning,

@@ -13,7 +13,7 @@ from cascadeflow.application.budget_gate import BudgetPolicy
 from cascadeflow.application.ports import Clock, IdGenerator, UsageStore
 from cascadeflow.bootstrap import export_entries, overridden, system_clock, usage_store, uuid_ids
 from cascadeflow.domain.budgets import BudgetConfig, CostEntry, Window, window_start
-from cascadeflow.domain.errors import ConfigurationError, UnknownUserError
+from cascadeflow.domain.errors import ConfigurationError
 
 log = logging.getLogger("cascadeflow.cost")
 
@@ -32,7 +32,7 @@ class CostTracker:
         self,
         budget_limit: float | None = None,
         user_budgets: dict[str, BudgetConfig] | None = None,
-        warn_threshold: float = 0.8,
+        warn_threshold: float | None = None,
         verbose: bool = False,
         *,
         store: UsageStore | str | None = None,
@@ -43,7 +43,8 @@ class CostTracker:
     ) -> None:
         if budget_limit is not None:
             BudgetConfig(total=budget_limit)  # same checks and message as every budget
-        if not (isinstance(warn_threshold, (int, float)) and 0 < warn_threshold <= 1):
+        if warn_threshold is not None and not (
+                isinstance(warn_threshold, (int, float)) and 0 < warn_threshold <= 1):
             raise ConfigurationError(f"warn_threshold must be in (0, 1], got {warn_threshold!r}")
         for label, budgets in (("user_budgets", user_budgets), ("tier_budgets", tier_budgets)):
             for key, budget in (budgets or {}).items():
@@ -53,7 +54,8 @@ class CostTracker:
         self.user_budgets: dict[str, BudgetConfig] = dict(user_budgets or {})
         self.default_budget = default_budget
         self.tier_budgets: dict[str, BudgetConfig] = dict(tier_budgets or {})
-        self.warn_threshold = float(warn_threshold)
+        # None: the enforcement's own level (90% used, the plan's default)
+        self.warn_threshold = None if warn_threshold is None else float(warn_threshold)
         self.verbose = verbose
         if store is None:  # a test's cascadeflow.testing.override(store=...) stands in
             store = overridden("store")
@@ -143,14 +145,14 @@ class CostTracker:
         return dict(grouped)
 
     def get_user_summary(self, user_id: str) -> dict[str, Any]:
-        """Spend, entries, budget, and spend and remaining per window for one user."""
+        """Spend, entries, budget, and spend and remaining per window for one user. A
+        user never seen has the plan's empty summary (nothing spent, no budget); the
+        log says which users are known, for a name mistyped."""
         entries = self.store.entries(user_id)
         budget = self.user_budgets.get(user_id, self.default_budget)
-        if not entries and user_id not in self.user_budgets and self.default_budget is None:
-            raise UnknownUserError(
-                f"user {user_id!r} has no budget and no recorded spend; known users: "
-                f"{', '.join(sorted(set(self.user_budgets) | set(self.by_user))) or 'none'}"
-            )
+        if not entries and user_id not in self.user_budgets:
+            log.info("user %r has no recorded spend yet; users with a budget: %s", user_id,
+                     ", ".join(sorted(self.user_budgets)) or "none")
         now = self.clock.now()
         spend = {w.value: self.store.spent(user_id, window_start(w, now)) for w in Window}
         limits = budget.limits if budget is not None else {}

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cascadeflow.application.simulate import SimulationReport
 from cascadeflow.domain.budgets import Window, window_start
+from cascadeflow.domain.errors import UnknownUserError
 from cascadeflow.domain.results import CascadeResult
 
 if TYPE_CHECKING:
@@ -61,6 +62,11 @@ def usage_tables(tracker: CostTracker, user: str | None) -> Group:
     limits: Mapping[Window, float] = {}
     if user is not None:
         summary = tracker.get_user_summary(user)
+        if not summary["entries"] and user not in tracker.user_budgets and tracker.default_budget is None:
+            # on the command line a user nobody knows is most likely a typo: say so
+            raise UnknownUserError(
+                f"user {user!r} has no budget and no recorded spend; users with spend or a budget: "
+                f"{', '.join(sorted(set(tracker.user_budgets) | set(tracker.by_user))) or 'none'}")
         limits = summary["budget"].limits if summary["budget"] is not None else {}
     for window in Window:
         spent = tracker.store.spent(user, window_start(window, now))
