@@ -28,6 +28,7 @@ from cascadeflow.application.ports import (
     CompletionProvider,
     IdGenerator,
     PricingCatalog,
+    RateLimitStore,
     SchemaCheck,
     Telemetry,
     UsageStore,
@@ -473,6 +474,18 @@ def usage_ledger(url: str | None = None) -> SQLModelUsageStore:
     from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 
     return SQLModelUsageStore(url)
+
+
+def rate_limit_store(url: str | None = None) -> RateLimitStore:
+    """Rate-limit counters where ``usage_store(url)`` keeps spend: shared by every
+    process and replica on that database; ``"memory"``: this process alone."""
+    if url == "memory":
+        from cascadeflow.adapters.rate_limit_stores import InMemoryRateLimits
+
+        return InMemoryRateLimits()
+    from cascadeflow.adapters.rate_limit_stores import SQLRateLimits
+
+    return SQLRateLimits(url)
 
 
 def budget_store(url: str | None = None, clock: Clock | None = None) -> BudgetStore:

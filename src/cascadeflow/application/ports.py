@@ -19,6 +19,7 @@ from cascadeflow.domain.models import ModelConfig, TokenPrice
 from cascadeflow.domain.online_evidence import Observation, RouteEvidence
 from cascadeflow.domain.online_policy import AcceptancePlan
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
+from cascadeflow.domain.rate_limits import RateLimit
 from cascadeflow.domain.results import CascadeResult
 
 
@@ -55,6 +56,21 @@ class Clock(Protocol):
 class IdGenerator(Protocol):
     @abstractmethod
     def new_id(self) -> str: ...
+
+
+class RateLimitStore(Protocol):
+    """Per-minute counters of requests and tokens, shared by every process using the
+    store. ``take`` is atomic against every other caller."""
+
+    @abstractmethod
+    def take(self, scopes: Sequence[tuple[str, RateLimit]], at: datetime, requests: int,
+             tokens: int) -> tuple[float, str, str] | None:
+        """Count ``requests`` and ``tokens`` for every scope if they fit every scope's
+        limit; else count nothing and return (seconds to wait, the scope, what binds)."""
+
+    @abstractmethod
+    def add_tokens(self, scopes: Sequence[str], at: datetime, tokens: int) -> None:
+        """Count tokens known after the fact (an answer's) for each scope."""
 
 
 class SchemaCheck(Protocol):

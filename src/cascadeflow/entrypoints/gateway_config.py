@@ -23,6 +23,7 @@ from cascadeflow.domain.providers import split_model_spec
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality import QualityConfig
 from cascadeflow.domain.quality_presets import ONLINE_MODE, ONLINE_QUALITY, quality_preset
+from cascadeflow.domain.rate_limits import RateLimit
 
 USER_ID = r"^[A-Za-z0-9_.@:+-]{1,128}$"
 Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -65,9 +66,20 @@ class BudgetSettings(_Strict):
         return BudgetConfig(daily=self.daily, weekly=self.weekly, monthly=self.monthly, total=self.total)
 
 
+class RateLimitSettings(_Strict):
+    """Requests and tokens per minute (sliding window); an omitted one is unlimited."""
+
+    requests_per_minute: int | None = Field(default=None, gt=0)
+    tokens_per_minute: int | None = Field(default=None, gt=0)
+
+    def to_rate_limit(self) -> RateLimit:
+        return RateLimit(self.requests_per_minute, self.tokens_per_minute)
+
+
 class UserSettings(_Strict):
     tier: str | None = None
     budget: BudgetSettings | None = None
+    rate_limit: RateLimitSettings | None = None
 
 
 class TierSettings(_Strict):
@@ -84,6 +96,7 @@ class KeySettings(_Strict):
     tier: str | None = None
     key: SecretStr | None = None
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    rate_limit: RateLimitSettings | None = None  # for this key, whoever it acts for
 
     @model_validator(mode="after")
     def _one_secret(self) -> KeySettings:
@@ -149,6 +162,7 @@ class GatewayConfig(_Strict):
     tiers: dict[str, TierSettings] = {}
     users: dict[str, UserSettings] = {}
     default_budget: BudgetSettings | None = None
+    default_rate_limit: RateLimitSettings | None = None  # users without their own
     keys: list[KeySettings] = []
     quality: QualitySettings = QualitySettings()
     # a CascadePreset's own settings, read by entrypoints/preset_files.py; not the gateway's

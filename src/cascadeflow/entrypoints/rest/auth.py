@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from cascadeflow.domain.rate_limits import RateLimit
 from cascadeflow.entrypoints.gateway_config import KeySettings, hash_key
 from cascadeflow.entrypoints.rest.error_statuses import ApiError
 
@@ -17,6 +18,8 @@ class Caller:
     user: str
     tier: str | None
     role: Role
+    key_id: str = ""  # the start of the key's digest: names it in rate limits, never the key
+    rate_limit: RateLimit | None = None  # the key's own
 
     @property
     def is_admin(self) -> bool:
@@ -27,7 +30,10 @@ class KeyRing:
     """Only SHA-256 digests are kept in memory; a presented key is hashed and looked up."""
 
     def __init__(self, keys: Iterable[KeySettings]) -> None:
-        self._by_digest = {k.digest: Caller(k.user, k.tier, k.role) for k in keys}
+        self._by_digest = {
+            k.digest: Caller(k.user, k.tier, k.role, k.digest[:16],
+                             k.rate_limit.to_rate_limit() if k.rate_limit else None)
+            for k in keys}
 
     def caller(self, authorization: str | None) -> Caller:
         scheme, _, token = (authorization or "").partition(" ")

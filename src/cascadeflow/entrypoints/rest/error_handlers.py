@@ -14,6 +14,7 @@ from starlette.routing import Match
 
 from cascadeflow.domain.budgets import Window, window_end
 from cascadeflow.domain.enforcement import EnforcementContext
+from cascadeflow.domain.rate_limits import RateLimitExceededError
 from cascadeflow.domain.errors import (
     AllModelsFailedError,
     BudgetExceededError,
@@ -47,6 +48,11 @@ async def _cascadeflow_error(request: Request, exc: CascadeflowError) -> JSONRes
     message, headers = public_message(exc), {}
     if http.status >= 500 or isinstance(exc, (ProviderError, AllModelsFailedError)):
         log.warning("%s: %s", type(exc).__name__, exc)  # the providers' own words stay here
+    if isinstance(exc, RateLimitExceededError):
+        if math.isinf(exc.retry_after):
+            headers["x-should-retry"] = "false"  # bigger than the limit: it never fits
+        else:
+            headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
     if isinstance(exc, BudgetExceededError):
         headers["x-should-retry"] = "false"  # the same request is refused until the window ends
         if (ctx := exc.context) is not None:

@@ -4,6 +4,7 @@ which budget. Routes stay thin; everything they need is here."""
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tempfile
 from collections.abc import AsyncGenerator, Sequence
@@ -16,17 +17,20 @@ from fastapi.concurrency import run_in_threadpool
 
 from cascadeflow.application.budget_gate import MUST_WAIT, BudgetPolicy, run_if_quick
 from cascadeflow.application.live_budgets import LiveBudgets
-from cascadeflow.application.ports import Clock
+from cascadeflow.application.ports import Clock, RateLimitStore
 from cascadeflow.bootstrap import (
     bootstrap,
     budget_store,
     calibration_store,
     calibration_store_beside,
     online_calibration,
+    rate_limit_store,
     usage_store,
 )
+from cascadeflow.application.budget_policy import max_input_tokens
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.domain.messages import Message, call_options
+from cascadeflow.domain.messages import CallOptions, Message, billed_prompt, call_options
+from cascadeflow.domain.rate_limits import RateLimit, RateLimitExceededError
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
@@ -81,6 +85,7 @@ class _Run:
     user: str
     tier: str | None
     id: str
+    options: CallOptions
 
     def answered(self, result: CascadeResult, now: datetime) -> Answered:
         return Answered(result, self.user, self.tier, self.id, int(now.timestamp()))
@@ -127,6 +132,12 @@ class Gateway:
                                   else calibration_store(url)),
         ) if config.quality.online else None
         self._provider, self._pricing = setup.provider, setup.pricing
+        # rate-limit counters live with the spend (so replicas count together); built
+        # on the first limited request
+        self._url = url
+        self._memory_stores = setup.usage is not None and url is None
+        self._rate_store_setup = setup.rate_limits
+        self._rate_store: RateLimitStore | None = None
         self._agents: dict[tuple[tuple[str, ...], str | None], CascadeAgent] = {}
         self._check_prices()
 
@@ -145,8 +156,49 @@ class Gateway:
     async def answer(self, caller: Caller, body: ChatCompletionRequest,
                      domain_hint: str | None, tier_hint: str | None) -> Answered:
         run = self._prepare(caller, body, domain_hint, tier_hint)
+        await self._admit_rate(run, caller)
         result = await run.agent.run(run.messages, **run.arguments)
         return run.answered(result, self.tracker.clock.now())
+
+    async def finish(self, done: Answered, caller: Caller) -> BudgetState:
+        """After an answer: its tokens count against the rate limits, and the budget
+        state to report."""
+        scopes = [scope for scope, _ in self._rate_scopes(done.user, caller)]
+        if scopes and done.result.output_tokens:
+            await run_in_threadpool(self._rate_limits().add_tokens, scopes, self.tracker.clock.now(),
+                                    done.result.output_tokens)
+        return await self.budget_state(done)
+
+    def _rate_scopes(self, user: str, caller: Caller) -> list[tuple[str, RateLimit]]:
+        settings = self.config.users.get(user)
+        mine = settings.rate_limit if settings is not None and settings.rate_limit else self.config.default_rate_limit
+        scopes = [(f"u:{user}", mine.to_rate_limit())] if mine is not None else []
+        if caller.rate_limit is not None:
+            scopes.append((f"k:{caller.key_id}", caller.rate_limit))
+        return scopes
+
+    async def _admit_rate(self, run: _Run, caller: Caller) -> None:
+        """RateLimitExceededError when the request does not fit the user's or the key's
+        requests or tokens per minute (its prompt's tokens count now, its answer's after)."""
+        scopes = self._rate_scopes(run.user, caller)
+        if not scopes:
+            return
+        prompt = max_input_tokens(billed_prompt(tuple(run.messages), run.options))
+        refused = await run_in_threadpool(self._rate_limits().take, scopes, self.tracker.clock.now(), 1, prompt)
+        if refused is not None:
+            wait, scope, what = refused
+            whose = f"user {run.user!r}" if scope.startswith("u:") else "this API key"
+            if wait == math.inf:
+                raise RateLimitExceededError(
+                    f"this request alone ({prompt} prompt tokens) is over {whose}'s tokens per minute", wait)
+            raise RateLimitExceededError(f"{whose} is over its {what} per minute; retry in {math.ceil(wait)} s", wait)
+
+    def _rate_limits(self) -> RateLimitStore:
+        if self._rate_store is None:
+            self._rate_store = self._rate_store_setup or rate_limit_store(
+                "memory" if self._memory_stores else self._url)
+        return self._rate_store
+
 
     async def stream(self, caller: Caller, body: ChatCompletionRequest,
                      domain_hint: str | None, tier_hint: str | None) -> Streaming:
@@ -154,6 +206,7 @@ class Gateway:
         refusal (a budget block, every model failing before any text) is raised before
         the response begins and reaches the client as an ordinary error."""
         run = self._prepare(caller, body, domain_hint, tier_hint)
+        await self._admit_rate(run, caller)
         events = run.agent.stream(run.messages, **run.arguments)
         try:
             first = await anext(events)
@@ -174,11 +227,11 @@ class Gateway:
         # the tier's budget for a user without one of their own, and entries record it.
         # A field or schema the cascade cannot honour is a ConfigurationError: a 400.
         fields = body.model_fields_for_models()
-        call_options(fields)  # names the run also takes (domain, user_id…) are no OpenAI field: a 400
+        options = call_options(fields)  # names the run also takes (domain, user_id…) are no OpenAI field: a 400
         arguments = dict(max_tokens=body.max_completion_tokens or body.max_tokens,
                          temperature=body.temperature, user_id=user, domain=domain,
                          user_tier=tier, query_id=response_id, **fields)
-        return _Run(agent, _messages(body), arguments, user, tier, response_id)
+        return _Run(agent, _messages(body), arguments, user, tier, response_id, options)
 
     @staticmethod
     def _billed_user(caller: Caller, label: str | None) -> str:

@@ -12,9 +12,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from cascadeflow import __version__
 from cascadeflow.entrypoints.rest import responses
 from cascadeflow.entrypoints.rest.auth import Caller, acting_user, require_admin
-from cascadeflow.entrypoints.rest.gateway import Gateway
+from cascadeflow.entrypoints.rest.gateway import Answered, Gateway
 from cascadeflow.entrypoints.rest.schemas import (
     BudgetBody,
+    BudgetState,
     BudgetView,
     CalibrationView,
     ChatCompletion,
@@ -73,11 +74,15 @@ async def chat_completions(
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         streaming = await gateway.stream(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
-        return StreamingResponse(responses.live_chunks(streaming, gateway.budget_state, include_usage),
+
+        async def finish(done: Answered) -> BudgetState:
+            return await gateway.finish(done, caller)
+
+        return StreamingResponse(responses.live_chunks(streaming, finish, include_usage),
                                  media_type="text/event-stream",
                                  headers={"X-Cascadeflow-Model-Used": streaming.model})
     done = await gateway.answer(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
-    budget = await gateway.budget_state(done)
+    budget = await gateway.finish(done, caller)
     headers = {"X-Cascadeflow-Model-Used": done.result.model_used,
                "X-Cascadeflow-Cost": f"{done.result.total_cost:.8f}"}
     return JSONResponse(responses.completion(done, budget).model_dump(), headers=headers)

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from cascadeflow.application.ports import (
     BudgetStore,
     CalibrationStore,
+    RateLimitStore,
     Clock,
     CompletionProvider,
     IdGenerator,
@@ -66,6 +67,7 @@ class GatewaySetup:
     usage: UsageStore | None = None
     budgets: BudgetStore | None = None
     calibration: CalibrationStore | None = None
+    rate_limits: RateLimitStore | None = None
     clock: Clock | None = None
     ids: IdGenerator | None = None
 

@@ -1,0 +1,50 @@
+"""Requests and tokens per minute, per user and per key, held across two gateway
+replicas sharing one database, refused before any model call with a 429 the official
+client can wait out (Retry-After)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from tests.integration.openai_server import OpenAIServer, Reply
+
+from .conftest import ALICE_KEY, BOB_KEY, ThreadServer, gateway_config
+
+QUESTION = [{"role": "user", "content": "What is 2 + 2?"}]
+
+
+def ask(server: ThreadServer, key: str = ALICE_KEY) -> httpx.Response:
+    return httpx.post(f"{server.url}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
+                      json={"model": "fake-small", "messages": QUESTION}, timeout=10)
+
+
+def test_a_users_requests_per_minute_hold_across_two_replicas(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", *[Reply("Four.")] * 3)
+    config = gateway_config(upstream, users={"alice": {"rate_limit": {"requests_per_minute": 3}}})
+    first, second = serve(config), serve(config)  # one SQLite database, two gateways
+    answers = [ask(server) for server in (first, second, first, second, first)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    refused = answers[-1]
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 120
+    assert "user 'alice' is over its requests per minute" in refused.json()["error"]["message"]
+    assert len(upstream.requests) == 3  # refused before any model call
+
+
+def test_a_keys_tokens_per_minute_and_a_request_too_big_for_them(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", Reply("Four.", completion_tokens=300))
+    keys = [{"user": "bob", "key": BOB_KEY, "rate_limit": {"tokens_per_minute": 400}}]
+    gateway = serve(gateway_config(upstream, keys=keys, users={"bob": {}}))
+    assert ask(gateway, BOB_KEY).status_code == 200  # its 300 answer tokens count afterwards
+    again = ask(gateway, BOB_KEY)
+    assert again.status_code == 429 and "this API key is over its tokens per minute" in again.text
+    huge = httpx.post(f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {BOB_KEY}"},
+                      json={"model": "fake-small", "messages": [{"role": "user", "content": "x" * 2000}]})
+    assert huge.status_code == 429 and huge.headers["x-should-retry"] == "false"
+    assert "retry-after" not in huge.headers and "this request alone" in huge.text
