@@ -1,6 +1,7 @@
-"""Requests and tokens per minute, per user and per key, held across two gateway
-replicas sharing one database, refused before any model call with a 429 the official
-client can wait out (Retry-After)."""
+"""Rate limits and guardrails at the gateway. Requests and tokens per minute, per user
+and per key, hold across two gateway replicas sharing one database and are refused
+before any model call with a 429 the official client can wait out (Retry-After);
+guardrails redact what reaches the models and what comes back, and block denied terms."""
 
 from __future__ import annotations
 
@@ -48,3 +49,19 @@ def test_a_keys_tokens_per_minute_and_a_request_too_big_for_them(
                       json={"model": "fake-small", "messages": [{"role": "user", "content": "x" * 2000}]})
     assert huge.status_code == 429 and huge.headers["x-should-retry"] == "false"
     assert "retry-after" not in huge.headers and "this request alone" in huge.text
+
+
+def test_guardrails_redact_what_reaches_the_model_and_block_denied_requests(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    upstream.script("fake-small", Reply("Write to [redacted email] for help, or to help@example.com."))
+    gateway = serve(gateway_config(upstream, guardrails={"redact_pii": ["email"], "deny": ["drop table"]}))
+    mail = httpx.post(f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {ALICE_KEY}"},
+                      json={"model": "fake-small", "messages": [{"role": "user", "content": "I am ann@example.com"}]})
+    assert mail.status_code == 200
+    assert upstream.requests[-1]["messages"][0]["content"] == "I am [redacted email]"
+    assert "help@example.com" not in mail.json()["choices"][0]["message"]["content"]  # the answer too
+    denied = httpx.post(f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {ALICE_KEY}"},
+                        json={"model": "fake-small", "messages": [{"role": "user", "content": "DROP TABLE users"}]})
+    assert denied.status_code == 400 and denied.json()["error"]["code"] == "blocked_by_guardrail"
+    assert len(upstream.requests) == 1

@@ -25,6 +25,7 @@ from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
+from cascadeflow.domain.guardrails import Guardrails
 from cascadeflow.domain.messages import Message, call_options
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.online_policy import OnlineSettings
@@ -105,7 +106,11 @@ class CascadeAgent:
         quality_validator: QualityValidator | None = None,
         enable_cost_forecasting: bool = False,
         calibration: OnlineSettings | OnlineCalibration | None = None,
+        guardrails: Guardrails | None = None,
     ) -> None:
+        if guardrails is not None and not isinstance(guardrails, Guardrails):
+            raise ConfigurationError(f"guardrails must be a Guardrails(input=[...], output=[...]), got {guardrails!r}")
+        self.guardrails = guardrails
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
         for model in models:
@@ -263,12 +268,17 @@ class CascadeAgent:
         async def relay(model: str, text: str) -> None:
             await events.put(CascadeEvent(delta=text, model=model))
 
+        # an answer the output guardrails check is shown only once checked, whole
+        checked = self.guardrails is not None and bool(self.guardrails.output)
         request = replace(self._request(query, max_tokens, temperature, user_id, domain, user_tier,
-                                        query_id, openai_fields), relay=relay)
+                                        query_id, openai_fields), relay=None if checked else relay)
 
         async def answer() -> None:
             try:
-                await events.put(CascadeEvent(result=await self._execute(request)))
+                result = await self._execute(request)
+                if checked and result.content:
+                    await events.put(CascadeEvent(delta=result.content, model=result.model_used))
+                await events.put(CascadeEvent(result=result))
             except BaseException as failed:  # handed to the reader, which raises it
                 await events.put(failed)
                 if isinstance(failed, asyncio.CancelledError):
@@ -294,7 +304,7 @@ class CascadeAgent:
         user_id: str | None, domain: str | None, user_tier: str | None, query_id: str | None,
         fields: Mapping[str, Any],
     ) -> RouteRequest:
-        messages = to_messages(query)
+        messages = self._screened(to_messages(query))
         return RouteRequest(
             messages=messages,
             models=self._pre_routed(messages),
@@ -321,8 +331,27 @@ class CascadeAgent:
                 self.callbacks.trigger(CallbackEvent.BUDGET_BLOCKED, user_id=user_id,
                                        message=str(blocked), context=blocked.context)
             raise
-        self._observe(result)
+        self._observe(result)  # the calls are paid for and recorded, whatever the answer's fate
+        if self.guardrails is not None and self.guardrails.output and result.content:
+            result = replace(result, content=self.guardrails.screen(result.content, "output").text)
         return result
+
+    def _screened(self, messages: tuple[Message, ...]) -> tuple[Message, ...]:
+        """The messages after the input guardrails: what users and tools wrote is
+        checked (redacted, or the request blocked) before any model sees it."""
+        if self.guardrails is None or not self.guardrails.input:
+            return messages
+        screened = []
+        for message in messages:
+            if message.role not in ("user", "tool") or message.content is None:
+                screened.append(message)
+            elif isinstance(message.content, str):
+                screened.append(replace(message, content=self.guardrails.screen(message.content, "input").text))
+            else:
+                parts = tuple({**p, "text": self.guardrails.screen(str(p["text"]), "input").text}
+                              if p.get("type") == "text" and "text" in p else p for p in message.content)
+                screened.append(replace(message, content=parts))
+        return tuple(screened)
 
     def _pre_routed(self, messages: tuple[Message, ...]) -> tuple[ModelConfig, ...]:
         """Without the cheapest model when the quality config's pre-router finds the query

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 
 from cascadeflow.domain.budgets import BudgetConfig
 from cascadeflow.domain.errors import ConfigurationError
+from cascadeflow.domain.guardrails import Guardrails, deny_list, redact_pii
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.providers import split_model_spec
 from cascadeflow.domain.online_policy import OnlineSettings
@@ -74,6 +75,19 @@ class RateLimitSettings(_Strict):
 
     def to_rate_limit(self) -> RateLimit:
         return RateLimit(self.requests_per_minute, self.tokens_per_minute)
+
+
+class GuardrailSettings(_Strict):
+    """Checks on every request and answer: ``redact_pii`` names the kinds replaced by
+    ``[redacted <kind>]`` (email, phone, card, iban); ``deny`` lists terms that block."""
+
+    redact_pii: list[Literal["email", "phone", "card", "iban"]] = []
+    deny: list[str] = []
+
+    def to_guardrails(self) -> Guardrails | None:
+        guards = ([redact_pii(tuple(self.redact_pii))] if self.redact_pii else []) + (
+            [deny_list(self.deny)] if self.deny else [])
+        return Guardrails(input=guards, output=guards) if guards else None
 
 
 class UserSettings(_Strict):
@@ -163,6 +177,7 @@ class GatewayConfig(_Strict):
     users: dict[str, UserSettings] = {}
     default_budget: BudgetSettings | None = None
     default_rate_limit: RateLimitSettings | None = None  # users without their own
+    guardrails: GuardrailSettings = GuardrailSettings()
     keys: list[KeySettings] = []
     quality: QualitySettings = QualitySettings()
     # a CascadePreset's own settings, read by entrypoints/preset_files.py; not the gateway's

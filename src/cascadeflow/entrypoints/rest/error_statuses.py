@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cascadeflow.domain.guardrails import GuardrailBlockedError
 from cascadeflow.domain.rate_limits import RateLimitExceededError
 from cascadeflow.domain.errors import (
     AllModelsFailedError,
@@ -33,6 +34,7 @@ HTTP_ERRORS: tuple[tuple[type[CascadeflowError], HttpError], ...] = (
     (BudgetExceededError, HttpError(429, "insufficient_quota", "budget_exceeded")),
     (RateLimitedError, HttpError(429, "rate_limit_error", "rate_limited")),
     (RateLimitExceededError, HttpError(429, "rate_limit_error", "rate_limited")),  # ours
+    (GuardrailBlockedError, HttpError(400, "invalid_request_error", "blocked_by_guardrail")),
     (ProviderTimeoutError, HttpError(504, "server_error", "upstream_timeout")),
     (ReplayMissError, HttpError(404, "invalid_request_error", "not_in_trace")),
     # the request itself was refused: retrying it elsewhere cannot help, the caller must change it

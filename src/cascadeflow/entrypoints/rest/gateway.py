@@ -329,7 +329,7 @@ class Gateway:
                 retry_policy=RetryPolicy(max_attempts=cfg.server.max_attempts),
                 timeout=cfg.server.timeout, cost_tracker=self.tracker,
                 otel_endpoint=cfg.otel_endpoint, tier_router=router,
-                enable_tier_routing=router is not None,
+                enable_tier_routing=router is not None, guardrails=cfg.guardrails.to_guardrails(),
             )
         return self._agents[key]
 
