@@ -45,7 +45,7 @@ from tests.gateway.serve_process import ServeProcess  # noqa: E402
 from _upstream_process import SLOW, UNSURE, upstream_process  # noqa: E402
 
 from cascadeflow.adapters.litellm_loader import load_litellm  # noqa: E402
-from cascadeflow.entrypoints.gateway_config import hash_key  # noqa: E402
+from cascadeflow.entrypoints.rest.config import hash_key  # noqa: E402
 from cascadeflow.testing import scratch_schema  # noqa: E402
 
 SEQUENTIAL = 300

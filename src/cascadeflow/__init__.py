@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from cascadeflow.domain.quality import QualityConfig, QualityValidator, ValidationResult
     from cascadeflow.domain.results import CascadeEvent, CascadeResult, ModelCall, StepVerdict
     from cascadeflow.domain.retry import RetryPolicy
-    from cascadeflow.entrypoints.agent import CascadeAgent
-    from cascadeflow.entrypoints.cost_tracker import CostTracker
+    from cascadeflow.entrypoints.api.agent import CascadeAgent
+    from cascadeflow.entrypoints.api.cost_tracker import CostTracker
     from cascadeflow.domain.preset_models import (
         PRESET_ANTHROPIC_ONLY,
         PRESET_BEST_OVERALL,
@@ -37,17 +37,17 @@ if TYPE_CHECKING:
         PRESET_ULTRA_CHEAP,
         PRESET_ULTRA_FAST,
     )
-    from cascadeflow.entrypoints.builtin_presets import (
+    from cascadeflow.entrypoints.api.builtin_presets import (
         PRESET_CODE_SPECIALIST,
         PRESET_COST_OPTIMIZED_SAAS,
         PRESET_ENTERPRISE_GRADE,
         PRESET_MEDICAL_AI,
         PRESET_PRODUCTION_READY,
     )
-    from cascadeflow.entrypoints.cascade_preset import CascadePreset
+    from cascadeflow.entrypoints.api.cascade_preset import CascadePreset
 
 _EXPORTS = {
-    "CascadeAgent": "cascadeflow.entrypoints.agent",
+    "CascadeAgent": "cascadeflow.entrypoints.api.agent",
     "ModelConfig": "cascadeflow.domain.models",
     "Message": "cascadeflow.domain.messages",
     "ToolCall": "cascadeflow.domain.messages",
@@ -66,12 +66,12 @@ _EXPORTS = {
     "AllModelsFailedError": "cascadeflow.domain.errors",
     "UnknownModelPriceError": "cascadeflow.domain.errors",
     "BudgetExceededError": "cascadeflow.domain.errors",
-    "CostTracker": "cascadeflow.entrypoints.cost_tracker",
+    "CostTracker": "cascadeflow.entrypoints.api.cost_tracker",
     "BudgetConfig": "cascadeflow.domain.budgets",
     "EnforcementCallbacks": "cascadeflow.domain.enforcement",
     "EnforcementContext": "cascadeflow.domain.enforcement",
-    "CascadePreset": "cascadeflow.entrypoints.cascade_preset",
-    **{name: "cascadeflow.entrypoints.builtin_presets" for name in (
+    "CascadePreset": "cascadeflow.entrypoints.api.cascade_preset",
+    **{name: "cascadeflow.entrypoints.api.builtin_presets" for name in (
         "PRESET_PRODUCTION_READY", "PRESET_COST_OPTIMIZED_SAAS", "PRESET_CODE_SPECIALIST",
         "PRESET_MEDICAL_AI", "PRESET_ENTERPRISE_GRADE")},
     **{name: "cascadeflow.domain.preset_models" for name in (

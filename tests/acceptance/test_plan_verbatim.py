@@ -43,7 +43,7 @@ def outside() -> dict[str, Any]:
                    cascadeflow.routing, cascadeflow.telemetry, cascadeflow):
         names.update({n: getattr(module, n) for n in getattr(module, "__all__", dir(module))
                       if not n.startswith("_")})
-    from cascadeflow.entrypoints.cascade_preset import CascadePreset
+    from cascadeflow.entrypoints.api.cascade_preset import CascadePreset
 
     models = [ModelConfig(name="gpt-4o-mini", provider="openai", cost=0.00015),
               ModelConfig(name="gpt-4o", provider="openai", cost=0.0025)]

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cascadeflow.entrypoints.gateway_config import parse_config
+from cascadeflow.entrypoints.rest.config import parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -15,7 +15,7 @@ import openai
 import pytest
 import uvicorn
 
-from cascadeflow.entrypoints.gateway_config import parse_config
+from cascadeflow.entrypoints.rest.config import parse_config
 from cascadeflow.entrypoints.rest import GatewaySetup, create_app
 from tests.integration.openai_server import OpenAIServer
 

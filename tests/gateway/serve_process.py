@@ -21,7 +21,7 @@ _RUNNING = re.compile(r"Uvicorn running on http://[^:]+:(\d+)")
 
 class ServeProcess:
     def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None) -> None:
-        command = [sys.executable, "-m", "cascadeflow.entrypoints.cli", "serve", "--port", "0",
+        command = [sys.executable, "-m", "cascadeflow.entrypoints.cli.main", "serve", "--port", "0",
                    "--log-level", "info", "--no-access-log", *args]
         self.process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=cwd,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -8,7 +8,7 @@ import httpx
 import openai
 import pytest
 
-from cascadeflow.entrypoints.gateway_config import hash_key
+from cascadeflow.entrypoints.rest.config import hash_key
 from tests.integration.openai_server import OpenAIServer, Reply
 
 from .conftest import ADMIN_KEY, ALICE_KEY, BOB_KEY, ThreadServer, client, gateway_config

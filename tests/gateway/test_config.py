@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.entrypoints.cli import app
-from cascadeflow.entrypoints.gateway_config import hash_key, load_config
+from cascadeflow.entrypoints.cli.main import app
+from cascadeflow.entrypoints.rest.config import hash_key, load_config
 from cascadeflow.entrypoints.rest.setup import resolve_setup
 
 TOML = """

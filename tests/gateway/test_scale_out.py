@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from cascadeflow.bootstrap import usage_store
-from cascadeflow.entrypoints.gateway_config import hash_key
+from cascadeflow.entrypoints.rest.config import hash_key
 from tests.integration.openai_server import OpenAIServer, Reply
 
 from .conftest import SMALL, ServeProcess

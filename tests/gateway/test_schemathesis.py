@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from cascadeflow.bootstrap import budget_store
-from cascadeflow.entrypoints.gateway_config import parse_config
+from cascadeflow.entrypoints.rest.config import parse_config
 from cascadeflow.entrypoints.rest import GatewaySetup, create_app
 from cascadeflow.testing import ConfiguredPricing, FakeProvider, InMemoryUsageStore
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from cascadeflow.domain.enforcement import EnforcementContext
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
-from cascadeflow.entrypoints.gateway_config import parse_config
+from cascadeflow.entrypoints.rest.config import parse_config
 from cascadeflow.entrypoints.rest.error_handlers import budget_message, install_error_handlers
 from tests.integration.openai_server import OpenAIServer, Reply
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cascadeflow import CascadeAgent, ModelConfig
 from cascadeflow.bootstrap import load_trace, simulation
 from cascadeflow.domain.calibration import in_calibration_half
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 from cascadeflow.quality import load_quality_config
 from cascadeflow.testing import ConfiguredPricing, FakeProvider
 

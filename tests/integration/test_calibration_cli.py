@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cascadeflow import CascadeAgent, ModelConfig
 from cascadeflow.domain.online_policy import OnlineSettings
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 from cascadeflow.telemetry import CostTracker
 from cascadeflow.testing import ConfiguredPricing, FakeProvider
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 from cascadeflow.telemetry import BudgetConfig, CostTracker
 from cascadeflow.testing import FakeClock
 

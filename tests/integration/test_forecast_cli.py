@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 runner = CliRunner()

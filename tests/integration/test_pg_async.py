@@ -170,7 +170,7 @@ async def test_a_fresh_database_serves_the_gateway_first_request(postgres_url: s
     no budget was ever read or set."""
     import httpx
 
-    from cascadeflow.entrypoints.gateway_config import hash_key, parse_config
+    from cascadeflow.entrypoints.rest.config import hash_key, parse_config
     from cascadeflow.entrypoints.rest.app import create_app
     from cascadeflow.entrypoints.rest.setup import GatewaySetup
 

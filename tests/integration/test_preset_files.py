@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from cascadeflow import CascadeAgent, CascadePreset, ModelConfig
 from cascadeflow.domain.budgets import BudgetConfig
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.entrypoints.gateway_config import load_config
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.rest.config import load_config
+from cascadeflow.entrypoints.cli.main import app
 from cascadeflow.entrypoints.rest.gateway import Gateway
 from cascadeflow.entrypoints.rest.setup import resolve_setup
 from cascadeflow.quality import load_quality_config

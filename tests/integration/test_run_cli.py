@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 
 from .openai_server import Fail, OpenAIServer, Reply
 

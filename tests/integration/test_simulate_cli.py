@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 
 runner = CliRunner()
 
@@ -92,7 +92,7 @@ def test_missing_trace_is_a_clear_error() -> None:
 def test_installed_command_replays_the_bundled_trace_offline() -> None:
     """The console script itself, in a fresh process, with no network configured."""
     env = {**os.environ, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
-    command = [sys.executable, "-m", "cascadeflow.entrypoints.cli", "simulate", "--trace", "gsm8k",
+    command = [sys.executable, "-m", "cascadeflow.entrypoints.cli.main", "simulate", "--trace", "gsm8k",
                "--json"]
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr

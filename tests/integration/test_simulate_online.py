@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cascadeflow.bootstrap import online_simulation
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 
 runner = CliRunner()
 BUNDLED = Path(__file__).parents[2] / "src/cascadeflow/data/traces/gsm8k.jsonl.gz"

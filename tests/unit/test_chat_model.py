@@ -14,7 +14,7 @@ from cascadeflow.domain.messages import (
     call_options,
 )
 from cascadeflow.application.budget_policy import PART_ALLOWANCE, max_input_tokens
-from cascadeflow.entrypoints.agent import to_messages
+from cascadeflow.entrypoints.api.agent import to_messages
 
 WEATHER = {"type": "function", "function": {
     "name": "get_weather", "description": "Weather in a city",

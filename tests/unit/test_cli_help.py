@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 
 COMMAND = typer.main.get_command(app)
 COMMANDS = getattr(COMMAND, "commands")  # noqa: B009 - typer's own click group

@@ -9,7 +9,7 @@ import pytest
 
 from cascadeflow import CascadeAgent, ModelConfig
 from cascadeflow.domain.quality import QualityValidator, ValidationResult
-from cascadeflow.entrypoints.cost_calculator import CostCalculator
+from cascadeflow.entrypoints.api.cost_calculator import CostCalculator
 from cascadeflow.domain.quality_presets import quality_preset
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from cascadeflow.entrypoints.cli import app
+from cascadeflow.entrypoints.cli.main import app
 from cascadeflow.utils.presets_v2 import BUILTIN_PRESETS
 
 runner = CliRunner()

@@ -1,1 +1,2 @@
-"""Ways in: the Python API, the CLI and (later) the REST gateway."""
+"""Ways in, a folder each: ``api`` (the Python API: CascadeAgent, cost tracking,
+presets), ``cli`` (the ``cascadeflow`` command) and ``rest`` (the gateway)."""

@@ -5,8 +5,8 @@ from cascadeflow.domain.callbacks import CallbackEvent, CallbackManager
 from cascadeflow.domain.enforcement import BudgetAction, EnforcementCallbacks, EnforcementContext
 from cascadeflow.domain.errors import BudgetExceededError, UnknownUserError
 from cascadeflow.domain.metrics import MetricsCollector
-from cascadeflow.entrypoints.cost_calculator import CostCalculator
-from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.api.cost_calculator import CostCalculator
+from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 from cascadeflow.telemetry import anomaly, forecasting
 from cascadeflow.telemetry.anomaly import AnomalyDetector, AnomalyMonitor, detect_anomalies
 from cascadeflow.telemetry.forecasting import CostForecaster, Forecast

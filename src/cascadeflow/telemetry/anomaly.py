@@ -4,7 +4,7 @@ from cascadeflow.domain.anomaly import Anomaly, AnomalyDetector, AnomalyKind
 from cascadeflow.domain.anomaly_monitor import AnomalyMonitor
 from cascadeflow.domain.anomaly_requests import RequestRule
 from cascadeflow.domain.anomaly_spikes import SpikeRule, SpikeScore, score_period, spikes
-from cascadeflow.entrypoints.anomaly_check import detect_anomalies
+from cascadeflow.entrypoints.api.anomaly_check import detect_anomalies
 
 __all__ = [
     "Anomaly",

@@ -3,6 +3,6 @@
 from cascadeflow.domain.forecasting import Forecast, ForecastPoint
 from cascadeflow.domain.spend_projection import BudgetExhaustion
 from cascadeflow.domain.time_series import Frequency
-from cascadeflow.entrypoints.cost_forecaster import CostForecaster
+from cascadeflow.entrypoints.api.cost_forecaster import CostForecaster
 
 __all__ = ["BudgetExhaustion", "CostForecaster", "Forecast", "ForecastPoint", "Frequency"]

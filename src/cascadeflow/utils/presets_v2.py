@@ -12,7 +12,7 @@ cascades.
 
 from cascadeflow.domain.preset_models import CURRENT_NAMES, PRESET_MODELS, WHY_RENAMED, current_strategy
 from cascadeflow.domain.presets import with_ml_scorer
-from cascadeflow.entrypoints.builtin_presets import (
+from cascadeflow.entrypoints.api.builtin_presets import (
     BUILTIN_PRESETS,
     PRESET_CODE_SPECIALIST,
     PRESET_COST_OPTIMIZED_SAAS,
@@ -21,8 +21,8 @@ from cascadeflow.entrypoints.builtin_presets import (
     PRESET_PRODUCTION_READY,
     get_preset,
 )
-from cascadeflow.entrypoints.cascade_preset import CascadePreset
-from cascadeflow.entrypoints.preset_files import load_preset, preset_from_config, save_preset
+from cascadeflow.entrypoints.api.cascade_preset import CascadePreset
+from cascadeflow.entrypoints.api.preset_files import load_preset, preset_from_config, save_preset
 
 __all__ = [
     "BUILTIN_PRESETS",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cascadeflow.domain.rate_limits import RateLimit
-from cascadeflow.entrypoints.gateway_config import KeySettings, hash_key
+from cascadeflow.entrypoints.rest.config import KeySettings, hash_key
 from cascadeflow.entrypoints.rest.error_statuses import ApiError
 
 Role = Literal["user", "admin"]

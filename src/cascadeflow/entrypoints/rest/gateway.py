@@ -35,9 +35,9 @@ from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
 from cascadeflow.domain.tiers import TierAwareRouter, TierModelPolicy
-from cascadeflow.entrypoints.agent import CascadeAgent
-from cascadeflow.entrypoints.calibration_status import status_rows
-from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.api.agent import CascadeAgent
+from cascadeflow.entrypoints.api.calibration_status import status_rows
+from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 from cascadeflow.entrypoints.rest.auth import Caller, KeyRing, acting_user
 from cascadeflow.entrypoints.rest.budget_views import BudgetViews
 from cascadeflow.entrypoints.rest.error_statuses import ApiError

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from cascadeflow.entrypoints.gateway_config import USER_ID
+from cascadeflow.entrypoints.rest.config import USER_ID
 
 UserId = Annotated[str, Field(pattern=USER_ID)]
 Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]

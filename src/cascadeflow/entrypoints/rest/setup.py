@@ -21,7 +21,7 @@ from cascadeflow.application.ports import (
     UsageStore,
 )
 from cascadeflow.domain.errors import ConfigurationError
-from cascadeflow.entrypoints.gateway_config import (
+from cascadeflow.entrypoints.rest.config import (
     GatewayConfig,
     KeySettings,
     ModelSettings,

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
+from cascadeflow.entrypoints.cli.app import app, err, out, reporting_errors
 
 
 @app.command()
@@ -66,7 +66,7 @@ def serve(
 
 def _admin_key_for_this_run(config: Path | None, environ: dict[str, str], key_env: str) -> str | None:
     """Without keys in the config or the environment, make one admin key for this run."""
-    from cascadeflow.entrypoints.gateway_config import load_config
+    from cascadeflow.entrypoints.rest.config import load_config
 
     if environ.get(key_env) or (config is not None and load_config(config, environ).keys):
         return None
@@ -81,7 +81,7 @@ def gateway_key(
     tier: Annotated[Optional[str], typer.Option(help="The user's tier.")] = None,  # noqa: UP045
 ) -> None:
     """Make a new API key: give the key to its user, put the hash in the config."""
-    from cascadeflow.entrypoints.gateway_config import KeySettings, hash_key
+    from cascadeflow.entrypoints.rest.config import KeySettings, hash_key
 
     key = f"cf-{secrets.token_urlsafe(32)}"
     with reporting_errors():

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cascadeflow.entrypoints.cli_app import app, out, reporting_errors, wide
-from cascadeflow.entrypoints.cli_usage import DatabaseOption
+from cascadeflow.entrypoints.cli.app import app, out, reporting_errors, wide
+from cascadeflow.entrypoints.cli.usage import DatabaseOption
 
 calibration_app = typer.Typer(help="Online calibration: what the cascade has learnt without labels.",
                               no_args_is_help=True)
@@ -24,7 +24,7 @@ def status(
     """Per draft model and strongest model: labels, disagreements, the share of queries
     drafted and accepted, and the quality kept (estimate and lower bound)."""
     from cascadeflow.bootstrap import calibration_store
-    from cascadeflow.entrypoints.calibration_status import status_rows, status_table
+    from cascadeflow.entrypoints.api.calibration_status import status_rows, status_table
 
     with reporting_errors():
         rows = status_rows(calibration_store(database))

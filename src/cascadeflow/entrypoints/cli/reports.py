@@ -14,7 +14,7 @@ from cascadeflow.domain.errors import UnknownUserError
 from cascadeflow.domain.results import CascadeResult
 
 if TYPE_CHECKING:
-    from cascadeflow.entrypoints.cost_tracker import CostTracker
+    from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
 
 def calls_table(result: CascadeResult) -> Table:

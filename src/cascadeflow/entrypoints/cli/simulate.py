@@ -13,8 +13,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors, wide
-from cascadeflow.entrypoints.reports import simulation_table
+from cascadeflow.entrypoints.cli.app import app, err, out, reporting_errors, wide
+from cascadeflow.entrypoints.cli.reports import simulation_table
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ def _online(trace: str, models: str | None, drafter: str | None, verifier: str |
             plot: Path | None, json_output: bool) -> None:
     from cascadeflow.bootstrap import online_simulation, plot_online
     from cascadeflow.domain.online_policy import OnlineSettings
-    from cascadeflow.entrypoints.online_report import online_json, online_tables
+    from cascadeflow.entrypoints.cli.online_report import online_json, online_tables
 
     settings = OnlineSettings(target_quality=target, confidence=confidence)
     if shadow_share is not None:
@@ -129,7 +129,7 @@ def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: 
                confidence: float, learned: bool, pre_route: bool, plot: Path | None,
                save_config: Path | None, json_output: bool) -> None:
     from cascadeflow.bootstrap import calibration, plot_calibration, save_quality_config
-    from cascadeflow.entrypoints.calibration_report import (
+    from cascadeflow.entrypoints.cli.calibration_report import (
         calibration_json,
         calibration_summary,
         calibration_tables,

@@ -32,9 +32,9 @@ from cascadeflow.domain.strategies import CascadeStep, DomainCascadeStrategy
 from cascadeflow.domain.tiers import TierModelPolicy
 from cascadeflow.domain.validator_names import validation_by_name, validation_name
 from cascadeflow.domain.validators import JudgeValidator
-from cascadeflow.entrypoints.cascade_preset import CascadePreset
-from cascadeflow.entrypoints.gateway_config import GatewayConfig, load_config, parse_config
-from cascadeflow.entrypoints.preset_settings import JudgeSettings, PresetSettings, StrategySettings
+from cascadeflow.entrypoints.api.cascade_preset import CascadePreset
+from cascadeflow.entrypoints.rest.config import GatewayConfig, load_config, parse_config
+from cascadeflow.entrypoints.api.preset_settings import JudgeSettings, PresetSettings, StrategySettings
 
 
 def load_preset(path: str | Path, environ: Mapping[str, str] | None = None) -> CascadePreset:

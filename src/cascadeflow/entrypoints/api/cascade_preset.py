@@ -37,7 +37,7 @@ from cascadeflow.domain.presets import (
 from cascadeflow.domain.quality import QualityConfig
 from cascadeflow.domain.strategies import DomainCascadeStrategy
 from cascadeflow.domain.tiers import TIER_POLICIES_DEFAULT, TierAwareRouter, TierModelPolicy
-from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from cascadeflow.domain.builtin_strategies import (
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.preset_models import CODE_LLAMA_70B, current_strategy, preset_model
 from cascadeflow.domain.tiers import TierModelPolicy
-from cascadeflow.entrypoints.cascade_preset import CascadePreset
+from cascadeflow.entrypoints.api.cascade_preset import CascadePreset
 
 PRESET_PRODUCTION_READY = CascadePreset(
     name="production_ready",
@@ -154,7 +154,7 @@ def get_preset(name_or_path: str) -> CascadePreset:
     if key in BUILTIN_PRESETS:
         return BUILTIN_PRESETS[key]
     if name_or_path.endswith((".toml", ".yaml", ".yml")):
-        from cascadeflow.entrypoints.preset_files import load_preset
+        from cascadeflow.entrypoints.api.preset_files import load_preset
 
         return load_preset(name_or_path)
     raise ConfigurationError(

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
+from cascadeflow.entrypoints.cli.app import app, err, out, reporting_errors
 
 if TYPE_CHECKING:  # presets load when the command runs, not at CLI start-up
     from cascadeflow.domain.budgets import BudgetConfig
-    from cascadeflow.entrypoints.cascade_preset import CascadePreset
+    from cascadeflow.entrypoints.api.cascade_preset import CascadePreset
 
 _PER = {"daily": "day", "weekly": "week", "monthly": "month", "total": "in total"}
 
@@ -24,8 +24,8 @@ def presets(
         help="Write the preset to this file (*.toml or *.yaml, the gateway's config format).")] = None,
 ) -> None:
     """List the built-in presets: what each is for, its models and its budgets."""
-    from cascadeflow.entrypoints.builtin_presets import BUILTIN_PRESETS, get_preset
-    from cascadeflow.entrypoints.preset_files import save_preset
+    from cascadeflow.entrypoints.api.builtin_presets import BUILTIN_PRESETS, get_preset
+    from cascadeflow.entrypoints.api.preset_files import save_preset
 
     with reporting_errors():
         if name is None:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from cascadeflow.domain.errors import CascadeflowError
-from cascadeflow.entrypoints.exit_codes import exit_code_for
+from cascadeflow.entrypoints.cli.exit_codes import exit_code_for
 
 app = typer.Typer(
     no_args_is_help=True,

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
-from cascadeflow.entrypoints.reports import calls_table
+from cascadeflow.entrypoints.cli.app import app, err, out, reporting_errors
+from cascadeflow.entrypoints.cli.reports import calls_table
 
 if TYPE_CHECKING:
-    from cascadeflow.entrypoints.agent import CascadeAgent
+    from cascadeflow.entrypoints.api.agent import CascadeAgent
 
 
 @app.command()
@@ -61,8 +61,8 @@ def _agent(specs: list[str], preset: str | None, quality: str | None, api_base: 
     from cascadeflow.domain.errors import ConfigurationError
     from cascadeflow.domain.models import ModelConfig
     from cascadeflow.domain.providers import split_model_spec
-    from cascadeflow.entrypoints.agent import CascadeAgent
-    from cascadeflow.entrypoints.builtin_presets import get_preset
+    from cascadeflow.entrypoints.api.agent import CascadeAgent
+    from cascadeflow.entrypoints.api.builtin_presets import get_preset
 
     if (preset is None) == (not specs):
         raise ConfigurationError("give the models with --model (repeat it), or --preset NAME, but not both")

@@ -17,8 +17,8 @@ from cascadeflow.domain.anomaly_spikes import SpikeRule, spikes
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.forecasting import CostForecaster, Forecast
 from cascadeflow.domain.time_series import Frequency, as_utc, bucket, parse_frequency
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
-from cascadeflow.entrypoints.cli_usage import DatabaseOption
+from cascadeflow.entrypoints.cli.app import app, err, out, reporting_errors
+from cascadeflow.entrypoints.cli.usage import DatabaseOption
 
 CsvOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--csv", help="Read a usage series from this CSV instead of the store.")]
@@ -52,8 +52,8 @@ def forecast(
                 values, horizon, frequency, first or datetime(1970, 1, 1, tzinfo=UTC))
             title = f"{csv_path.name}: {value_column} per {frequency.unit}"
         else:
-            from cascadeflow.entrypoints.cost_forecaster import CostForecaster as Stored
-            from cascadeflow.entrypoints.cost_tracker import CostTracker
+            from cascadeflow.entrypoints.api.cost_forecaster import CostForecaster as Stored
+            from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
             forecaster = Stored(CostTracker(store=database), level=level)
             result = forecaster.forecast_spend(horizon, frequency, user_id=user, model=model)
@@ -82,8 +82,8 @@ def anomalies(
         if csv_path is not None:
             found = csv_spikes(csv_path, time_column, value_column, parse_frequency(freq), since)
         else:
-            from cascadeflow.entrypoints.anomaly_check import detect_anomalies
-            from cascadeflow.entrypoints.cost_tracker import CostTracker
+            from cascadeflow.entrypoints.api.anomaly_check import detect_anomalies
+            from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
             start = as_utc(since) if since is not None else None
             found = detect_anomalies(CostTracker(store=database), start, user)

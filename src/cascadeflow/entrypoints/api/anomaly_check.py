@@ -7,7 +7,7 @@ from datetime import datetime
 from cascadeflow.application.detect_anomalies import DetectAnomalies
 from cascadeflow.domain.anomaly import Anomaly, AnomalyDetector
 from cascadeflow.domain.callbacks import CallbackManager
-from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
 
 def detect_anomalies(

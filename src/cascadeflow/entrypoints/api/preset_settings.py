@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cascadeflow.entrypoints.gateway_config import BudgetSettings, Usd
+from cascadeflow.entrypoints.rest.config import BudgetSettings, Usd
 
 
 class _Settings(BaseModel):

@@ -33,14 +33,14 @@ from cascadeflow.domain.quality import QualityConfig, QualityValidator
 from cascadeflow.domain.quality_presets import ONLINE_MODE, ONLINE_QUALITY
 from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
-from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
 if TYPE_CHECKING:  # loaded when used: detection rules, strategies (and their validators),
     # tiers and the forecaster take ~100 ms to import, and a plain cascade needs none
     from cascadeflow.domain.detection import DomainDetector
     from cascadeflow.domain.strategies import DomainCascadeStrategy
     from cascadeflow.domain.tiers import TierAwareRouter
-    from cascadeflow.entrypoints.cost_forecaster import CostForecaster
+    from cascadeflow.entrypoints.api.cost_forecaster import CostForecaster
 
 log = logging.getLogger("cascadeflow.agent")
 
@@ -425,6 +425,6 @@ def _detector() -> DomainDetector:
 
 
 def _forecaster(tracker: CostTracker) -> CostForecaster:
-    from cascadeflow.entrypoints.cost_forecaster import CostForecaster
+    from cascadeflow.entrypoints.api.cost_forecaster import CostForecaster
 
     return CostForecaster(tracker)

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cascadeflow.entrypoints.cli_app import app, err, out, reporting_errors
-from cascadeflow.entrypoints.reports import usage_tables
+from cascadeflow.entrypoints.cli.app import app, err, out, reporting_errors
+from cascadeflow.entrypoints.cli.reports import usage_tables
 
 DatabaseOption = Annotated[
     Optional[str],  # noqa: UP045
@@ -28,7 +28,7 @@ def usage(
         "--rebuild-totals", help="Recompute the running totals from the stored entries.")] = False,
 ) -> None:
     """Spend per window, model and provider."""
-    from cascadeflow.entrypoints.cost_tracker import CostTracker
+    from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
     with reporting_errors():
         if verify or rebuild_totals:
@@ -68,7 +68,7 @@ def export(
     database: DatabaseOption = None,
 ) -> None:
     """Write stored cost entries to a CSV, JSON or standalone SQLite file."""
-    from cascadeflow.entrypoints.cost_tracker import CostTracker
+    from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
     with reporting_errors():
         start = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since

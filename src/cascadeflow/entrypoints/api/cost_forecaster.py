@@ -8,7 +8,7 @@ from cascadeflow.domain.forecasting import CostForecaster as SeriesForecaster
 from cascadeflow.domain.forecasting import Forecast
 from cascadeflow.domain.spend_projection import BudgetExhaustion
 from cascadeflow.domain.time_series import Frequency
-from cascadeflow.entrypoints.cost_tracker import CostTracker
+from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
 
 class CostForecaster(SeriesForecaster):

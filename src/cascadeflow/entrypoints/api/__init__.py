@@ -1,0 +1,1 @@
+"""The Python API: CascadeAgent, cost tracking, presets (what ``cascadeflow`` exports)."""
