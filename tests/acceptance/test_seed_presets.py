@@ -181,6 +181,9 @@ async def test_the_plans_saas_preset_budgets_each_tier() -> None:
 def test_before_twenty_lines_of_configuration(cascadeflow_fake: FakeProvider) -> None:
     cascadeflow_fake.script("gpt-4o-mini", "I'm not sure.")
     cascadeflow_fake.script("claude-3-5-haiku", GOOD)
+    # Not the plan's text: its "before" has ModelConfig(...) placeholders, which cannot
+    # run (test_plan_verbatim.py shows that, on the block verbatim). Here they are filled
+    # in, to show the 0.1-style set-up it stands for still works.
     # ==================== BEFORE (v0.1.1) - 20+ lines ====================
     from cascadeflow import CascadeAgent, ModelConfig
     from cascadeflow.telemetry import CostTracker, BudgetConfig

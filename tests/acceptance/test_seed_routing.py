@@ -98,10 +98,12 @@ async def test_part_5_tier_aware_routing(cascadeflow_fake: FakeProvider) -> None
         "gpt-4o": ["Split the system into services that own their data and talk over APIs."],
     }.items():
         cascadeflow_fake.script(model, *answers)
+    # the plan's example uses these without importing them: supplied from outside it
+    from cascadeflow.telemetry import BudgetConfig, CostTracker
+
     # --- the seed's example ---
     from cascadeflow import CascadeAgent
     from cascadeflow.routing import TierAwareRouter, TIER_POLICIES_DEFAULT
-    from cascadeflow.telemetry import BudgetConfig, CostTracker
 
     # Setup tier-aware agent
     agent = CascadeAgent(

@@ -67,11 +67,10 @@ class JsonSchemaCheck(SchemaCheck):
 
 def _time_limited(cls: Any) -> Any:
     """``cls`` with ``pattern`` and ``patternProperties`` matched under PATTERN_SECONDS."""
+    import regex
     from jsonschema import ValidationError, validators
 
     def search(pattern: str, text: str) -> bool | None:  # None: too slow to tell
-        import regex
-
         try:
             return regex.search(pattern, text, timeout=PATTERN_SECONDS) is not None
         except TimeoutError:
