@@ -23,7 +23,9 @@ if TYPE_CHECKING:
         UnsupportedProviderError,
     )
     from cascadeflow.domain.messages import Message, ToolCall
+    from cascadeflow.domain.guardrails import GuardrailBlockedError, Guardrails, deny_list, redact_pii
     from cascadeflow.domain.models import ModelConfig
+    from cascadeflow.domain.rate_limits import RateLimit, RateLimitExceededError
     from cascadeflow.domain.quality import QualityConfig, QualityValidator, ValidationResult
     from cascadeflow.domain.results import CascadeEvent, CascadeResult, ModelCall, StepVerdict
     from cascadeflow.domain.retry import RetryPolicy
@@ -66,6 +68,10 @@ _EXPORTS = {
     "AllModelsFailedError": "cascadeflow.domain.errors",
     "UnknownModelPriceError": "cascadeflow.domain.errors",
     "BudgetExceededError": "cascadeflow.domain.errors",
+    "RateLimit": "cascadeflow.domain.rate_limits",
+    **{name: "cascadeflow.domain.guardrails" for name in (
+        "Guardrails", "GuardrailBlockedError", "redact_pii", "deny_list")},
+    "RateLimitExceededError": "cascadeflow.domain.rate_limits",
     "CostTracker": "cascadeflow.entrypoints.api.cost_tracker",
     "BudgetConfig": "cascadeflow.domain.budgets",
     "EnforcementCallbacks": "cascadeflow.domain.enforcement",

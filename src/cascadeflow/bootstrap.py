@@ -36,6 +36,7 @@ from cascadeflow.application.ports import (
 )
 from cascadeflow.application.budget_gate import BudgetGate, BudgetPolicy
 from cascadeflow.application.run_cascade import RunCascade
+from cascadeflow.application.rate_limiting import RateLimiter
 from cascadeflow.application.route_query import RouteQuery
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.adapters.chance import HashChance
@@ -474,6 +475,27 @@ def usage_ledger(url: str | None = None) -> SQLModelUsageStore:
     from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 
     return SQLModelUsageStore(url)
+
+
+def rate_limiter(clock: Clock, store: RateLimitStore | None = None, url: str | None = None) -> RateLimiter:
+    """Admission against rate limits, on ``store`` or ``rate_limit_store(url)``; a
+    database store's calls run off the event loop."""
+    from cascadeflow.adapters.rate_limit_stores import InMemoryRateLimits
+
+    store = store or rate_limit_store(url)
+    return RateLimiter(store, clock, in_thread=not isinstance(store, InMemoryRateLimits))
+
+
+def rate_limit_store_beside(usage: UsageStore | None) -> RateLimitStore:
+    """Rate-limit counters in the same database as a usage store (memory for a memory
+    store or none), so processes sharing the spend share the counts."""
+    if usage is None or isinstance(usage, InMemoryUsageStore):
+        return rate_limit_store("memory")
+    from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore  # loaded already if in use
+
+    if isinstance(usage, SQLModelUsageStore):
+        return rate_limit_store(usage.connection_url())
+    return rate_limit_store("memory")
 
 
 def rate_limit_store(url: str | None = None) -> RateLimitStore:

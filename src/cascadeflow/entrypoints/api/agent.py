@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
 from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
+from cascadeflow.application.budget_policy import max_input_tokens
+from cascadeflow.application.rate_limiting import UserRateLimits
 from cascadeflow.application.run_cascade import RunCascade
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.bootstrap import (
+    rate_limit_store_beside,
+    rate_limiter,
     bootstrap,
     calibration_store_beside,
     online_calibration,
@@ -26,7 +30,8 @@ from cascadeflow.domain.enforcement import EnforcementCallbacks
 from cascadeflow.domain.metrics import MetricsCollector
 from cascadeflow.domain.errors import BudgetExceededError, ConfigurationError
 from cascadeflow.domain.guardrails import Guardrails
-from cascadeflow.domain.messages import Message, call_options
+from cascadeflow.domain.messages import Message, billed_prompt, call_options
+from cascadeflow.domain.rate_limits import RateLimit
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality import QualityConfig, QualityValidator
@@ -37,7 +42,7 @@ from cascadeflow.entrypoints.api.cost_tracker import CostTracker
 
 if TYPE_CHECKING:  # loaded when used: detection rules, strategies (and their validators),
     # tiers and the forecaster take ~100 ms to import, and a plain cascade needs none
-    from cascadeflow.domain.detection import DomainDetector
+    from cascadeflow.domain.detection import Detector, DomainDetector
     from cascadeflow.domain.strategies import DomainCascadeStrategy
     from cascadeflow.domain.tiers import TierAwareRouter
     from cascadeflow.entrypoints.api.cost_forecaster import CostForecaster
@@ -99,7 +104,7 @@ class CascadeAgent:
         otel_endpoint: str | None = None,
         domain_strategies: Mapping[str, DomainCascadeStrategy] | None = None,
         enable_multi_step_cascade: bool = False,
-        domain_detector: DomainDetector | None = None,
+        domain_detector: Detector | None = None,
         tier_router: TierAwareRouter | None = None,
         enable_tier_routing: bool = False,
         complexity_analyzer: ComplexityAnalyzer | None = None,
@@ -107,10 +112,14 @@ class CascadeAgent:
         enable_cost_forecasting: bool = False,
         calibration: OnlineSettings | OnlineCalibration | None = None,
         guardrails: Guardrails | None = None,
+        rate_limits: RateLimit | Mapping[str, RateLimit] | None = None,
     ) -> None:
         if guardrails is not None and not isinstance(guardrails, Guardrails):
             raise ConfigurationError(f"guardrails must be a Guardrails(input=[...], output=[...]), got {guardrails!r}")
         self.guardrails = guardrails
+        # requests and tokens per minute per user_id, refused before any call; counted in
+        # the tracker's database when it has one (processes sharing it count together)
+        self.rate_limits = UserRateLimits(rate_limits) if rate_limits is not None else None
         if not models:
             raise ConfigurationError("CascadeAgent needs at least one ModelConfig in models=[...]")
         for model in models:
@@ -167,6 +176,9 @@ class CascadeAgent:
             online=self.online,
         )
         self.telemetry: Telemetry | None = self._container.telemetry()
+        self._limiter = rate_limiter(
+            self._container.adapters.clock(), rate_limit_store_beside(cost_tracker.store if cost_tracker else None)
+        ) if self.rate_limits is not None else None
         self._cascade: RunCascade = self._container.run_cascade()
         self._init_routing(domain_strategies, enable_multi_step_cascade, domain_detector,
                            tier_router, enable_tier_routing, complexity_analyzer)
@@ -183,7 +195,7 @@ class CascadeAgent:
 
     def _init_routing(
         self, strategies: Mapping[str, DomainCascadeStrategy] | None, multi_step: bool,
-        detector: DomainDetector | None, tier_router: TierAwareRouter | None, tier_routing: bool,
+        detector: Detector | None, tier_router: TierAwareRouter | None, tier_routing: bool,
         complexity: ComplexityAnalyzer | None,
     ) -> None:
         """Domain strategies (detecting the domain when a query does not name one) and
@@ -319,6 +331,9 @@ class CascadeAgent:
 
     async def _execute(self, request: RouteRequest) -> CascadeResult:
         user_id, domain, user_tier = request.user_id, request.domain, request.user_tier
+        scopes = self.rate_limits.scopes(user_id) if self.rate_limits is not None else []
+        if scopes and self._limiter is not None:
+            await self._limiter.admit(scopes, max_input_tokens(billed_prompt(request.messages, request.options)))
         try:
             result = await self._router.execute(self._routing, request)
         except BudgetExceededError as blocked:
@@ -332,6 +347,8 @@ class CascadeAgent:
                                        message=str(blocked), context=blocked.context)
             raise
         self._observe(result)  # the calls are paid for and recorded, whatever the answer's fate
+        if scopes and self._limiter is not None:
+            await self._limiter.count_answer([scope for scope, _ in scopes], result.output_tokens)
         if self.guardrails is not None and self.guardrails.output and result.content:
             result = replace(result, content=self.guardrails.screen(result.content, "output").text)
         return result

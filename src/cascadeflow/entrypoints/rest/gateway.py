@@ -4,7 +4,6 @@ which budget. Routes stay thin; everything they need is here."""
 from __future__ import annotations
 
 import functools
-import math
 import re
 import tempfile
 from collections.abc import AsyncGenerator, Sequence
@@ -17,20 +16,21 @@ from fastapi.concurrency import run_in_threadpool
 
 from cascadeflow.application.budget_gate import MUST_WAIT, BudgetPolicy, run_if_quick
 from cascadeflow.application.live_budgets import LiveBudgets
-from cascadeflow.application.ports import Clock, RateLimitStore
+from cascadeflow.application.ports import Clock
+from cascadeflow.application.rate_limiting import RateLimiter, user_scope
 from cascadeflow.bootstrap import (
     bootstrap,
     budget_store,
     calibration_store,
     calibration_store_beside,
     online_calibration,
-    rate_limit_store,
+    rate_limiter,
     usage_store,
 )
 from cascadeflow.application.budget_policy import max_input_tokens
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.messages import CallOptions, Message, billed_prompt, call_options
-from cascadeflow.domain.rate_limits import RateLimit, RateLimitExceededError
+from cascadeflow.domain.rate_limits import RateLimit
 from cascadeflow.domain.models import ModelConfig
 from cascadeflow.domain.results import CascadeEvent, CascadeResult
 from cascadeflow.domain.retry import RetryPolicy
@@ -137,7 +137,7 @@ class Gateway:
         self._url = url
         self._memory_stores = setup.usage is not None and url is None
         self._rate_store_setup = setup.rate_limits
-        self._rate_store: RateLimitStore | None = None
+        self._limiter: RateLimiter | None = None
         self._agents: dict[tuple[tuple[str, ...], str | None], CascadeAgent] = {}
         self._check_prices()
 
@@ -164,15 +164,14 @@ class Gateway:
         """After an answer: its tokens count against the rate limits, and the budget
         state to report."""
         scopes = [scope for scope, _ in self._rate_scopes(done.user, caller)]
-        if scopes and done.result.output_tokens:
-            await run_in_threadpool(self._rate_limits().add_tokens, scopes, self.tracker.clock.now(),
-                                    done.result.output_tokens)
+        if scopes:
+            await self._rate_limiter().count_answer(scopes, done.result.output_tokens)
         return await self.budget_state(done)
 
     def _rate_scopes(self, user: str, caller: Caller) -> list[tuple[str, RateLimit]]:
         settings = self.config.users.get(user)
         mine = settings.rate_limit if settings is not None and settings.rate_limit else self.config.default_rate_limit
-        scopes = [(f"u:{user}", mine.to_rate_limit())] if mine is not None else []
+        scopes = [(user_scope(user), mine.to_rate_limit())] if mine is not None else []
         if caller.rate_limit is not None:
             scopes.append((f"k:{caller.key_id}", caller.rate_limit))
         return scopes
@@ -181,23 +180,15 @@ class Gateway:
         """RateLimitExceededError when the request does not fit the user's or the key's
         requests or tokens per minute (its prompt's tokens count now, its answer's after)."""
         scopes = self._rate_scopes(run.user, caller)
-        if not scopes:
-            return
-        prompt = max_input_tokens(billed_prompt(tuple(run.messages), run.options))
-        refused = await run_in_threadpool(self._rate_limits().take, scopes, self.tracker.clock.now(), 1, prompt)
-        if refused is not None:
-            wait, scope, what = refused
-            whose = f"user {run.user!r}" if scope.startswith("u:") else "this API key"
-            if wait == math.inf:
-                raise RateLimitExceededError(
-                    f"this request alone ({prompt} prompt tokens) is over {whose}'s tokens per minute", wait)
-            raise RateLimitExceededError(f"{whose} is over its {what} per minute; retry in {math.ceil(wait)} s", wait)
+        if scopes:
+            prompt = max_input_tokens(billed_prompt(tuple(run.messages), run.options))
+            await self._rate_limiter().admit(scopes, prompt)
 
-    def _rate_limits(self) -> RateLimitStore:
-        if self._rate_store is None:
-            self._rate_store = self._rate_store_setup or rate_limit_store(
-                "memory" if self._memory_stores else self._url)
-        return self._rate_store
+    def _rate_limiter(self) -> RateLimiter:
+        if self._limiter is None:
+            self._limiter = rate_limiter(self.tracker.clock, self._rate_store_setup,
+                                         "memory" if self._memory_stores else self._url)
+        return self._limiter
 
 
     async def stream(self, caller: Caller, body: ChatCompletionRequest,
