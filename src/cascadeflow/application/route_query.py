@@ -29,7 +29,7 @@ from cascadeflow.domain.results import CascadeResult
 
 if TYPE_CHECKING:  # loaded where used: a plain cascade needs none of them at start
     from cascadeflow.application.run_strategy import RunStrategy
-    from cascadeflow.domain.detection import DomainDetector
+    from cascadeflow.domain.detection import Detector
     from cascadeflow.domain.strategies import DomainCascadeStrategy
     from cascadeflow.domain.tiers import TierAwareRouter, TierChoice
 
@@ -39,7 +39,7 @@ class RoutingConfig:
     models: tuple[ModelConfig, ...]
     strategies: Mapping[str, DomainCascadeStrategy] = field(default_factory=dict)
     multi_step: bool = False
-    detector: DomainDetector | None = None
+    detector: Detector | None = None
     tier_router: TierAwareRouter | None = None
     tier_routing: bool = False
     complexity: ComplexityAnalyzer = ComplexityAnalyzer()

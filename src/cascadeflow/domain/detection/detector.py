@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from cascadeflow.domain.detection.builtin_rules import BUILTIN_RULES
 from cascadeflow.domain.detection.compiled_rules import CompiledRules, Weights
@@ -34,6 +35,12 @@ class DomainDetection:
     confidence: float
     scores: Mapping[str, float]
     evidence: tuple[str, ...] = ()
+
+
+class Detector(Protocol):
+    """What routing needs of a detector (DomainDetector, SemanticDomainDetector)."""
+
+    def detect(self, query: str) -> tuple[str, float]: ...
 
 
 class DomainDetector:
