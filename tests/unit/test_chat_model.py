@@ -84,6 +84,27 @@ def test_budget_estimates_count_tool_definitions_and_image_parts() -> None:
     assert max_input_tokens(picture) >= PART_ALLOWANCE
 
 
+@pytest.mark.parametrize("text", ["Capital of France?", "", 'quote " backslash \\ newline \n tab \t',
+                                  "é ü 漢字 😀 \u2028 \x00 \x1f", "x" * 5000])
+@pytest.mark.parametrize("role", ["system", "developer", "user", "assistant"])
+def test_a_plain_messages_bound_counts_every_byte_of_its_json(role: str, text: str) -> None:
+    import json
+
+    message = Message(role, text)
+    sent = len(json.dumps(message.to_openai(), ensure_ascii=False).encode("utf-8"))
+    assert max_input_tokens([message]) == sent + 4 + 3  # the fast path counts what the JSON would
+
+
+def test_a_requests_bound_is_remembered_only_for_the_same_immutable_messages() -> None:
+    short, long = (Message("user", "hi"),), (Message("user", "hi " * 300),)
+    assert max_input_tokens(short) < max_input_tokens(long)
+    assert max_input_tokens(short) == max_input_tokens((Message("user", "hi"),))
+    changing = [Message("user", "hi")]
+    before = max_input_tokens(changing)
+    changing.append(Message("user", "and more " * 100))
+    assert max_input_tokens(changing) > before  # a list may change: never remembered
+
+
 def test_tool_calls_agree_as_data_whatever_their_ids_order_and_spacing() -> None:
     from cascadeflow.domain.answer_checks import same_tool_calls
 

@@ -92,18 +92,35 @@ class Admission:
 PART_ALLOWANCE = 2_000
 
 
+_last_bound: tuple[tuple[Message, ...], int] | None = None
+
+
 def max_input_tokens(messages: Sequence[Message]) -> int:
     """An upper bound on prompt tokens: every token is at least one byte of UTF-8, plus
     the chat template's few tokens per message and PART_ALLOWANCE per non-text part.
-    Pessimistic on purpose: the reservation must never be smaller than the call."""
-    return sum(_message_bound(m) for m in messages) + 3
+    Pessimistic on purpose: the reservation must never be smaller than the call.
+
+    A request's messages are bounded once: the last tuple seen is remembered (and kept
+    alive, so its identity cannot be reused) for the estimates that follow."""
+    global _last_bound
+    last = _last_bound
+    if last is not None and last[0] is messages:
+        return last[1]
+    bound = sum(_message_bound(m) for m in messages) + 3
+    if type(messages) is tuple:  # immutable: safe to remember by identity
+        _last_bound = (messages, bound)
+    return bound
 
 
 def _message_bound(message: Message) -> int:
     """Every byte the message sends (its text, parts, tool calls, ids and other fields),
     plus PART_ALLOWANCE per part that is not text."""
-    size = len(json.dumps(message.to_openai(), ensure_ascii=False, default=str).encode("utf-8"))
     content = message.content
+    if (isinstance(content, str) and message.name is None and not message.tool_calls
+            and message.tool_call_id is None and not message.extra):
+        # the same bytes as the JSON of {"role": ..., "content": ...}, without building it
+        return len(json.dumps(content, ensure_ascii=False).encode("utf-8")) + len(message.role) + 29
+    size = len(json.dumps(message.to_openai(), ensure_ascii=False, default=str).encode("utf-8"))
     pictures = 0 if isinstance(content, str) or content is None else sum(
         1 for part in content if part.get("type") != "text")
     return size + pictures * PART_ALLOWANCE + 4
