@@ -7,10 +7,11 @@ never saw:
 CORPUS_DIR holds JSONL files of {"query", "domain", "source"} rows (how the shared
 corpus is built, and every source's licence: CORPUS_DIR/SOURCES.md and NOTICE). Rows
 of the held-out sources are never fitted or tuned on: they are read once, at the end,
-for the report. The rest is split by a hash of the text: 80% to fit, 20% to choose the
-regularisation and the probability the detector needs before it names a specialised
-domain. The final model is fitted on all of the rest. With --write it goes to
-src/cascadeflow/data/semantic_domain_model.json.gz.
+for the report. The regularisation and the probability the detector needs before it
+names a specialised domain are chosen by leaving one training source out at a time
+(fit on the others, score the detector on it): a choice that holds on a source the fit
+did not see, not on more rows like the fitted ones. The final model is fitted on every
+training source. With --write it goes to src/cascadeflow/data/semantic_domain_model.json.gz.
 
 Also reported, never used for choices: the development set (../shared/data/
 domain_dev.jsonl, drawn from sources reserved for evaluation) and the project's own lay
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -55,10 +55,6 @@ def jsonl(path: Path, source: str) -> list[Row]:
     if not path.exists():
         return []
     return [(r["query"], r["domain"], source) for r in map(json.loads, path.open(encoding="utf-8"))]
-
-
-def bucket(text: str) -> int:
-    return int(hashlib.sha256(text.strip().lower().encode()).hexdigest()[:8], 16) % 100
 
 
 def source_weights(rows: Sequence[Row]) -> list[float]:
@@ -128,11 +124,6 @@ def accuracy(detect: Callable[[str], str], rows: Sequence[Row]) -> tuple[float, 
     return sum(hits.values()) / max(1, sum(seen.values())), {d: hits[d] / seen[d] for d in seen}
 
 
-def macro(detect: Callable[[str], str], rows: Sequence[Row]) -> float:
-    _, per_label = accuracy(detect, rows)
-    return sum(per_label.values()) / len(per_label)
-
-
 def report(name: str, rows: Sequence[Row], fit: Fit, min_probability: float) -> None:
     if not rows:
         return
@@ -153,18 +144,22 @@ def main() -> None:
     rows = load(args.corpus)
     unseen = [r for r in rows if r[2] in held]
     seen = [r for r in rows if r[2] not in held]
-    fitting = [r for r in seen if bucket(r[0]) < 80]
-    tuning = [r for r in seen if bucket(r[0]) >= 80]
-    print(f"{len(fitting)} rows to fit, {len(tuning)} to tune, {len(unseen)} held out "
+    sources = sorted({s for _, _, s in seen})
+    print(f"{len(seen)} rows from {len(sources)} training sources, {len(unseen)} held out "
           f"({', '.join(sorted(held)) or 'none'})", flush=True)
-    best: tuple[float, float, float] = (-1.0, 1.0, 1.0)
-    for c in (1.0, 10.0, 100.0):
-        fit = Fit(fitting, c)
-        for min_probability in (0.6, 0.7, 0.8, 0.9):
-            score = macro(detectors(fit, min_probability)["semantic (rules + embeddings)"], tuning)
-            print(f"C={c} min_probability={min_probability}: tuning macro {score:.1%}", flush=True)
-            best = max(best, (score, c, min_probability))
-    _, c, min_probability = best
+    scores: dict[tuple[float, float], list[float]] = collections.defaultdict(list)
+    for left_out in sources:
+        rest = [r for r in seen if r[2] != left_out]
+        out = [r for r in seen if r[2] == left_out]
+        for c in (0.1, 1.0, 10.0):
+            fit = Fit(rest, c)
+            for min_probability in (0.8, 0.9, 0.95, 0.98, 1.01):
+                detect = detectors(fit, min_probability)["semantic (rules + embeddings)"]
+                scores[(c, min_probability)].append(accuracy(detect, out)[0])
+    for (c, min_probability), found in sorted(scores.items()):
+        print(f"C={c} min_probability={min_probability}: mean accuracy on a left-out source "
+              f"{sum(found) / len(found):.1%}", flush=True)
+    c, min_probability = max(scores, key=lambda k: (sum(scores[k]), -k[0]))
     fit = Fit(seen, c)
     print(f"final: C={c}, min_probability={min_probability}, fitted on {len(seen)} rows")
     for source in sorted(held):

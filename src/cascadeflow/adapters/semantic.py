@@ -177,7 +177,7 @@ class SemanticDomainDetector:
     """
 
     def __init__(self, *, rules: DomainDetector | None = None, embedder: WordLlamaEmbedder | None = None,
-                 route_threshold: float = 0.6, min_probability: float | None = None) -> None:
+                 route_threshold: float = 0.45, min_probability: float | None = None) -> None:
         self.rules = rules or DomainDetector()
         self.embedder = embedder or default_embedder()
         self.route_threshold = float(route_threshold)
