@@ -6,9 +6,16 @@ LiteLLM.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0.dev0"
+
+# LiteLLM fetches its price map from the network when imported, unless told not to. Our
+# own loader tells it; this covers code that imports litellm itself after cascadeflow
+# (the plan's integration example does), so no import reaches out. Set the variable to
+# "False" before importing cascadeflow to let LiteLLM fetch the newest map.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 if TYPE_CHECKING:
     from cascadeflow.domain.budgets import BudgetConfig
