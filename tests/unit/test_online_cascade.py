@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.bootstrap import bootstrap
-from cascadeflow.domain.messages import Message
+from cascadeflow.domain.messages import Completion, CompletionRequest, Message
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality_presets import ONLINE_QUALITY
 from cascadeflow.domain.results import Verdict
@@ -177,3 +179,47 @@ async def test_tool_call_drafts_are_labelled_by_comparing_the_calls_as_data() ->
             await cascade.execute(replace(ask(i), options=CallOptions(tools=(tool,))))
         plan = online.plan(online.route("small", "large"))
         assert plan.disagreed == disagreed
+
+
+def in_domain(number: int, domain: str) -> CascadeRequest:
+    return CascadeRequest(models=(CHEAP, DEAR), query_id=f"{domain}{number}", domain=domain,
+                          messages=(Message("user", f"Question {number} about {domain}?"),))
+
+
+async def run_two_domains(settings: OnlineSettings) -> tuple[list[bool], list[bool], OnlineCalibration]:
+    """Interleaved traffic of two domains: the cheap model always agrees with the strong
+    one on 'trivia' and never on 'proofs'. Returns, per domain, whether drafts were accepted."""
+    class ByDomain(FakeProvider):  # on 'proofs' the verifier says otherwise
+        async def complete(self, request: CompletionRequest) -> Completion:
+            done = await super().complete(request)
+            if request.model.name == "large" and "proofs" in request.messages[-1].text:
+                return replace(done, text="17")
+            return done
+
+    fake = ByDomain({"small": ["42"], "large": ["42"]})
+    cascade, online, _ = wired(fake, settings)
+    trivia, proofs = [], []
+    for i in range(600):
+        result = await cascade.execute(in_domain(i, "trivia" if i % 2 == 0 else "proofs"))
+        (trivia if i % 2 == 0 else proofs).append(result.draft_accepted)
+    return trivia, proofs, online
+
+
+async def test_a_domain_with_enough_labels_gets_a_plan_of_its_own() -> None:
+    per_domain = OnlineSettings(min_labels=5, bins=10, group_labels=5, refit_every=1, shadow_share=0.0,
+                                domain_min_labels=40)
+    trivia, proofs, online = await run_two_domains(per_domain)
+    # the domain whose drafts agree ends up accepting nearly all of them; the other none
+    assert sum(trivia[-100:]) > 80
+    assert sum(proofs[-100:]) <= 10
+    route = online.route("small", "large")
+    own = online.domain_route(route, "trivia")
+    assert own is not None and online.choose(route, own) == own
+    assert online.plan(own).disagreed == 0
+
+    pooled = OnlineSettings(min_labels=5, bins=10, group_labels=5, refit_every=1, shadow_share=0.0,
+                            domain_min_labels=0)
+    trivia_pooled, _, online = await run_two_domains(pooled)
+    # one plan for both: half of its labels disagree, so it can accept little of either
+    assert sum(trivia_pooled[-100:]) < 40
+    assert online.domain_route(online.route("small", "large"), "trivia") is None

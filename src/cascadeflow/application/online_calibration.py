@@ -47,6 +47,20 @@ class OnlineCalibration:
         key = f"{model} -> {reference}"
         return key if stages <= 2 else f"{key} [{stages}-model chain]"
 
+    def domain_route(self, route: str, domain: str | None) -> str | None:
+        """The evidence key of ``route`` for queries of one domain (None: no domain
+        known, or one plan for all domains)."""
+        if not domain or self.settings.domain_min_labels <= 0:
+            return None
+        return f"{route} [domain {domain}]"
+
+    def choose(self, route: str, specific: str | None, stages: int = 2) -> str:
+        """The route whose plan decides: the domain's own once its evidence holds
+        ``domain_min_labels`` labels, else the route's, learnt from every domain."""
+        if specific is None:
+            return route
+        return specific if self.plan(specific, stages).labelled >= self.settings.domain_min_labels else route
+
     def settings_for(self, stages: int) -> OnlineSettings:
         if stages <= 2:
             return self.settings

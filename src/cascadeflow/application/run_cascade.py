@@ -145,15 +145,25 @@ class RunCascade:
         key = request.query_id or conversation_key(request.messages)
         answers: dict[int, _Answer] = {}
         shown_live = False
+        routes: dict[int, tuple[str, str | None]] = {}
         if online is not None:  # a plan not yet in memory is read from the store off the loop
-            routes = [r for i in range(len(chain)) if (r := self._route(online, chain, i)) is not None]
-            if missing := online.unfitted(routes):
+            for i in range(len(chain) - 1):
+                pooled = self._route(online, chain, i)
+                assert pooled is not None
+                routes[i] = (pooled, online.domain_route(pooled, request.domain))
+            keys = [k for pair in routes.values() for k in pair if k is not None]
+            if missing := online.unfitted(keys):
                 await asyncio.to_thread(online.prepare, missing, len(chain))
         index = 0
         while index < len(chain):
             model = chain[index]
-            route = self._route(online, chain, index)
-            if online is not None and route is not None and not online.drafts(route, key, len(chain)):
+            route = draft_route = None
+            if online is not None and index in routes:
+                pooled, specific = routes[index]
+                # drafting follows the domain's own evidence from its first label (so a
+                # domain keeps earning labels), accepting waits until it holds enough
+                draft_route, route = specific or pooled, online.choose(pooled, specific, len(chain))
+            if online is not None and draft_route is not None and not online.drafts(draft_route, key, len(chain)):
                 index += 1  # drafting this query does not pay: on to a stronger model
                 continue
             call = self._request_for(model, request)
@@ -196,7 +206,7 @@ class RunCascade:
         if online is not None:
             verdicts = await self._agreements(online, chain, answers, request, calls)
             # the evidence store may be a database: keep its round trips off the event loop
-            await asyncio.to_thread(self._teach, online, chain, answers, verdicts)
+            await asyncio.to_thread(self._teach, online, chain, answers, verdicts, routes)
         if answer is None:
             raise AllModelsFailedError(failures)
         if request.relay is not None and not shown_live and answer.completion.text:
@@ -277,25 +287,27 @@ class RunCascade:
         return None
 
     def _teach(self, online: OnlineCalibration, chain: Sequence[ModelConfig],
-               answers: dict[int, _Answer], verdicts: dict[int, bool | None]) -> None:
-        """Tell each draft's route what this run showed: whether the draft agreed with the
-        strongest model's answer (when it answered), and what the calls cost. ``answers``
-        hold the rules' verdicts, before the plan decided."""
+               answers: dict[int, _Answer], verdicts: dict[int, bool | None],
+               routes: Mapping[int, tuple[str, str | None]]) -> None:
+        """Tell each draft's route (and its domain's, when the domain is known) what this
+        run showed: whether the draft agreed with the strongest model's answer (when it
+        answered), and what the calls cost. ``answers`` hold the rules' verdicts, before
+        the plan decided."""
         reference = answers.get(len(chain) - 1)
-        for index in range(len(chain) - 1):
-            route = self._route(online, chain, index)
-            if route is None:
-                continue
+        for index, pair in routes.items():
             draft = answers.get(index)
             agree = verdicts.get(index)
-            online.learn(route, Observation(
+            observation = Observation(
                 # the rules' verdict: a draft that broke a rule sits in the lowest bin
                 bin=None if draft is None else online.bin_of(draft.verdict.score if draft.verdict.passed else 0.0),
                 labelled=agree is not None,
                 disagreed=agree is False,
                 draft_cost=None if draft is None else draft.cost,
                 verifier_cost=None if reference is None else reference.cost,
-            ), len(chain))
+            )
+            for route in pair:
+                if route is not None:
+                    online.learn(route, observation, len(chain))
 
     async def _paid(self, request: CascadeRequest, call: CompletionRequest,
                     reserved: Reservation | None = None, live: Relay | None = None,

@@ -46,6 +46,10 @@ class OnlineSettings:
     verifier answers too. ``min_labels``: labels to collect (escalating everything)
     before any draft is accepted. ``disagreement_loss``: quality a disagreement is
     charged, as a share of the verifier's. ``refit_every``: observations between refits.
+    ``domain_min_labels``: labels a domain's own evidence needs before its own plan
+    decides which drafts are accepted (queries of a known domain teach both the domain's
+    evidence and the route's; whether to draft follows the domain's own evidence from
+    the start; 0: one plan for all domains).
     """
 
     target_quality: float = 0.95
@@ -60,6 +64,7 @@ class OnlineSettings:
     prior_disagreement: float = 0.5
     prior_strength: float = 2.0
     explore: float = 0.1
+    domain_min_labels: int = 100
 
     def __post_init__(self) -> None:
         checks = (
@@ -74,6 +79,7 @@ class OnlineSettings:
             ("prior_disagreement", 0.0 < self.prior_disagreement < 1.0, "in (0, 1)"),
             ("prior_strength", self.prior_strength > 0.0, "positive"),
             ("explore", 0.0 < self.explore < 1.0, "in (0, 1), such as 0.1"),
+            ("domain_min_labels", self.domain_min_labels >= 0, "an integer >= 0 (0: one plan for all domains)"),
         )
         for label, ok, wanted in checks:
             if not ok:

@@ -143,6 +143,7 @@ class QualitySettings(_Strict):
     confidence: float = Field(default=0.9, ge=0, lt=1)
     shadow_share: float = Field(default=0.1, ge=0, le=1)
     min_labels: int = Field(default=30, ge=0)
+    domain_min_labels: int = Field(default=100, ge=0)  # 0: one plan for all domains
 
     @model_validator(mode="after")
     def _mode_known(self) -> QualitySettings:
@@ -162,7 +163,8 @@ class QualitySettings(_Strict):
 
     def to_online(self) -> OnlineSettings:
         return OnlineSettings(target_quality=self.target_quality, confidence=self.confidence,
-                              shadow_share=self.shadow_share, min_labels=self.min_labels)
+                              shadow_share=self.shadow_share, min_labels=self.min_labels,
+                              domain_min_labels=self.domain_min_labels)
 
 
 class GatewayConfig(_Strict):
