@@ -151,6 +151,9 @@ def main() -> None:
     for left_out in sources:
         rest = [r for r in seen if r[2] != left_out]
         out = [r for r in seen if r[2] == left_out]
+        if {d for _, d, _ in rest} != set(CLASSES):
+            print(f"{left_out}: the only source of a label, not left out", flush=True)
+            continue
         for c in (0.1, 1.0, 10.0):
             fit = Fit(rest, c)
             for min_probability in (0.8, 0.9, 0.95, 0.98, 1.01):

@@ -480,7 +480,7 @@ def usage_ledger(url: str | None = None) -> SQLModelUsageStore:
 def rate_limiter(clock: Clock, store: RateLimitStore | None = None, url: str | None = None) -> RateLimiter:
     """Admission against rate limits, on ``store`` or ``rate_limit_store(url)``; a
     database store's calls run off the event loop."""
-    from cascadeflow.adapters.rate_limit_stores import InMemoryRateLimits
+    from cascadeflow.adapters.memory_rate_limits import InMemoryRateLimits
 
     store = store or rate_limit_store(url)
     return RateLimiter(store, clock, in_thread=not isinstance(store, InMemoryRateLimits))
@@ -502,7 +502,7 @@ def rate_limit_store(url: str | None = None) -> RateLimitStore:
     """Rate-limit counters where ``usage_store(url)`` keeps spend: shared by every
     process and replica on that database; ``"memory"``: this process alone."""
     if url == "memory":
-        from cascadeflow.adapters.rate_limit_stores import InMemoryRateLimits
+        from cascadeflow.adapters.memory_rate_limits import InMemoryRateLimits
 
         return InMemoryRateLimits()
     from cascadeflow.adapters.rate_limit_stores import SQLRateLimits

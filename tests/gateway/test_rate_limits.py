@@ -39,10 +39,10 @@ def test_a_users_requests_per_minute_hold_across_two_replicas(
 def test_a_keys_tokens_per_minute_and_a_request_too_big_for_them(
     upstream: OpenAIServer, serve: Callable[..., ThreadServer]
 ) -> None:
-    upstream.script("fake-small", Reply("Four.", completion_tokens=300))
+    upstream.script("fake-small", Reply("Four.", completion_tokens=350))
     keys = [{"user": "bob", "key": BOB_KEY, "rate_limit": {"tokens_per_minute": 400}}]
     gateway = serve(gateway_config(upstream, keys=keys, users={"bob": {}}))
-    assert ask(gateway, BOB_KEY).status_code == 200  # its 300 answer tokens count afterwards
+    assert ask(gateway, BOB_KEY).status_code == 200  # the tokens it used (350 answer tokens) count afterwards
     again = ask(gateway, BOB_KEY)
     assert again.status_code == 429 and "this API key is over its tokens per minute" in again.text
     huge = httpx.post(f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {BOB_KEY}"},

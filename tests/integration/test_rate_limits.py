@@ -70,3 +70,15 @@ def test_tokens_known_after_the_answer_count_too(store: RateLimitStore) -> None:
     store.add_tokens(["u:bob"], at, 850)  # the answer's tokens
     refused = store.take([scope], at, 1, 100)
     assert refused is not None and refused[2] == "tokens"
+
+
+def test_a_correction_takes_tokens_back_but_never_below_zero(store: RateLimitStore) -> None:
+    scope = ("u:cy", RateLimit(tokens_per_minute=1000))
+    at = T0 + timedelta(seconds=2)
+    assert store.take([scope], at, 1, 900) is None  # a prompt's bound
+    assert store.take([scope], at, 1, 900) is not None  # no room left
+    store.add_tokens(["u:cy"], at, -800)  # it used 100: the rest goes back
+    assert store.take([scope], at, 1, 900) is None
+    store.add_tokens(["u:cy"], at, -5000)  # more than was counted: the minute stays at zero
+    assert store.take([scope], at, 1, 1000) is None
+    assert store.take([scope], at, 1, 1) is not None  # 1,000 counted: none below zero was lent

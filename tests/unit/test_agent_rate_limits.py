@@ -77,3 +77,60 @@ async def test_agents_sharing_a_tracker_database_count_together(tmp_path: Path) 
 def test_bad_limits_are_refused_clearly(bad: object) -> None:
     with pytest.raises(ConfigurationError, match="rate_limits"):
         agent(FakeProvider({"small": ["ok"]}), FakeClock(), bad)
+
+
+async def test_tokens_are_corrected_from_the_prompts_bound_to_what_the_calls_used() -> None:
+    fake, clock = FakeProvider({"small": ["ok"]}), FakeClock()
+    limited = agent(fake, clock, RateLimit(tokens_per_minute=2000))
+    question = "word " * 300  # a bound of ~1,530 (its bytes); the fake bills 300 tokens
+    await limited.run(question, user_id="ann")
+    # counted at its real 301 tokens, not its bound: a second one fits (301 + ~1,530 <= 2,000)
+    await limited.run(question, user_id="ann")
+    with pytest.raises(RateLimitExceededError, match="tokens per minute"):
+        await limited.run(question, user_id="ann")  # 602 + ~1,530 > 2,000
+
+
+async def test_a_request_refused_by_its_budget_counts_as_a_request_but_gives_its_tokens_back() -> None:
+    from cascadeflow import BudgetConfig, BudgetExceededError
+
+    fake, clock = FakeProvider({"small": ["ok"]}), FakeClock()
+    tracker = CostTracker(user_budgets={"ann": BudgetConfig(daily=1e-9)}, store="memory", clock=clock)
+    limited = agent(fake, clock, RateLimit(requests_per_minute=2, tokens_per_minute=100), tracker)
+    for _ in range(2):
+        with pytest.raises(BudgetExceededError):
+            await limited.run("hello there", user_id="ann")  # ~50 tokens each, given back
+    with pytest.raises(RateLimitExceededError, match="requests per minute"):
+        await limited.run("hello there", user_id="ann")
+    assert not fake.requests
+
+
+async def test_runs_without_a_user_share_one_counter_of_their_own() -> None:
+    fake, clock = FakeProvider({"small": ["ok"]}), FakeClock()
+    limited = agent(fake, clock, RateLimit(requests_per_minute=1))
+    await limited.run("hi")
+    await limited.run("hi", user_id="anonymous")  # a user of that name is not the anonymous runs
+    with pytest.raises(RateLimitExceededError, match="runs without a user"):
+        await limited.run("hi", user_id="")
+
+
+async def test_streamed_runs_are_limited_too() -> None:
+    fake, clock = FakeProvider({"small": ["ok"]}), FakeClock()
+    limited = agent(fake, clock, RateLimit(requests_per_minute=1))
+    assert [e async for e in limited.stream("hi", user_id="ann")][-1].result is not None
+    with pytest.raises(RateLimitExceededError):
+        async for _ in limited.stream("hi", user_id="ann"):
+            pass
+
+
+async def test_a_store_failing_after_the_answer_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    from cascadeflow.application.rate_limiting import RateLimiter
+    from cascadeflow.adapters.memory_rate_limits import InMemoryRateLimits
+
+    class Broken(InMemoryRateLimits):
+        def add_tokens(self, scopes: object, at: object, tokens: int) -> None:
+            raise OSError("database is locked")
+
+    limiter = RateLimiter(Broken(), FakeClock(), in_thread=False)
+    admitted = await limiter.admit([("u:ann", RateLimit(tokens_per_minute=1000))], 100)
+    await limiter.settle(admitted, 10)
+    assert "could not correct the rate-limit token count" in caplog.text

@@ -60,7 +60,7 @@ async def test_an_off_topic_draft_scores_low_and_escalates() -> None:
     agent = CascadeAgent(MODELS, provider=fake, quality_config=QualityConfig(scorer=scorer, min_score=0.3))
     result = await agent.run("How long should I boil pasta?")
     assert result.model_used == "large"
-    assert "score" in result.calls[0].reason or result.calls[0].reason
+    assert result.calls[0].score is not None and result.calls[0].score < 0.3  # the relevance it scored
 
     on_topic = FakeProvider({"small": ["Boil dried pasta for 8 to 12 minutes in salted water."]})
     agent = CascadeAgent(MODELS, provider=on_topic, quality_config=QualityConfig(scorer=scorer, min_score=0.3))
@@ -92,6 +92,32 @@ def test_the_relevance_validator_explains_its_verdict() -> None:
 def test_the_embedding_detector_knows_the_builtin_domains(query: str, domain: str) -> None:
     found, confidence = SemanticDomainDetector().detect(query)
     assert found == domain and 0 < confidence <= 1
+
+
+def test_the_embedding_model_decides_only_what_the_rules_leave_general_and_only_when_sure() -> None:
+    from cascadeflow.routing import DomainDetector
+
+    query = "Count distinct values per column grouped by month"
+    assert DomainDetector().detect(query)[0] == "general"  # no evidence the rules know
+    probabilities = SemanticDomainDetector().probabilities(query)
+    assert abs(sum(probabilities.values()) - 1) < 1e-6
+    assert max(probabilities, key=probabilities.__getitem__) == "code"
+    assert 0.8 < probabilities["code"] < 0.95
+    assert SemanticDomainDetector(min_probability=0.8).detect(query)[0] == "code"
+    assert SemanticDomainDetector().detect(query)[0] == "general"  # the default needs 95%
+    # a domain the rules name is theirs, whatever the embeddings say
+    assert SemanticDomainDetector(min_probability=0.0).detect("Solve for x: 3x + 7 = 22.")[0] == "math"
+
+
+@pytest.mark.parametrize("bad", [
+    lambda: SemanticDomainDetector(route_threshold=-2),
+    lambda: SemanticDomainDetector(min_probability=5),
+    lambda: SemanticDomainDetector().add_route(5, ["an example"]),  # type: ignore[arg-type]
+    lambda: SemanticDomainDetector().add_route("", ["an example"]),
+])
+def test_bad_settings_are_refused_clearly(bad: object) -> None:
+    with pytest.raises(ConfigurationError):
+        bad()  # type: ignore[operator]
 
 
 async def test_routes_by_example_and_an_agent_that_uses_the_detector() -> None:

@@ -1,26 +1,27 @@
-"""Rate-limit counters: in the process, or in the usage database so that every process
-and gateway replica sharing it counts together (one row per scope and minute)."""
+"""Rate-limit counters in the usage database, so that every process and gateway replica
+sharing it counts together (one row per scope and minute); InMemoryRateLimits (one
+process) lives in memory_rate_limits, which imports no SQL library."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel
 
 from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.adapters.sqlmodel_tables import UTCDateTime
+from cascadeflow.adapters.memory_rate_limits import InMemoryRateLimits, Refusal, decide
 from cascadeflow.application.ports import RateLimitStore
-from cascadeflow.domain.rate_limits import Counts, RateLimit, minute_of, previous_minute, wait_for
+from cascadeflow.domain.rate_limits import Counts, RateLimit, minute_of, previous_minute
 
+__all__ = ["InMemoryRateLimits", "RateWindowRow", "SQLRateLimits"]
 _SCHEMA_LOCK_KEY = 0x63666C72617465  # pg_advisory_xact_lock key for this table's DDL
-Refusal = tuple[float, str, str]
 
 
 class RateWindowRow(SQLModel, table=True):
@@ -30,51 +31,6 @@ class RateWindowRow(SQLModel, table=True):
     minute: datetime = Field(sa_type=UTCDateTime, primary_key=True)
     requests: int = 0
     tokens: int = 0
-
-
-def _decide(scopes: Sequence[tuple[str, RateLimit]], counts: dict[tuple[str, datetime], Counts],
-            at: datetime, requests: int, tokens: int) -> Refusal | None:
-    minute = minute_of(at)
-    worst: Refusal | None = None
-    for scope, limit in scopes:
-        found = wait_for(limit, counts.get((scope, previous_minute(minute)), Counts()),
-                         counts.get((scope, minute), Counts()), at, requests, tokens)
-        if found is not None and (worst is None or found[0] > worst[0]):
-            worst = (found[0], scope, found[1])
-    return worst
-
-
-class InMemoryRateLimits(RateLimitStore):
-    """For one process."""
-
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, datetime], Counts] = {}
-        self._lock = threading.Lock()
-
-    def take(self, scopes: Sequence[tuple[str, RateLimit]], at: datetime, requests: int,
-             tokens: int) -> Refusal | None:
-        minute = minute_of(at)
-        with self._lock:
-            refused = _decide(scopes, self._counts, at, requests, tokens)
-            if refused is None:
-                for scope, _ in scopes:
-                    self._add(scope, minute, requests, tokens)
-            self._prune(minute)
-            return refused
-
-    def add_tokens(self, scopes: Sequence[str], at: datetime, tokens: int) -> None:
-        with self._lock:
-            for scope in scopes:
-                self._add(scope, minute_of(at), 0, tokens)
-
-    def _add(self, scope: str, minute: datetime, requests: int, tokens: int) -> None:
-        was = self._counts.get((scope, minute), Counts())
-        self._counts[(scope, minute)] = Counts(was.requests + requests, was.tokens + tokens)
-
-    def _prune(self, minute: datetime) -> None:
-        old = previous_minute(minute)
-        for key in [k for k in self._counts if k[1] < old]:
-            del self._counts[key]
 
 
 def _tables(_postgres: bool) -> Sequence[Table]:
@@ -106,7 +62,7 @@ class SQLRateLimits(RateLimitStore):
             rows = conn.execute(select(table.c.scope, table.c.minute, table.c.requests, table.c.tokens)
                                 .where(table.c.scope.in_(names), table.c.minute >= previous_minute(minute)))
             counts = {(name, _utc(when)): Counts(reqs, toks) for name, when, reqs, toks in rows}
-            refused = _decide(scopes, counts, at, requests, tokens)
+            refused = decide(scopes, counts, at, requests, tokens)
             if refused is None:
                 conn.execute(update(table).where(table.c.scope.in_(names), table.c.minute == minute)
                              .values(requests=table.c.requests + requests, tokens=table.c.tokens + tokens))
@@ -121,8 +77,10 @@ class SQLRateLimits(RateLimitStore):
         with self._db.connect(write=True) as conn:
             for scope in sorted(set(scopes)):
                 conn.execute(self._ensure(scope, minute))
+            # a correction may be negative; a minute's count never goes below zero
+            floor = func.greatest if self._db.postgres else func.max
             conn.execute(update(table).where(table.c.scope.in_(list(scopes)), table.c.minute == minute)
-                         .values(tokens=table.c.tokens + tokens))
+                         .values(tokens=floor(table.c.tokens + tokens, 0)))
 
     def _ensure(self, scope: str, minute: datetime) -> Any:
         insert = postgres_insert(_table()) if self._db.postgres else sqlite_insert(_table())

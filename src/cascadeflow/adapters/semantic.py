@@ -14,6 +14,7 @@ last ``TAIL``), so long answers cost the same as short ones.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -42,12 +43,22 @@ def bounded(text: str) -> str:
     return text[: MAX_CHARS - TAIL] + "\n" + text[-TAIL:]
 
 
+def require_extra() -> None:
+    """ConfigurationError (how to install it) unless the semantic extra is installed:
+    raised when a semantic object is built, not in the middle of a request."""
+    missing = [name for name in ("numpy", "wordllama", "safetensors", "tokenizers")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigurationError(f"{_INSTALL_HINT} (missing: {', '.join(missing)})")
+
+
 class WordLlamaEmbedder:
     """Unit-length sentence embeddings from WordLlama's packaged model."""
 
     dimensions = 256
 
     def __init__(self) -> None:
+        require_extra()
         self._inference: Any = None
         self._lock = threading.Lock()
 
@@ -173,11 +184,16 @@ class SemanticDomainDetector:
     query's embedding, fitted on public labelled queries by
     ``scripts/train_domain_model.py``), which names a specialised domain only when its
     probability reaches ``min_probability``. Measured beside the rule-based detector in
-    ``benchmarks/routing_bench.py``.
+    ``benchmarks/detector_holdout.py``.
     """
 
     def __init__(self, *, rules: DomainDetector | None = None, embedder: WordLlamaEmbedder | None = None,
                  route_threshold: float = 0.45, min_probability: float | None = None) -> None:
+        require_extra()
+        if not -1.0 <= route_threshold <= 1.0:
+            raise ConfigurationError(f"route_threshold must be a similarity in [-1, 1], got {route_threshold!r}")
+        if min_probability is not None and not 0.0 <= min_probability <= 1.0:
+            raise ConfigurationError(f"min_probability must be in [0, 1], got {min_probability!r}")
         self.rules = rules or DomainDetector()
         self.embedder = embedder or default_embedder()
         self.route_threshold = float(route_threshold)
@@ -193,7 +209,7 @@ class SemanticDomainDetector:
         return tuple(names)
 
     def add_route(self, domain: str, examples: Sequence[str]) -> None:
-        if not domain or isinstance(examples, str) or not examples:
+        if not isinstance(domain, str) or not domain.strip() or isinstance(examples, str) or not examples:
             raise ConfigurationError("add_route needs a domain name and a list of example queries")
         vectors = self.embedder.embed(list(examples))
         centroid = vectors.mean(axis=0)

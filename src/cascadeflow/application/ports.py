@@ -70,7 +70,9 @@ class RateLimitStore(Protocol):
 
     @abstractmethod
     def add_tokens(self, scopes: Sequence[str], at: datetime, tokens: int) -> None:
-        """Count tokens known after the fact (an answer's) for each scope."""
+        """Add ``tokens`` to each scope's count for ``at``'s minute: a request's tokens
+        known after the fact, or (negative) a correction of its prompt's bound; a
+        minute's count never goes below zero."""
 
 
 class SchemaCheck(Protocol):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cascadeflow.application.ports import Clock, CompletionProvider, PricingCatalog, Telemetry
 from cascadeflow.application.route_query import RouteQuery, RouteRequest, RoutingConfig
 from cascadeflow.application.budget_policy import max_input_tokens
-from cascadeflow.application.rate_limiting import UserRateLimits
+from cascadeflow.application.rate_limiting import UserRateLimits, used_tokens
 from cascadeflow.application.run_cascade import RunCascade
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.bootstrap import (
@@ -331,27 +331,37 @@ class CascadeAgent:
 
     async def _execute(self, request: RouteRequest) -> CascadeResult:
         user_id, domain, user_tier = request.user_id, request.domain, request.user_tier
-        scopes = self.rate_limits.scopes(user_id) if self.rate_limits is not None else []
-        if scopes and self._limiter is not None:
-            await self._limiter.admit(scopes, max_input_tokens(billed_prompt(request.messages, request.options)))
+        admitted = None
+        if self.rate_limits is not None and self._limiter is not None:
+            if scopes := self.rate_limits.scopes(user_id):
+                bound = max_input_tokens(billed_prompt(request.messages, request.options))
+                admitted = await self._limiter.admit(scopes, bound)
         try:
             result = await self._router.execute(self._routing, request)
-        except BudgetExceededError as blocked:
-            if self.telemetry is not None:
-                try:
-                    self.telemetry.record_blocked(user_id=user_id, domain=domain, tier=user_tier)
-                except Exception:  # observers must not replace the budget error
-                    log.exception("telemetry failed to record a blocked request")
-            if self.callbacks:
-                self.callbacks.trigger(CallbackEvent.BUDGET_BLOCKED, user_id=user_id,
-                                       message=str(blocked), context=blocked.context)
+        except BaseException as failed:
+            if admitted is not None and self._limiter is not None:  # no answer: its tokens go back
+                await asyncio.shield(self._limiter.settle(admitted, 0))
+            if isinstance(failed, BudgetExceededError):
+                self._blocked(failed, user_id, domain, user_tier)
             raise
         self._observe(result)  # the calls are paid for and recorded, whatever the answer's fate
-        if scopes and self._limiter is not None:
-            await self._limiter.count_answer([scope for scope, _ in scopes], result.output_tokens)
+        if admitted is not None and self._limiter is not None:
+            await self._limiter.settle(admitted, used_tokens(result.calls))
         if self.guardrails is not None and self.guardrails.output and result.content:
             result = replace(result, content=self.guardrails.screen(result.content, "output").text)
         return result
+
+    def _blocked(self, blocked: BudgetExceededError, user_id: str | None, domain: str | None,
+                 user_tier: str | None) -> None:
+        """A budget block, told to telemetry and the callbacks."""
+        if self.telemetry is not None:
+            try:
+                self.telemetry.record_blocked(user_id=user_id, domain=domain, tier=user_tier)
+            except Exception:  # observers must not replace the budget error
+                log.exception("telemetry failed to record a blocked request")
+        if self.callbacks:
+            self.callbacks.trigger(CallbackEvent.BUDGET_BLOCKED, user_id=user_id,
+                                   message=str(blocked), context=blocked.context)
 
     def _screened(self, messages: tuple[Message, ...]) -> tuple[Message, ...]:
         """The messages after the input guardrails: what users and tools wrote is

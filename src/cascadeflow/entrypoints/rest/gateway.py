@@ -3,6 +3,7 @@ which budget. Routes stay thin; everything they need is here."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import tempfile
@@ -17,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from cascadeflow.application.budget_gate import MUST_WAIT, BudgetPolicy, run_if_quick
 from cascadeflow.application.live_budgets import LiveBudgets
 from cascadeflow.application.ports import Clock
-from cascadeflow.application.rate_limiting import RateLimiter, user_scope
+from cascadeflow.application.rate_limiting import Admitted, RateLimiter, used_tokens, user_scope
 from cascadeflow.bootstrap import (
     bootstrap,
     budget_store,
@@ -73,6 +74,7 @@ class Answered:
     tier: str | None
     id: str
     created: int
+    admitted: Admitted | None = None  # what the rate limits counted, corrected at the finish
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +88,10 @@ class _Run:
     tier: str | None
     id: str
     options: CallOptions
+    admitted: Admitted | None = None
 
     def answered(self, result: CascadeResult, now: datetime) -> Answered:
-        return Answered(result, self.user, self.tier, self.id, int(now.timestamp()))
+        return Answered(result, self.user, self.tier, self.id, int(now.timestamp()), self.admitted)
 
 
 @dataclass(slots=True)
@@ -155,18 +158,23 @@ class Gateway:
 
     async def answer(self, caller: Caller, body: ChatCompletionRequest,
                      domain_hint: str | None, tier_hint: str | None) -> Answered:
-        run = self._prepare(caller, body, domain_hint, tier_hint)
-        await self._admit_rate(run, caller)
-        result = await run.agent.run(run.messages, **run.arguments)
+        run = await self._admit_rate(self._prepare(caller, body, domain_hint, tier_hint), caller)
+        try:
+            result = await run.agent.run(run.messages, **run.arguments)
+        except BaseException:
+            await asyncio.shield(self._settle_rate(run.admitted, 0))  # no answer: its tokens go back
+            raise
         return run.answered(result, self.tracker.clock.now())
 
     async def finish(self, done: Answered, caller: Caller) -> BudgetState:
-        """After an answer: its tokens count against the rate limits, and the budget
-        state to report."""
-        scopes = [scope for scope, _ in self._rate_scopes(done.user, caller)]
-        if scopes:
-            await self._rate_limiter().count_answer(scopes, done.result.output_tokens)
+        """After an answer: the rate limits count the tokens its calls used (instead of
+        its prompt's bound), and the budget state to report."""
+        await self._settle_rate(done.admitted, used_tokens(done.result.calls))
         return await self.budget_state(done)
+
+    async def _settle_rate(self, admitted: Admitted | None, used: int) -> None:
+        if admitted is not None:
+            await self._rate_limiter().settle(admitted, used)
 
     def _rate_scopes(self, user: str, caller: Caller) -> list[tuple[str, RateLimit]]:
         settings = self.config.users.get(user)
@@ -176,13 +184,15 @@ class Gateway:
             scopes.append((f"k:{caller.key_id}", caller.rate_limit))
         return scopes
 
-    async def _admit_rate(self, run: _Run, caller: Caller) -> None:
-        """RateLimitExceededError when the request does not fit the user's or the key's
-        requests or tokens per minute (its prompt's tokens count now, its answer's after)."""
+    async def _admit_rate(self, run: _Run, caller: Caller) -> _Run:
+        """The run, with what the rate limits counted for it; RateLimitExceededError when
+        the request does not fit the user's or the key's requests or tokens per minute
+        (its prompt's bound counts now, corrected to the tokens used when it is done)."""
         scopes = self._rate_scopes(run.user, caller)
-        if scopes:
-            prompt = max_input_tokens(billed_prompt(tuple(run.messages), run.options))
-            await self._rate_limiter().admit(scopes, prompt)
+        if not scopes:
+            return run
+        prompt = max_input_tokens(billed_prompt(tuple(run.messages), run.options))
+        return replace(run, admitted=await self._rate_limiter().admit(scopes, prompt))
 
     def _rate_limiter(self) -> RateLimiter:
         if self._limiter is None:
@@ -196,13 +206,13 @@ class Gateway:
         """The answer as events, started: its first event is awaited here, so that a
         refusal (a budget block, every model failing before any text) is raised before
         the response begins and reaches the client as an ordinary error."""
-        run = self._prepare(caller, body, domain_hint, tier_hint)
-        await self._admit_rate(run, caller)
+        run = await self._admit_rate(self._prepare(caller, body, domain_hint, tier_hint), caller)
         events = run.agent.stream(run.messages, **run.arguments)
         try:
             first = await anext(events)
         except BaseException:
             await events.aclose()
+            await asyncio.shield(self._settle_rate(run.admitted, 0))
             raise
         return Streaming(run, first, events, self.tracker.clock)
 
