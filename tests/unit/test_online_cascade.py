@@ -223,3 +223,52 @@ async def test_a_domain_with_enough_labels_gets_a_plan_of_its_own() -> None:
     # one plan for both: half of its labels disagree, so it can accept little of either
     assert sum(trivia_pooled[-100:]) < 40
     assert online.domain_route(online.route("small", "large"), "trivia") is None
+
+
+async def test_a_second_sample_that_agrees_lifts_a_draft_above_every_one_that_does_not() -> None:
+    """Opt-in: the draft model is asked twice. On 'steady' questions its two samples agree
+    (and so does the verifier); on 'shaky' ones they differ (and the verifier disagrees)."""
+
+    class TwoMinds(FakeProvider):
+        async def complete(self, request: CompletionRequest) -> Completion:
+            done = await super().complete(request)
+            shaky = "shaky" in request.messages[-1].text
+            if request.model.name == "small" and shaky:
+                return replace(done, text=str(17 + len(self.requests) % 2))  # a different number each time
+            if request.model.name == "large" and shaky:
+                return replace(done, text="99")
+            return done
+
+    async def accepted(settings: OnlineSettings) -> tuple[list[bool], list[bool], int, float]:
+        fake = TwoMinds({"small": ["42"], "large": ["42"]})
+        cascade, _, _ = wired(fake, settings)
+        steady, shaky, paid = [], [], 0.0
+        for i in range(600):
+            kind = "steady" if i % 2 == 0 else "shaky"
+            result = await cascade.execute(in_domain(i, kind))
+            (steady if kind == "steady" else shaky).append(result.draft_accepted)
+            paid += result.total_cost
+        return steady, shaky, fake.calls_to("small"), paid
+
+    base = dict(min_labels=5, bins=10, group_labels=5, refit_every=1, shadow_share=0.0, domain_min_labels=0)
+    steady, shaky, _, _ = await accepted(OnlineSettings(**base, draft_samples=2))  # type: ignore[arg-type]
+    assert sum(steady[-100:]) > 80 and sum(shaky[-100:]) <= 5
+    once, _, drafts_once, _ = await accepted(OnlineSettings(**base))  # type: ignore[arg-type]
+    assert sum(once[-100:]) < 40  # one sample tells the two kinds apart no better than chance
+    _, _, drafts_twice, _ = await accepted(OnlineSettings(**base, draft_samples=2))  # type: ignore[arg-type]
+    assert drafts_twice > drafts_once  # the second samples are calls, paid for
+
+
+async def test_a_second_sample_is_a_listed_priced_call() -> None:
+    fake = FakeProvider({"small": ["42", "42"], "large": ["42"]})
+    settings = OnlineSettings(min_labels=0, bins=10, group_labels=5, refit_every=1, shadow_share=0.0,
+                              draft_samples=2)
+    cascade, _, _ = wired(fake, settings)
+    result = await cascade.execute(ask(1))
+    sample = [c for c in result.calls if "second sample" in c.reason]
+    assert len(sample) == 1 and sample[0].model == "small" and sample[0].cost > 0
+    assert "a second sample agrees" in sample[0].reason
+    assert result.total_cost == sum(c.cost for c in result.calls)
+    # asked at temperature 0 the samples could not differ: no second sample is taken
+    zero = await cascade.execute(replace(ask(2), temperature=0.0))
+    assert not [c for c in zero.calls if "second sample" in c.reason]

@@ -26,7 +26,7 @@ from cascadeflow.domain.errors import (
     StreamInterruptedError,
 )
 from cascadeflow.domain.budgets import Reservation
-from cascadeflow.domain.agreement import judge_prompt, read_judgement
+from cascadeflow.domain.agreement import compare_answers, judge_prompt, read_judgement
 from cascadeflow.domain.answer_checks import answer_problem, same_tool_calls
 from cascadeflow.domain.messages import (
     NO_OPTIONS,
@@ -84,6 +84,7 @@ class _Answer:
     completion: Completion
     verdict: ValidationResult
     cost: float
+    extra_cost: float = 0.0  # a second sample's, listed as a call of its own
 
 
 class RunCascade:
@@ -193,10 +194,16 @@ class RunCascade:
                     shown_live = live is not None  # this answer's text reached the caller
                     answer = answers[index] = self._judge(model, completion, cost, request)
                     decision = Decision.ACCEPT
+                    sampled: ModelCall | None = None
                     if online is not None and route is not None and answer.verdict.passed:
+                        if online.settings.draft_samples > 1 and request.temperature != 0:
+                            answer, sampled = await self._sampled_again(call, answer, request)
+                            answers[index] = answer
                         decision = online.decide(route, answer.verdict.score, key, len(chain))
                         answer = _online_verdict(answer, decision, chain[-1].name)
                     calls.append(_answered_call(answer, attempts))
+                    if sampled is not None:
+                        calls.append(sampled)
                     if decision is Decision.SHADOW:
                         index = len(chain) - 1  # the strongest model answers too, and is returned
                         continue
@@ -267,6 +274,39 @@ class RunCascade:
             verdicts[index] = agree
         return verdicts
 
+    async def _sampled_again(self, call: CompletionRequest, answer: _Answer, request: CascadeRequest
+                             ) -> tuple[_Answer, ModelCall | None]:
+        """The draft model asked the same again (``OnlineSettings.draft_samples=2``): a
+        call priced, budgeted and listed like any other. When the two samples agree the
+        draft's score moves to the upper half (0.5 + score/2), when they do not to the
+        lower half (score/2); undecided (long free text), it stays."""
+        model = answer.model
+        try:
+            outcome, attempts, cost = await self._paid(request, call)
+        except BudgetExceededError:
+            return answer, None  # no money for a second sample: the draft keeps its score
+        match outcome:
+            case Failure(error):
+                return answer, _failed_call(model, error, attempts)
+            case Success(completion):
+                first = answer.completion
+                if first.tool_calls or completion.tool_calls:
+                    agree: bool | None = same_tool_calls(first.tool_calls, completion.tool_calls)
+                else:
+                    agree = compare_answers(request.messages[-1].text, first.text, completion.text).agree
+                said = {True: "agrees", False: "disagrees", None: "cannot be compared"}[agree]
+                extra = ModelCall(
+                    model=model.name, provider=model.provider, cost=cost, input_tokens=completion.input_tokens,
+                    output_tokens=completion.output_tokens, latency_ms=completion.latency_ms,
+                    verdict=Verdict.REJECTED, reason=f"{_ONLINE}: a second sample {said} with the draft",
+                    attempts=attempts)
+                verdict = answer.verdict
+                if agree is not None:
+                    verdict = replace(verdict, score=0.5 + verdict.score / 2 if agree else verdict.score / 2,
+                                      reason=f"{verdict.reason}; a second sample {said}")
+                return replace(answer, verdict=verdict, extra_cost=answer.extra_cost + cost), extra
+        return answer, None
+
     async def _ask_judge(self, judge: ModelConfig, query: str, draft: _Answer, reference: _Answer,
                          request: CascadeRequest, calls: list[ModelCall]) -> bool | None:
         system, user = judge_prompt(query, draft.completion.text, reference.completion.text)
@@ -302,7 +342,7 @@ class RunCascade:
                 bin=None if draft is None else online.bin_of(draft.verdict.score if draft.verdict.passed else 0.0),
                 labelled=agree is not None,
                 disagreed=agree is False,
-                draft_cost=None if draft is None else draft.cost,
+                draft_cost=None if draft is None else draft.cost + draft.extra_cost,
                 verifier_cost=None if reference is None else reference.cost,
             )
             for route in pair:

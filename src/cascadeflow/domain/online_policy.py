@@ -49,7 +49,9 @@ class OnlineSettings:
     ``domain_min_labels``: labels a domain's own evidence needs before its own plan
     decides which drafts are accepted (queries of a known domain teach both the domain's
     evidence and the route's; whether to draft follows the domain's own evidence from
-    the start; 0: one plan for all domains).
+    the start; 0: one plan for all domains). ``draft_samples=2`` (opt-in, priced): a
+    draft that passes the rules is asked for again, and whether the two samples agree
+    splits its score (agreeing drafts rank above every disagreeing one).
     """
 
     target_quality: float = 0.95
@@ -65,6 +67,7 @@ class OnlineSettings:
     prior_strength: float = 2.0
     explore: float = 0.1
     domain_min_labels: int = 100
+    draft_samples: int = 1
 
     def __post_init__(self) -> None:
         checks = (
@@ -80,6 +83,7 @@ class OnlineSettings:
             ("prior_strength", self.prior_strength > 0.0, "positive"),
             ("explore", 0.0 < self.explore < 1.0, "in (0, 1), such as 0.1"),
             ("domain_min_labels", self.domain_min_labels >= 0, "an integer >= 0 (0: one plan for all domains)"),
+            ("draft_samples", self.draft_samples in (1, 2), "1, or 2 to sample each draft twice"),
         )
         for label, ok, wanted in checks:
             if not ok:

@@ -144,6 +144,7 @@ class QualitySettings(_Strict):
     shadow_share: float = Field(default=0.1, ge=0, le=1)
     min_labels: int = Field(default=30, ge=0)
     domain_min_labels: int = Field(default=100, ge=0)  # 0: one plan for all domains
+    draft_samples: int = Field(default=1, ge=1, le=2)  # 2: each draft asked twice (priced)
 
     @model_validator(mode="after")
     def _mode_known(self) -> QualitySettings:
@@ -164,7 +165,7 @@ class QualitySettings(_Strict):
     def to_online(self) -> OnlineSettings:
         return OnlineSettings(target_quality=self.target_quality, confidence=self.confidence,
                               shadow_share=self.shadow_share, min_labels=self.min_labels,
-                              domain_min_labels=self.domain_min_labels)
+                              domain_min_labels=self.domain_min_labels, draft_samples=self.draft_samples)
 
 
 class GatewayConfig(_Strict):
