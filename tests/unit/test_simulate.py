@@ -73,3 +73,30 @@ async def test_scores_give_mean_score() -> None:
     assert report.figures("always-drafter").quality == 7.0
     assert report.figures("always-verifier").quality == 9.0
     assert progress == [1, 1]
+
+
+async def test_a_model_asked_again_answers_with_its_recorded_samples_in_turn() -> None:
+    from cascadeflow.domain.messages import CompletionRequest
+
+    record = TraceRecord("q", (Message("user", "2+2?"),),
+                         {"m": RecordedResponse("4", samples=("four", "5"))})
+    replay = ReplayProvider([record])
+    ask = CompletionRequest(model=ModelConfig(name="m", cost=0.001), messages=record.messages, max_tokens=10)
+    assert [(await replay.complete(ask)).text for _ in range(4)] == ["4", "four", "5", "four"]
+    plain = ReplayProvider([TraceRecord("p", (Message("user", "3+3?"),), {"m": RecordedResponse("6")})])
+    again = CompletionRequest(model=ModelConfig(name="m", cost=0.001), messages=(Message("user", "3+3?"),),
+                              max_tokens=10)
+    assert [(await plain.complete(again)).text for _ in range(2)] == ["6", "6"]  # no samples: the answer
+
+
+def test_a_trace_file_carries_samples(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from cascadeflow.bootstrap import load_trace
+
+    path = Path(str(tmp_path)) / "t.jsonl"
+    path.write_text(json.dumps({"id": "a", "query": "2+2?", "responses": {
+        "m": {"text": "4", "correct": True, "samples": ["four"]}}}) + "\n")
+    (record,) = load_trace(str(path))
+    assert record.responses["m"].samples == ("four",)

@@ -11,10 +11,12 @@ from cascadeflow.domain.trace import TraceRecord, conversation_key, recorded_tok
 
 
 class ReplayProvider(CompletionProvider):
-    """Answers a request with the response the trace recorded for that model and query."""
+    """Answers a request with the response the trace recorded for that model and query;
+    asked again for the same query, a model answers with its recorded ``samples`` in turn."""
 
     def __init__(self, records: Iterable[TraceRecord]) -> None:
         self._records = {conversation_key(r.messages): r for r in records}
+        self._asked: dict[tuple[str, str], int] = {}  # (record, model): times asked so far
 
     async def complete(self, request: CompletionRequest) -> Completion:
         record = self._records.get(conversation_key(request.messages))
@@ -26,8 +28,14 @@ class ReplayProvider(CompletionProvider):
             known = ", ".join(sorted(record.responses))
             raise ReplayMissError(name, f"record {record.id!r} has answers only from {known}")
         input_tokens, output_tokens = recorded_tokens(record, response)
+        text = response.text
+        if response.samples:  # asked again: the next recorded sample, in turn
+            asked = self._asked.get((record.id, name), 0)
+            self._asked[(record.id, name)] = asked + 1
+            if asked:
+                text = response.samples[(asked - 1) % len(response.samples)]
         return Completion(
-            text=response.text,
+            text=text,
             model=name,
             input_tokens=input_tokens,
             output_tokens=output_tokens,

@@ -29,6 +29,7 @@ class _Response(BaseModel):
     finish_reason: str = "stop"
     correct: bool | None = None
     score: float | None = Field(default=None, allow_inf_nan=False)
+    samples: list[str] = Field(default_factory=list)  # the same model asked again
 
 
 class _Message(BaseModel):
@@ -67,6 +68,7 @@ def _to_domain(record: _Record) -> TraceRecord:
             finish_reason=r.finish_reason,
             correct=r.correct,
             score=r.score,
+            samples=tuple(r.samples),
         )
         for name, r in record.responses.items()
     }

@@ -19,6 +19,9 @@ class RecordedResponse:
     confidence: float | None = None  # the model's own confidence in its answer, in [0, 1]
     correct: bool | None = None
     score: float | None = None
+    # further samples of the same model for the same query (texts), served in turn when
+    # the model is asked again (OnlineSettings.draft_samples); each costs what the answer does
+    samples: tuple[str, ...] = ()
 
     @property
     def quality(self) -> float | None:

@@ -65,6 +65,9 @@ def simulate(
     shadow_share: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="With --online: "  # noqa: UP045
                                                           "share of accepted drafts the verifier "
                                                           "checks.")] = None,
+    draft_samples: Annotated[int, typer.Option(min=1, max=2, help="With --online: 2 asks each "
+                                               "draft twice (the trace's recorded 'samples'), "
+                                               "agreement between the two being a signal.")] = 1,
 ) -> None:
     """Replay recorded answers through the cascade: no keys, no network."""
     from cascadeflow.bootstrap import quality_config, simulation
@@ -75,14 +78,14 @@ def simulate(
                                      "--threshold, --learned, --pre-route and --save-config")
         with reporting_errors():
             _online(trace, models, drafter, verifier, limit, target_quality, confidence, shadow_share,
-                    plot, json_output)
+                    plot, json_output, draft_samples)
         return
     if (plot or save_config or learned or pre_route) and not calibrate:
         raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate or --online")
     if confidence != DEFAULT_CONFIDENCE and not calibrate:
         raise typer.BadParameter("--confidence needs --calibrate or --online")
-    if shadow_share is not None:
-        raise typer.BadParameter("--shadow-share needs --online")
+    if shadow_share is not None or draft_samples != 1:
+        raise typer.BadParameter("--shadow-share and --draft-samples need --online")
     if models and calibrate:
         raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --drafter and "
                                  "--verifier (chains: plain simulate or --online)")
@@ -104,12 +107,12 @@ def simulate(
 
 def _online(trace: str, models: str | None, drafter: str | None, verifier: str | None,
             limit: int | None, target: float, confidence: float, shadow_share: float | None,
-            plot: Path | None, json_output: bool) -> None:
+            plot: Path | None, json_output: bool, draft_samples: int = 1) -> None:
     from cascadeflow.bootstrap import online_simulation, plot_online
     from cascadeflow.domain.online_policy import OnlineSettings
     from cascadeflow.entrypoints.cli.online_report import online_json, online_tables
 
-    settings = OnlineSettings(target_quality=target, confidence=confidence)
+    settings = OnlineSettings(target_quality=target, confidence=confidence, draft_samples=draft_samples)
     if shadow_share is not None:
         settings = replace(settings, shadow_share=shadow_share)
     chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
