@@ -148,3 +148,22 @@ def test_plain_simulate_runs_a_chain_too(tmp_path: Path) -> None:
     assert (report["drafter"], report["verifier"]) == ("mixtral-8x7b-instruct", "gpt-4-huge")
     figures = {s["name"]: s for s in report["strategies"]}
     assert figures["always-verifier"]["total_cost"] > figures["always-drafter"]["total_cost"]
+
+
+def test_recorded_second_samples_replay_and_are_not_counted_as_checks(tmp_path: Path) -> None:
+    rows = gsm8k_rows(2000)  # the whole bundled trace
+    for row in rows:  # a second sample that repeats a right answer and wanders off a wrong one
+        draft = row["responses"]["mixtral-8x7b-instruct"]  # type: ignore[index]
+        draft["samples"] = [draft["text"] if draft["correct"] else "The answer is 123456."]
+    path = write(rows, tmp_path / "samples.jsonl")
+    twice = runner.invoke(app, ["simulate", "--trace", str(path), "--online", "--draft-samples", "2", "--json"])
+    once = runner.invoke(app, ["simulate", "--trace", str(path), "--online", "--json"])
+    assert twice.exit_code == 0 and once.exit_code == 0, twice.output + once.output
+    two, one = json.loads(twice.output)["online"], json.loads(once.output)["online"]
+    # a second sample is a call of the drafter, never a check by the verifier
+    assert two["shadow_share"] <= 0.05
+    # the signal tells right drafts from wrong ones: more quality kept, fewer escalations
+    assert two["relative_quality"] > one["relative_quality"]
+    assert two["escalation_share"] < one["escalation_share"]
+    refused = runner.invoke(app, ["simulate", "--trace", str(path), "--draft-samples", "2"])
+    assert refused.exit_code != 0 and "needs --online" in refused.output

@@ -182,7 +182,10 @@ def _quality(record: TraceRecord, model: str) -> float:
 
 
 def _shadowed(result: CascadeResult) -> bool:
-    return len(result.calls) > 1 and result.calls[0].verdict.value == "accepted"
+    """An accepted draft checked by the strongest model, which then answered (a draft's
+    second sample is a call too, but no check)."""
+    first = result.calls[0] if result.calls else None
+    return first is not None and first.verdict.value == "accepted" and result.model_used != first.model
 
 
 def _baseline(name: str, qualities: list[float], cost: float, escalated: float,

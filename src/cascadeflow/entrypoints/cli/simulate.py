@@ -84,8 +84,10 @@ def simulate(
         raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate or --online")
     if confidence != DEFAULT_CONFIDENCE and not calibrate:
         raise typer.BadParameter("--confidence needs --calibrate or --online")
-    if shadow_share is not None or draft_samples != 1:
-        raise typer.BadParameter("--shadow-share and --draft-samples need --online")
+    if shadow_share is not None:
+        raise typer.BadParameter("--shadow-share needs --online")
+    if draft_samples != 1:
+        raise typer.BadParameter("--draft-samples needs --online")
     if models and calibrate:
         raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --drafter and "
                                  "--verifier (chains: plain simulate or --online)")
