@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from cascadeflow.application.ports import CalibrationStore
 from cascadeflow.domain.online_policy import AcceptancePlan
@@ -44,8 +45,8 @@ def status_table(rows: list[dict[str, Any]]) -> Table:
                    "from score", "state"):
         table.add_column(column, justify="left" if column in ("route", "state") else "right")
     for r in rows:
-        table.add_row(
-            r["route"], str(r["labels"]), str(r["disagreements"]), f"{r['draft_share']:.0%}",
+        table.add_row(  # the route as Text: "[domain math]" is no markup
+            Text(r["route"]), str(r["labels"]), str(r["disagreements"]), f"{r['draft_share']:.0%}",
             f"{r['accepted_share']:.1%}", f"{r['quality_estimate']:.1%}", f"{r['quality_bound']:.1%}",
             "-" if r["threshold"] is None else f"{r['threshold']:.2f}",
             "; ".join(r["notes"]) or ("accepting drafts" if r["accepted_share"] else "escalating"),
