@@ -272,3 +272,14 @@ async def test_a_second_sample_is_a_listed_priced_call() -> None:
     # asked at temperature 0 the samples could not differ: no second sample is taken
     zero = await cascade.execute(replace(ask(2), temperature=0.0))
     assert not [c for c in zero.calls if "second sample" in c.reason]
+
+
+def test_a_route_keeps_plans_for_a_bounded_number_of_domains() -> None:
+    from cascadeflow.application.online_calibration import MAX_DOMAINS
+
+    _, online, _ = wired(FakeProvider({"small": ["1"], "large": ["1"]}))
+    route = online.route("small", "large")
+    keys = [online.domain_route(route, f"d{i}") for i in range(MAX_DOMAINS + 5)]
+    assert all(k is not None for k in keys[:MAX_DOMAINS])
+    assert keys[MAX_DOMAINS:] == [None] * 5  # a domain per user would spread evidence thin
+    assert online.domain_route(route, "d0") == keys[0]  # domains already seen keep theirs

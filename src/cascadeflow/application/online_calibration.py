@@ -10,6 +10,7 @@ of the verifier, and the plan is refitted every ``refit_every`` observations.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import replace
 
@@ -26,6 +27,10 @@ from cascadeflow.domain.online_policy import (
 )
 
 
+log = logging.getLogger(__name__)
+MAX_DOMAINS = 32  # per route and process
+
+
 class OnlineCalibration:
     def __init__(self, store: CalibrationStore, chance: Chance,
                  settings: OnlineSettings | None = None) -> None:
@@ -34,6 +39,8 @@ class OnlineCalibration:
         self.settings = settings or OnlineSettings()
         self._plans: dict[str, AcceptancePlan] = {}
         self._since_fit: dict[str, int] = {}
+        self._domains: dict[str, set[str]] = {}  # per route, the domains given plans of their own
+        self._crowded: set[str] = set()
         self._lock = threading.Lock()
 
     @property
@@ -49,9 +56,20 @@ class OnlineCalibration:
 
     def domain_route(self, route: str, domain: str | None) -> str | None:
         """The evidence key of ``route`` for queries of one domain (None: no domain
-        known, or one plan for all domains)."""
+        known, one plan for all domains, or MAX_DOMAINS domains seen on this route
+        already: a domain per user or per request would only spread the evidence thin)."""
         if not domain or self.settings.domain_min_labels <= 0:
             return None
+        with self._lock:
+            seen = self._domains.setdefault(route, set())
+            if domain not in seen:
+                if len(seen) >= MAX_DOMAINS:
+                    if route not in self._crowded:
+                        self._crowded.add(route)
+                        log.warning("online calibration: route %r has %d domains already; queries of "
+                                    "further domains teach the route's pooled evidence only", route, MAX_DOMAINS)
+                    return None
+                seen.add(domain)
         return f"{route} [domain {domain}]"
 
     def choose(self, route: str, specific: str | None, stages: int = 2) -> str:
