@@ -134,3 +134,17 @@ async def test_a_store_failing_after_the_answer_is_logged_not_raised(caplog: pyt
     admitted = await limiter.admit([("u:ann", RateLimit(tokens_per_minute=1000))], 100)
     await limiter.settle(admitted, 10)
     assert "could not correct the rate-limit token count" in caplog.text
+
+
+async def test_a_request_the_guardrails_block_counts_as_a_request_as_at_the_gateway() -> None:
+    from cascadeflow import GuardrailBlockedError, Guardrails, deny_list
+
+    fake, clock = FakeProvider({"small": ["ok"]}), FakeClock()
+    limited = CascadeAgent(MODELS, provider=fake, clock=clock, quality_validation_mode="fast",
+                           rate_limits=RateLimit(requests_per_minute=1),
+                           guardrails=Guardrails(input=[deny_list(["drop table"])]))
+    with pytest.raises(GuardrailBlockedError):
+        await limited.run("DROP TABLE users", user_id="mallory")
+    with pytest.raises(RateLimitExceededError):
+        await limited.run("hello", user_id="mallory")
+    assert not fake.requests

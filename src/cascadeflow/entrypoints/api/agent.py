@@ -316,10 +316,10 @@ class CascadeAgent:
         user_id: str | None, domain: str | None, user_tier: str | None, query_id: str | None,
         fields: Mapping[str, Any],
     ) -> RouteRequest:
-        messages = self._screened(to_messages(query))
+        messages = to_messages(query)  # screened by the guardrails once admitted (_execute)
         return RouteRequest(
             messages=messages,
-            models=self._pre_routed(messages),
+            models=self.models,
             max_tokens=max_tokens,
             temperature=temperature,
             user_id=user_id,
@@ -337,6 +337,10 @@ class CascadeAgent:
                 bound = max_input_tokens(billed_prompt(request.messages, request.options))
                 admitted = await self._limiter.admit(scopes, bound)
         try:
+            # after admission: a request the guardrails block counts against the rate
+            # limits as one the budget blocks does (as the gateway counts it)
+            messages = self._screened(request.messages)
+            request = replace(request, messages=messages, models=self._pre_routed(messages))
             result = await self._router.execute(self._routing, request)
         except BaseException as failed:
             if admitted is not None and self._limiter is not None:  # no answer: its tokens go back
