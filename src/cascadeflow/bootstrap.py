@@ -389,7 +389,7 @@ def online_simulation(trace: str, *, models: list[str] | None = None, drafter: s
     settings = replace(settings or OnlineSettings(), judge=False)
     online = OnlineCalibration(InMemoryCalibrationStore(), HashChance(), settings)
     retry = RetryPolicy(max_attempts=1)
-    cascade = bootstrap(provider=ReplayProvider(without_labels(records)), pricing=replay_pricing,
+    cascade = bootstrap(provider=ReplayProvider(without_labels(records), samples=True), pricing=replay_pricing,
                         quality_config=ONLINE_QUALITY, retry_policy=retry, online=online).run_cascade()
     single = bootstrap(provider=ReplayProvider(records), pricing=replay_pricing,
                        retry_policy=retry).run_cascade()

@@ -167,3 +167,16 @@ def test_recorded_second_samples_replay_and_are_not_counted_as_checks(tmp_path: 
     assert two["escalation_share"] < one["escalation_share"]
     refused = runner.invoke(app, ["simulate", "--trace", str(path), "--draft-samples", "2"])
     assert refused.exit_code != 0 and "needs --online" in refused.output
+
+
+def test_recorded_samples_change_nothing_in_plain_and_calibrated_replays(tmp_path: Path) -> None:
+    rows = gsm8k_rows(120)
+    plain = write(rows, tmp_path / "plain.jsonl")
+    for row in rows:  # a second sample that would sink every draft if it were served as the answer
+        row["responses"]["mixtral-8x7b-instruct"]["samples"] = ["I'm not sure."]  # type: ignore[index]
+    sampled = write(rows, tmp_path / "sampled.jsonl")
+    for args in ([], ["--calibrate"]):
+        a = runner.invoke(app, ["simulate", "--trace", str(plain), "--json", *args])
+        b = runner.invoke(app, ["simulate", "--trace", str(sampled), "--json", *args])
+        assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
+        assert json.loads(a.output) == json.loads(b.output)

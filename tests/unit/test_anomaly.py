@@ -94,6 +94,18 @@ def test_a_burst_of_identical_calls_is_a_runaway_loop() -> None:
     assert "30 near-identical calls" in loops[0].message
 
 
+def test_one_requests_calls_of_a_model_count_once_towards_a_loop() -> None:
+    from dataclasses import replace
+
+    t = tracker()
+    for i in range(15):  # 15 requests, each calling the draft model twice (a second sample)
+        at = NOW - timedelta(minutes=3, seconds=-i * 5)
+        for sample in range(2):
+            call = entry(30_000 + 2 * i + sample, at, 0.01, user="ann", model="gpt-4o-mini", tokens=512)
+            t.store.record(replace(call, query_id=f"q{i}"))
+    assert not [a for a in detect_anomalies(t) if a.kind is AnomalyKind.RUNAWAY_LOOP]
+
+
 def test_the_live_monitor_announces_a_loop_once_from_the_agents_cost_events() -> None:
     clock = FakeClock(NOW)
     callbacks = CallbackManager()

@@ -7,10 +7,10 @@ from dataclasses import replace
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.bootstrap import bootstrap
-from cascadeflow.domain.messages import Completion, CompletionRequest, Message
+from cascadeflow.domain.messages import Completion, CompletionRequest, Message, call_options
 from cascadeflow.domain.online_policy import OnlineSettings
 from cascadeflow.domain.quality_presets import ONLINE_QUALITY
-from cascadeflow.domain.results import Verdict
+from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
 from cascadeflow.testing import (
     ConfiguredPricing,
     FakeClock,
@@ -259,19 +259,32 @@ async def test_a_second_sample_that_agrees_lifts_a_draft_above_every_one_that_do
     assert drafts_twice > drafts_once  # the second samples are calls, paid for
 
 
+def second_samples(result: CascadeResult) -> list[ModelCall]:
+    return [c for c in result.calls if c.reason.startswith("online calibration: a second sample")]
+
+
 async def test_a_second_sample_is_a_listed_priced_call() -> None:
     fake = FakeProvider({"small": ["42", "42"], "large": ["42"]})
     settings = OnlineSettings(min_labels=0, bins=10, group_labels=5, refit_every=1, shadow_share=0.0,
                               draft_samples=2)
-    cascade, _, _ = wired(fake, settings)
+    cascade, online, _ = wired(fake, settings)
     result = await cascade.execute(ask(1))
-    sample = [c for c in result.calls if "second sample" in c.reason]
+    sample = second_samples(result)
     assert len(sample) == 1 and sample[0].model == "small" and sample[0].cost > 0
     assert "a second sample agrees" in sample[0].reason
     assert result.total_cost == sum(c.cost for c in result.calls)
-    # asked at temperature 0 the samples could not differ: no second sample is taken
-    zero = await cascade.execute(replace(ask(2), temperature=0.0))
-    assert not [c for c in zero.calls if "second sample" in c.reason]
+    if result.draft_accepted:
+        assert not result.cascaded  # a second sample of the draft is no escalation
+    # asked at temperature 0, or with a seed, the samples could not differ: none is taken,
+    # and the draft scores on the same (lower-half) scale as an unconfirmed one
+    zeros = [await cascade.execute(replace(ask(i), temperature=0.0)) for i in range(10, 30)]
+    assert not [c for z in zeros for c in second_samples(z)]
+    drafted = [c for z in zeros for c in z.calls if c.model == "small"]
+    assert drafted and all(c.score is not None and c.score <= 0.5 for c in drafted)
+    seeded = await cascade.execute(replace(ask(3), options=call_options({"seed": 7})))
+    assert not second_samples(seeded)
+    # the two scales never share evidence
+    assert online.route("small", "large") == "small -> large [2 samples]"
 
 
 def test_a_route_keeps_plans_for_a_bounded_number_of_domains() -> None:
@@ -283,3 +296,11 @@ def test_a_route_keeps_plans_for_a_bounded_number_of_domains() -> None:
     assert all(k is not None for k in keys[:MAX_DOMAINS])
     assert keys[MAX_DOMAINS:] == [None] * 5  # a domain per user would spread evidence thin
     assert online.domain_route(route, "d0") == keys[0]  # domains already seen keep theirs
+
+
+def test_only_the_allowed_domains_get_plans_of_their_own() -> None:
+    _, online, _ = wired(FakeProvider({"small": ["1"], "large": ["1"]}),
+                         OnlineSettings(plan_domains=("math", "code")))
+    route = online.route("small", "large")
+    assert online.domain_route(route, "math") == "small -> large [domain math]"
+    assert online.domain_route(route, "made-up-by-a-client") is None

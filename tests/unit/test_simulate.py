@@ -80,9 +80,11 @@ async def test_a_model_asked_again_answers_with_its_recorded_samples_in_turn() -
 
     record = TraceRecord("q", (Message("user", "2+2?"),),
                          {"m": RecordedResponse("4", samples=("four", "5"))})
-    replay = ReplayProvider([record])
+    replay = ReplayProvider([record], samples=True)
     ask = CompletionRequest(model=ModelConfig(name="m", cost=0.001), messages=record.messages, max_tokens=10)
-    assert [(await replay.complete(ask)).text for _ in range(4)] == ["4", "four", "5", "four"]
+    assert [(await replay.complete(ask)).text for _ in range(4)] == ["4", "four", "5", "4"]
+    # a plain replay (baselines share one provider) always answers with the answer
+    assert [(await ReplayProvider([record]).complete(ask)).text for _ in range(2)] == ["4", "4"]
     plain = ReplayProvider([TraceRecord("p", (Message("user", "3+3?"),), {"m": RecordedResponse("6")})])
     again = CompletionRequest(model=ModelConfig(name="m", cost=0.001), messages=(Message("user", "3+3?"),),
                               max_tokens=10)

@@ -12,10 +12,16 @@ from cascadeflow.domain.trace import TraceRecord, conversation_key, recorded_tok
 
 class ReplayProvider(CompletionProvider):
     """Answers a request with the response the trace recorded for that model and query;
-    asked again for the same query, a model answers with its recorded ``samples`` in turn."""
+    with ``samples=True``, asked again for the same query, a model answers with its
+    recorded ``samples`` in turn."""
 
-    def __init__(self, records: Iterable[TraceRecord]) -> None:
+    def __init__(self, records: Iterable[TraceRecord], *, samples: bool = False) -> None:
         self._records = {conversation_key(r.messages): r for r in records}
+        # with ``samples``, a model asked again for a query answers with its recorded
+        # samples, then its answer again, in turn (a second ask is a second sample);
+        # without, always with its answer (baselines and plain replays ask a model
+        # once per plan, sharing one provider)
+        self._samples = samples
         self._asked: dict[tuple[str, str], int] = {}  # (record, model): times asked so far
 
     async def complete(self, request: CompletionRequest) -> Completion:
@@ -29,11 +35,12 @@ class ReplayProvider(CompletionProvider):
             raise ReplayMissError(name, f"record {record.id!r} has answers only from {known}")
         input_tokens, output_tokens = recorded_tokens(record, response)
         text = response.text
-        if response.samples:  # asked again: the next recorded sample, in turn
+        if self._samples and response.samples:
             asked = self._asked.get((record.id, name), 0)
             self._asked[(record.id, name)] = asked + 1
-            if asked:
-                text = response.samples[(asked - 1) % len(response.samples)]
+            turn = asked % (1 + len(response.samples))
+            if turn:
+                text = response.samples[turn - 1]
         return Completion(
             text=text,
             model=name,

@@ -47,18 +47,21 @@ class OnlineCalibration:
     def store(self) -> CalibrationStore:
         return self._store
 
-    @staticmethod
-    def route(model: str, reference: str, stages: int = 2) -> str:
+    def route(self, model: str, reference: str, stages: int = 2) -> str:
         """The evidence key of ``model`` checked against ``reference`` in a cascade of
-        ``stages`` models (a longer chain splits the quality allowance over its drafts)."""
+        ``stages`` models (a longer chain splits the quality allowance over its drafts);
+        drafts sampled twice score on another scale, so their evidence is kept apart."""
         key = f"{model} -> {reference}"
-        return key if stages <= 2 else f"{key} [{stages}-model chain]"
+        if stages > 2:
+            key = f"{key} [{stages}-model chain]"
+        return f"{key} [2 samples]" if self.settings.draft_samples > 1 else key
 
     def domain_route(self, route: str, domain: str | None) -> str | None:
         """The evidence key of ``route`` for queries of one domain (None: no domain
         known, one plan for all domains, or MAX_DOMAINS domains seen on this route
         already: a domain per user or per request would only spread the evidence thin)."""
-        if not domain or self.settings.domain_min_labels <= 0:
+        allowed = self.settings.plan_domains
+        if not domain or self.settings.domain_min_labels <= 0 or (allowed is not None and domain not in allowed):
             return None
         with self._lock:
             seen = self._domains.setdefault(route, set())

@@ -196,8 +196,11 @@ class RunCascade:
                     decision = Decision.ACCEPT
                     sampled: ModelCall | None = None
                     if online is not None and route is not None and answer.verdict.passed:
-                        if online.settings.draft_samples > 1 and request.temperature != 0:
-                            answer, sampled = await self._sampled_again(call, answer, request)
+                        if online.settings.draft_samples > 1:
+                            if request.temperature != 0 and request.options.forwarded.get("seed") is None:
+                                answer, sampled = await self._sampled_again(call, answer, request)
+                            else:  # samples could not differ: unconfirmed, on the same scale
+                                answer = _sample_scored(answer, None)
                             answers[index] = answer
                         decision = online.decide(route, answer.verdict.score, key, len(chain))
                         answer = _online_verdict(answer, decision, chain[-1].name)
@@ -230,7 +233,7 @@ class RunCascade:
             cost_saved=self._baseline_cost(dearest, answer) - total_cost,
             latency_ms=(self._clock.monotonic() - started) * 1000.0,
             draft_accepted=answer.verdict.passed and answer.model is cheapest,
-            cascaded=len(calls) > 1,
+            cascaded=any(c.model != calls[0].model for c in calls),  # a second sample is no cascade
             quality_score=answer.verdict.score,
             validation_passed=answer.verdict.passed,
             calls=tuple(calls),
@@ -278,16 +281,16 @@ class RunCascade:
                              ) -> tuple[_Answer, ModelCall | None]:
         """The draft model asked the same again (``OnlineSettings.draft_samples=2``): a
         call priced, budgeted and listed like any other. When the two samples agree the
-        draft's score moves to the upper half (0.5 + score/2), when they do not to the
-        lower half (score/2); undecided (long free text), it stays."""
+        draft's score moves to the upper half (0.5 + score/2); otherwise (they differ,
+        cannot be compared, or no second sample came) to the lower half (score/2)."""
         model = answer.model
         try:
             outcome, attempts, cost = await self._paid(request, call)
         except BudgetExceededError:
-            return answer, None  # no money for a second sample: the draft keeps its score
+            return _sample_scored(answer, None), None  # no money for a second sample: unconfirmed
         match outcome:
             case Failure(error):
-                return answer, _failed_call(model, error, attempts)
+                return _sample_scored(answer, None), _failed_call(model, error, attempts)
             case Success(completion):
                 first = answer.completion
                 if first.tool_calls or completion.tool_calls:
@@ -300,12 +303,8 @@ class RunCascade:
                     output_tokens=completion.output_tokens, latency_ms=completion.latency_ms,
                     verdict=Verdict.REJECTED, reason=f"{_ONLINE}: a second sample {said} with the draft",
                     attempts=attempts)
-                verdict = answer.verdict
-                if agree is not None:
-                    verdict = replace(verdict, score=0.5 + verdict.score / 2 if agree else verdict.score / 2,
-                                      reason=f"{verdict.reason}; a second sample {said}")
-                return replace(answer, verdict=verdict, extra_cost=answer.extra_cost + cost), extra
-        return answer, None
+                return replace(_sample_scored(answer, agree), extra_cost=answer.extra_cost + cost), extra
+        return _sample_scored(answer, None), None
 
     async def _ask_judge(self, judge: ModelConfig, query: str, draft: _Answer, reference: _Answer,
                          request: CascadeRequest, calls: list[ModelCall]) -> bool | None:
@@ -531,6 +530,16 @@ def _online_verdict(answer: _Answer, decision: Decision, reference: str) -> _Ans
         return replace(answer, verdict=ValidationResult(
             True, verdict.score, f"{_ONLINE}: accepted, checked against {reference}"))
     return answer
+
+
+def _sample_scored(answer: _Answer, agree: bool | None) -> _Answer:
+    """A draft's score on the two-sample scale: the upper half when a second sample
+    agreed with it, else the lower half (every draft of a route on the same scale)."""
+    verdict = answer.verdict
+    said = {True: "a second sample agrees", False: "a second sample disagrees",
+            None: "not confirmed by a second sample"}[agree]
+    score = 0.5 + verdict.score / 2 if agree else verdict.score / 2
+    return replace(answer, verdict=replace(verdict, score=score, reason=f"{verdict.reason}; {said}"))
 
 
 def _judge_call(judge: ModelConfig, completion: Completion, cost: float, attempts: int,

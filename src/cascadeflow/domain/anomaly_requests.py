@@ -79,9 +79,16 @@ class Loop:
 def runaway_loops(entries: Sequence[CostEntry], rule: RequestRule) -> list[Loop]:
     """Bursts of near-identical calls per (user, model); one Loop per burst."""
     streams: dict[tuple[str, str], list[CostEntry]] = defaultdict(list)
+    counted: set[tuple[str, str, str]] = set()
     for entry in entries:
-        if entry.user_id is not None:
-            streams[(entry.user_id, entry.model)].append(entry)
+        if entry.user_id is None:
+            continue
+        if entry.query_id is not None:  # one request's calls of a model (a second sample) count once
+            key = (entry.user_id, entry.model, entry.query_id)
+            if key in counted:
+                continue
+            counted.add(key)
+        streams[(entry.user_id, entry.model)].append(entry)
     loops: list[Loop] = []
     for (user, model), calls in streams.items():
         for group in _similar_groups(calls, rule):

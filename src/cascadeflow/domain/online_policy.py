@@ -52,6 +52,8 @@ class OnlineSettings:
     the start; 0: one plan for all domains). ``draft_samples=2`` (opt-in, priced): a
     draft that passes the rules is asked for again, and whether the two samples agree
     splits its score (agreeing drafts rank above every disagreeing one).
+    ``plan_domains`` limits the domains that get plans of their own (the gateway: its
+    known domains, so clients cannot fill the slots with made-up ones).
     """
 
     target_quality: float = 0.95
@@ -68,6 +70,7 @@ class OnlineSettings:
     explore: float = 0.1
     domain_min_labels: int = 100
     draft_samples: int = 1
+    plan_domains: tuple[str, ...] | None = None  # the domains that may get plans (None: any)
 
     def __post_init__(self) -> None:
         checks = (

@@ -130,7 +130,8 @@ class Gateway:
         # one online policy for every model list: evidence is kept per model pair, in the
         # usage database, so replicas learn together and restarts forget nothing
         self.online = online_calibration(
-            config.quality.to_online(),
+            # only the gateway's own domains get plans: a client's made-up domain hints do not
+            replace(config.quality.to_online(), plan_domains=tuple(dict.fromkeys([*KNOWN_DOMAINS, *config.domains]))),
             setup.calibration or (calibration_store_beside(setup.usage) if setup.usage is not None
                                   else calibration_store(url)),
         ) if config.quality.online else None
