@@ -231,7 +231,7 @@ def detectors() -> list[tuple[str, DomainDetector]]:
 def main() -> None:
     for name, detector in detectors():
         print(f"\n=== {name} ===")
-        measure(detector, errors_shown=detector is not None and name.startswith("rule-based"))
+        measure(detector, errors_shown=name.startswith("rule-based"))
 
 
 def measure(detector: DomainDetector, errors_shown: bool) -> None:

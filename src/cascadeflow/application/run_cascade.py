@@ -148,9 +148,8 @@ class RunCascade:
         shown_live = False
         routes: dict[int, tuple[str, str | None]] = {}
         if online is not None:  # a plan not yet in memory is read from the store off the loop
-            for i in range(len(chain) - 1):
-                pooled = self._route(online, chain, i)
-                assert pooled is not None
+            for i in range(len(chain) - 1):  # each draft, checked against the strongest model
+                pooled = online.route(chain[i].name, chain[-1].name, len(chain))
                 routes[i] = (pooled, online.domain_route(pooled, request.domain))
             keys = [k for pair in routes.values() for k in pair if k is not None]
             if missing := online.unfitted(keys):
@@ -245,12 +244,6 @@ class RunCascade:
             budget_window=window,
             budget_remaining=remaining,
         )
-
-    @staticmethod
-    def _route(online: OnlineCalibration | None, chain: Sequence[ModelConfig], index: int) -> str | None:
-        if online is None or index >= len(chain) - 1:
-            return None
-        return online.route(chain[index].name, chain[-1].name, len(chain))
 
     async def _agreements(self, online: OnlineCalibration, chain: Sequence[ModelConfig],
                           answers: dict[int, _Answer], request: CascadeRequest,
