@@ -158,8 +158,8 @@ async def test_without_a_judge_free_text_stays_unlabelled_and_drafts_stop_being_
     results = [await cascade.execute(ask(i)) for i in range(200)]
     assert not any(r.draft_accepted for r in results)
     assert store.evidence(online.route("small", "large"), QUICK.bins).labelled == 0
-    # after 4 x min_labels drafts without a label, only a few queries are still drafted
-    assert fake.calls_to("small") < 60
+    # not one label from min_labels drafts: only a few queries are still drafted
+    assert fake.calls_to("small") < 45
 
 
 async def test_tool_call_drafts_are_labelled_by_comparing_the_calls_as_data() -> None:

@@ -79,6 +79,18 @@ def test_cheap_drafts_that_mostly_agree_are_all_drafted() -> None:
     assert plan.draft_share == 1.0 and plan.acceptance[9] == 1.0
 
 
+def test_drafts_that_teach_nothing_stop_being_paid_for_early_and_ever_less() -> None:
+    costs = CallCosts(draft=0.001, verifier=0.01)
+    m = SETTINGS.min_labels
+    share = lambda seen, labelled: fit_plan(bins(b5=(seen, labelled, 0)), SETTINGS, costs).draft_share  # noqa: E731
+    assert share(m - 1, 0) == 1.0  # still warming up: every query drafted
+    assert share(m, 0) == SETTINGS.explore  # not one label from min_labels drafts
+    assert share(m, 1) == 1.0  # labels come, if slowly: keep drafting...
+    assert share(4 * m, 10) == SETTINGS.explore  # ...up to four times min_labels drafts
+    assert share(8 * m, 10) == pytest.approx(SETTINGS.explore / 2)  # then fewer and fewer
+    assert fit_plan(bins(b5=(m, 0, 0)), SETTINGS).draft_share == 1.0  # costs unknown: no skipping
+
+
 def test_decisions_follow_the_draws() -> None:
     plan = fit_plan(bins(b5=(2000, 2000, 400)), SETTINGS)
     share = plan.acceptance[5]

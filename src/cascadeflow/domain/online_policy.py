@@ -199,10 +199,13 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
     if total.labelled < max(1, settings.min_labels):
         plan = AcceptancePlan.escalate_all(settings.bins, total.seen, total.labelled, total.disagreed,
                                            f"warming up: {total.labelled} of {settings.min_labels} labels")
-        if costs is not None and costs.known and total.seen >= 4 * max(1, settings.min_labels):
-            # many drafts, few labels (answers no extractor reads and no judge): stop paying
-            # for drafts that cannot be accepted, but keep a few coming for the labels
-            plan = replace(plan, draft_share=settings.explore)
+        wanted = max(1, settings.min_labels)
+        starved = total.seen >= 4 * wanted or (total.seen >= wanted and not total.labelled)
+        if costs is not None and costs.known and starved:
+            # many drafts, few labels (answers no extractor reads and no judge), or not one
+            # label from the first ``min_labels`` drafts: stop paying for drafts that cannot
+            # be accepted, but keep a few coming for the labels, fewer as they stay useless
+            plan = replace(plan, draft_share=settings.explore * min(1.0, 4 * wanted / total.seen))
         return plan
     groups = _groups(evidence, settings.group_labels)
     share = _draft_share(groups, total.seen, settings, costs or CallCosts())
