@@ -14,6 +14,7 @@ import pytest
 
 from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
+from cascadeflow.adapters.usage_sql import SCOPE_LOCK_CLASS
 from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window
 from cascadeflow.testing import FakeProvider
 
@@ -50,10 +51,9 @@ async def test_a_run_waiting_for_a_row_lock_leaves_the_loop_running(postgres_url
     store = SQLModelUsageStore(postgres_url)
     agent = agent_on(store)
     await agent.run("Capital of France?", user_id="u")
-    # another replica holds the user's budget lock
+    # another replica holds the user's budget lock (until its transaction ends)
     with psycopg.connect(conninfo(store)) as locker:
-        locked = locker.execute("SELECT 1 FROM cascadeflow_budget_locks WHERE scope = 'u' FOR UPDATE")
-        assert locked.fetchone() == (1,)
+        locker.execute("SELECT pg_advisory_xact_lock(%s, hashtext('u'))", (SCOPE_LOCK_CLASS,))
         try:
             run = await waiting_with_the_loop_running(agent.run("Capital of France?", user_id="u"))
         finally:

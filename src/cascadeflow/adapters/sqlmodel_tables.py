@@ -109,19 +109,12 @@ class SpendTotalRow(SQLModel, table=True):
     calls: int
 
 
-class ScopeLockRow(SQLModel, table=True):
-    """PostgreSQL only: one row per budget scope (a user id, "*" for global limits),
-    locked FOR UPDATE while a reservation is checked and inserted."""
-
-    __tablename__ = "cascadeflow_budget_locks"
-
-    scope: str = Field(primary_key=True)
-
-
 def schema(postgres: bool) -> list[Table]:
-    """The tables to create; only PostgreSQL needs the scope locks."""
+    """The tables to create, the same on both databases. (Earlier 0.2 development builds
+    created cascadeflow_budget_locks on PostgreSQL, one row per scope locked while a
+    reservation was checked; the scopes' locks are advisory locks now, and the table,
+    if there, is no longer used.)"""
     rows = [CostEntryRow, ReservationRow, SettlementRow, SpendTotalRow]
-    rows += [ScopeLockRow] if postgres else []
     # SQLModel sets __table__ on table classes; its stubs do not declare it.
     return [row.__table__ for row in rows]  # type: ignore[attr-defined]
 

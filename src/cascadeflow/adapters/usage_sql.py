@@ -30,9 +30,8 @@ from cascadeflow.domain.budgets import (
     ReservationRequest,
     ScopeUsage,
     Window,
-    period_of,
+    periods_of,
     scope_of,
-    total_keys,
     totals_of,
 )
 
@@ -73,8 +72,10 @@ _RESERVE_IF_FITS = (
     "SELECT s.*, (SELECT count(*) FROM added) FROM s")
 # ... and all of a reservation in one statement, so one round trip with the least work
 # for the client: a function that stops waiting for the disk at commit (for its own
-# transaction), row-locks each scope in sorted order (an upsert locks the row it
-# touches; two callers never wait on each other), prunes when asked, reads the budget
+# transaction), takes each scope's lock (a transaction-scoped advisory lock on a hash
+# of the scope: held in memory, so no row is written for it; taken in the order of the
+# keys, so two callers never wait on each other in a cycle; scopes whose hashes collide
+# share a lock, which only serialises them), prunes when asked, reads the budget
 # stored for ``p_budget_user`` when given (cascadeflow_budgets, the gateway's PUT
 # /v1/budgets: if there is one, its limits replace the ``p_mine_*`` given), then runs
 # the statement above, which, the function being VOLATILE, takes a new snapshot. It
@@ -88,6 +89,7 @@ _RESERVE_PARAMETERS = (
     ("expires_at", "timestamptz"),
     *((f"{prefix}{w.value}", "float8") for prefix in ("mine_", "all_") for w in Window),
 )
+SCOPE_LOCK_CLASS = 1667654246  # the first key of cascadeflow's advisory locks: "cfbf" in ASCII
 _STORED = ", ".join(f":stored_{w.value}" for w in Window)
 RESERVE_FUNCTION = (
     "CREATE OR REPLACE FUNCTION cascadeflow_reserve_v1(p_scopes text[], p_prune_before timestamptz, "
@@ -96,11 +98,11 @@ RESERVE_FUNCTION = (
     + ", ".join(f"o{i} {'bigint' if i in (5, 11) else 'float8'}" for i in range(12))
     + ", o_added bigint, o_stored boolean, "
     + ", ".join(f"o_stored_{w.value} float8" for w in Window)
-    + ") LANGUAGE plpgsql VOLATILE AS $body$ DECLARE p_stored boolean := false; "
+    + ") LANGUAGE plpgsql VOLATILE AS $body$ DECLARE p_stored boolean := false; p_key integer; "
     + " ".join(f"p_stored_{w.value} float8;" for w in Window)
     + " BEGIN PERFORM set_config('synchronous_commit', 'off', true); "
-    "INSERT INTO cascadeflow_budget_locks (scope) SELECT s FROM unnest(p_scopes) AS s ORDER BY s "
-    "ON CONFLICT (scope) DO UPDATE SET scope = excluded.scope; "
+    "FOR p_key IN SELECT DISTINCT hashtext(s) FROM unnest(p_scopes) AS s ORDER BY 1 LOOP "
+    f"PERFORM pg_advisory_xact_lock({SCOPE_LOCK_CLASS}, p_key); END LOOP; "
     f"IF p_prune_before IS NOT NULL THEN DELETE FROM {RESERVATIONS} WHERE expires_at < p_prune_before; "
     "END IF; "
     "IF p_budget_user IS NOT NULL THEN SELECT "
@@ -136,11 +138,12 @@ _RENEW = f"UPDATE {RESERVATIONS} SET expires_at = :expires_at WHERE id = :id AND
 # PostgreSQL: take the scope's row lock in one statement (an upsert locks the row it
 # touches), and stop waiting for the disk at commit for this transaction only.
 @functools.cache
-def _commit_cte(with_settlement: bool, rows: int) -> str:
+def _commit_cte(with_settlement: bool, scopes: int) -> str:
     """PostgreSQL: drop the reservation, mark it settled, store the entry and add it to
-    its totals rows (``rows``: eight, four without a user), all in one statement (one
-    round trip), the rows in a fixed order. Each step runs only
-    if the one before it inserted its row, as the separate statements would."""
+    its totals rows (every window of ``scopes`` scopes: the user's and everyone's, or
+    everyone's alone), all in one statement (one round trip), the rows in the order of
+    ``total_keys``. Each step runs only if the one before it inserted its row, as the
+    separate statements would."""
     steps = []
     gate = ""
     if with_settlement:
@@ -150,12 +153,15 @@ def _commit_cte(with_settlement: bool, rows: int) -> str:
         gate = " WHERE EXISTS (SELECT 1 FROM settled)"
     steps.append(f"stored AS (INSERT INTO cascadeflow_cost_entries ({_ENTRY_COLUMNS}) "
                  f"SELECT {_ENTRY_VALUES}{gate} ON CONFLICT DO NOTHING RETURNING 1)")
-    keys = ", ".join(f"(:scope{i}, :window{i}, :period{i})" for i in range(rows))
+    scope_rows = ", ".join(f"({i}, CAST(:scope{i} AS text))" for i in range(scopes))
+    window_rows = ", ".join(f"({i}, '{w.value}', CAST(:{w.value} AS timestamptz))"
+                            for i, w in enumerate(sorted(Window, key=lambda w: w.value)))
     return (
         "WITH " + ", ".join(steps) + ", "
         f"added AS (INSERT INTO {TOTALS} (scope, \"window\", period, spent, calls) "
-        f"SELECT t.scope, t.w, t.period, :cost, 1 FROM (VALUES {keys}) AS t (scope, w, period) "
-        f"WHERE EXISTS (SELECT 1 FROM stored) {_UPSERT_TOTALS} RETURNING 1) "
+        f"SELECT s.scope, w.name, w.period, :cost, 1 FROM (VALUES {scope_rows}) AS s (i, scope) "
+        f"CROSS JOIN (VALUES {window_rows}) AS w (i, name, period) "
+        f"WHERE EXISTS (SELECT 1 FROM stored) ORDER BY s.i, w.i {_UPSERT_TOTALS} RETURNING 1) "
         "SELECT count(*) FROM stored"
     )
 
@@ -236,8 +242,11 @@ class UsageSQL:
         }
 
     def _standing_params(self, user_id: str, now: datetime) -> dict[str, Any]:
-        return {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE,
-                "now": self.instant(now), **{w.value: self.instant(period_of(w, now)) for w in _TIMED}}
+        params = {"scope": scope_of(user_id), "user": user_id, "everyone": EVERYONE, "now": self.instant(now)}
+        for window, period in periods_of(now):
+            if window != Window.TOTAL.value:
+                params[window] = self.instant(period)
+        return params
 
     def insert_reservation(self, cur: Any, reservation: Reservation) -> None:
         cur.execute(self._text(_INSERT_RESERVATION), {
@@ -289,11 +298,12 @@ class UsageSQL:
     def _commit_statement(self, entry: CostEntry, reservation_id: str | None) -> tuple[str, dict[str, Any]]:
         """PostgreSQL: the one statement that stores ``entry`` (see _commit_cte)."""
         values = self._entry(entry)
-        keys = total_keys(entry.user_id, entry.timestamp)
-        for i, (scope, window, period) in enumerate(keys):
-            values |= {f"scope{i}": scope, f"window{i}": window, f"period{i}": period}
+        scopes = sorted({EVERYONE, scope_of(entry.user_id)})
+        for i, scope in enumerate(scopes):
+            values[f"scope{i}"] = scope
+        values.update(periods_of(entry.timestamp))
         values["reservation_id"] = reservation_id
-        return self._text(_commit_cte(reservation_id is not None, len(keys))), values
+        return self._text(_commit_cte(reservation_id is not None, len(scopes))), values
 
     def store_many(self, cur: Any, entries: Sequence[CostEntry]) -> int:
         """Store entries without reservations; returns how many were new."""

@@ -6,9 +6,10 @@ all-time): there is no reset job that could race or be missed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -64,15 +65,31 @@ def period_of(window: Window, at: datetime) -> datetime:
     return window_start(window, at) or TOTAL_PERIOD
 
 
+def periods_of(at: datetime) -> tuple[tuple[str, datetime], ...]:
+    """(window name, period) of every window holding ``at``, in sorted order of the
+    names: computed once per UTC day (every budgeted call asks)."""
+    return _periods_of_day(at.astimezone(UTC).date())
+
+
+@functools.lru_cache(maxsize=8)
+def _periods_of_day(day: date) -> tuple[tuple[str, datetime], ...]:
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    return tuple(sorted((w.value, period_of(w, noon)) for w in Window))
+
+
 TotalKey = tuple[str, str, datetime]  # (scope, window, period)
 
 
 def total_keys(user_id: str | None, at: datetime) -> list[TotalKey]:
     """The totals an entry of ``user_id`` at ``at`` adds to, as (scope, window, period):
     every window, for the user (when it has one) and for everyone, in sorted order."""
-    scopes = [EVERYONE] if user_id is None else [EVERYONE, scope_of(user_id)]
-    periods = [(w.value, period_of(w, at)) for w in Window]
-    return sorted((scope, window, period) for scope in scopes for window, period in periods)
+    periods = periods_of(at)
+    if user_id is None:
+        return [(EVERYONE, window, period) for window, period in periods]
+    mine = scope_of(user_id)
+    first, second = sorted((EVERYONE, mine))
+    return [(first, window, period) for window, period in periods] + [
+        (second, window, period) for window, period in periods]
 
 
 def totals_of(spends: Iterable[tuple[str | None, float, datetime]]) -> dict[TotalKey, tuple[float, int]]:
