@@ -5,6 +5,8 @@ guardrails redact what reaches the models and what comes back, and block denied 
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 import httpx
@@ -49,6 +51,31 @@ def test_a_keys_tokens_per_minute_and_a_request_too_big_for_them(
                       json={"model": "fake-small", "messages": [{"role": "user", "content": "x" * 2000}]})
     assert huge.status_code == 429 and huge.headers["x-should-retry"] == "false"
     assert "retry-after" not in huge.headers and "this request alone" in huge.text
+
+
+def test_a_stream_whose_client_goes_away_gives_its_tokens_back(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    hold = threading.Event()
+    upstream.script("fake-small", Reply("Four, as it happens.", hold=hold), Reply("Four."))
+    gateway = serve(gateway_config(upstream, users={"alice": {"rate_limit": {"tokens_per_minute": 300}}}))
+    long = [{"role": "user", "content": "What is 2 + 2? " + "Please answer. " * 12}]  # about 200 tokens' bound
+    body = {"model": "fake-small", "messages": long}
+    with httpx.Client(timeout=10) as http, http.stream(
+            "POST", f"{gateway.url}/v1/chat/completions", headers={"Authorization": f"Bearer {ALICE_KEY}"},
+            json={**body, "stream": True}) as response:
+        next(line for line in response.iter_lines() if "Four" in line)
+    # gone mid-stream: the prompt's bound no longer counts, so a second one fits (two would not)
+    statuses = []
+    for _ in range(100):
+        again = httpx.post(f"{gateway.url}/v1/chat/completions", json=body, timeout=10,
+                           headers={"Authorization": f"Bearer {ALICE_KEY}"})
+        statuses.append(again.status_code)
+        if again.status_code == 200:
+            break
+        time.sleep(0.05)
+    hold.set()
+    assert statuses[-1] == 200, statuses
 
 
 def test_guardrails_redact_what_reaches_the_model_and_block_denied_requests(

@@ -7,7 +7,7 @@ import asyncio
 import functools
 import re
 import tempfile
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,6 +102,9 @@ class Streaming:
     first: CascadeEvent
     rest: AsyncGenerator[CascadeEvent, None]
     clock: Clock
+    # the rate limits' count corrected to ``used`` tokens, for a stream that ends without
+    # its finish (broken off, or the client gone): 0 unless the answer had arrived
+    settle_rate: Callable[[int], Awaitable[None]]
 
     @property
     def model(self) -> str:
@@ -215,7 +218,8 @@ class Gateway:
             await events.aclose()
             await asyncio.shield(self._settle_rate(run.admitted, 0))
             raise
-        return Streaming(run, first, events, self.tracker.clock)
+        return Streaming(run, first, events, self.tracker.clock,
+                         functools.partial(self._settle_rate, run.admitted))
 
     def _prepare(self, caller: Caller, body: ChatCompletionRequest,
                  domain_hint: str | None, tier_hint: str | None) -> _Run:

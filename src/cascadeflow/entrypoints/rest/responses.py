@@ -6,11 +6,13 @@ rejects is never sent, so the client sees exactly one answer, the final one.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from cascadeflow.application.rate_limiting import used_tokens
 from cascadeflow.domain.errors import CascadeflowError
 from cascadeflow.entrypoints.rest.error_statuses import http_error_for, public_message
 from cascadeflow.entrypoints.rest.gateway import Answered, Streaming
@@ -85,27 +87,35 @@ async def live_chunks(streaming: Streaming, budget_of: Callable[[Answered], Awai
                                      "logprobs": logprobs}], **extra}
         return _event(body)
 
-    yield chunk({"role": "assistant", "content": ""})
     event = streaming.first
+    finished = False
     try:
-        while event.result is None:
-            if event.delta:
-                yield chunk({"content": event.delta})
-            event = await anext(streaming.rest)
-    except CascadeflowError as failed:
-        log.warning("stream %s broke off: %s", run.id, failed)
-        http = http_error_for(failed)
-        yield _event(error_body(public_message(failed), http.type, http.code))
-        return
+        yield chunk({"role": "assistant", "content": ""})
+        try:
+            while event.result is None:
+                if event.delta:
+                    yield chunk({"content": event.delta})
+                event = await anext(streaming.rest)
+        except CascadeflowError as failed:
+            log.warning("stream %s broke off: %s", run.id, failed)
+            http = http_error_for(failed)
+            yield _event(error_body(public_message(failed), http.type, http.code))
+            return
+        finally:
+            await streaming.rest.aclose()
+        result = event.result
+        if result.tool_calls:
+            yield chunk({"tool_calls": [{"index": i, **c.to_openai()} for i, c in enumerate(result.tool_calls)]})
+        if result.refusal:
+            yield chunk({"refusal": result.refusal})
+        done = streaming.answered(result)
+        finished = True  # from here the finish counts the tokens used, once
+        budget = await budget_of(done)
     finally:
-        await streaming.rest.aclose()
-    result = event.result
-    if result.tool_calls:
-        yield chunk({"tool_calls": [{"index": i, **c.to_openai()} for i, c in enumerate(result.tool_calls)]})
-    if result.refusal:
-        yield chunk({"refusal": result.refusal})
-    done = streaming.answered(result)
-    budget = await budget_of(done)
+        if not finished:  # broken off, or the client went away: as a request that failed,
+            # unless the answer had come (its tokens were used)
+            used = used_tokens(event.result.calls) if event.result is not None else 0
+            await asyncio.shield(streaming.settle_rate(used))
     # the answer's token logprobs, when asked for, come whole with the finish reason
     logprobs = {"content": list(result.token_logprobs)} if result.token_logprobs is not None else None
     yield chunk({}, result.finish_reason, logprobs, cascadeflow=cascade_info(done, budget).model_dump())
