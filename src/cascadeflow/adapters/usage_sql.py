@@ -135,8 +135,6 @@ _ADD_TO_TOTALS = (f"INSERT INTO {TOTALS} (scope, \"window\", period, spent, call
                   f"VALUES (:scope, :window, :period, :spent, :calls) {_UPSERT_TOTALS}")
 _PRUNE = f"DELETE FROM {RESERVATIONS} WHERE expires_at < :before"
 _RENEW = f"UPDATE {RESERVATIONS} SET expires_at = :expires_at WHERE id = :id AND expires_at < :expires_at"
-# PostgreSQL: take the scope's row lock in one statement (an upsert locks the row it
-# touches), and stop waiting for the disk at commit for this transaction only.
 @functools.cache
 def _commit_cte(with_settlement: bool, scopes: int) -> str:
     """PostgreSQL: drop the reservation, mark it settled, store the entry and add it to
