@@ -1,7 +1,8 @@
 """Budget calls on PostgreSQL wait on the event loop (psycopg's AsyncConnection): no
-thread hop, a row lock waited for without stalling the loop, connections shared across
+thread hop, a user's lock waited for without stalling the loop, connections shared across
 event loops, a connection cut off mid-statement never reused, and a commit that
-outlives its cancelled caller."""
+outlives its cancelled caller. A reservation that waited for the lock sees what its
+holder committed, even where the database's default isolation is REPEATABLE READ."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from sqlalchemy import make_url
 
 from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
@@ -47,13 +49,13 @@ async def test_budgeted_runs_reserve_and_commit_on_the_loop_thread(postgres_url:
     assert store.reserved("u", datetime.now(UTC)) == 0.0
 
 
-async def test_a_run_waiting_for_a_row_lock_leaves_the_loop_running(postgres_url: str) -> None:
+async def test_a_run_waiting_for_a_users_lock_leaves_the_loop_running(postgres_url: str) -> None:
     store = SQLModelUsageStore(postgres_url)
     agent = agent_on(store)
     await agent.run("Capital of France?", user_id="u")
     # another replica holds the user's budget lock (until its transaction ends)
     with psycopg.connect(conninfo(store)) as locker:
-        locker.execute("SELECT pg_advisory_xact_lock(%s, hashtext('u'))", (SCOPE_LOCK_CLASS,))
+        locker.execute(f"SELECT pg_advisory_xact_lock({SCOPE_LOCK_CLASS}, hashtext('u'))")
         try:
             run = await waiting_with_the_loop_running(agent.run("Capital of France?", user_id="u"))
         finally:
@@ -61,6 +63,49 @@ async def test_a_run_waiting_for_a_row_lock_leaves_the_loop_running(postgres_url
     result = await asyncio.wait_for(run, timeout=10)
     assert result.model_used == "small"
     assert store.count("u") == 2 and store.verify_totals() == []
+
+
+def repeatable_read_by_default(url: str) -> str:
+    """``url`` for a database whose sessions default to REPEATABLE READ, as a database or
+    role can be set up."""
+    parsed = make_url(url)
+    options = parsed.query["options"] + r" -cdefault_transaction_isolation=repeatable\ read"
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
+def a_hold(amount: float, request_id: str) -> ReservationRequest:
+    return ReservationRequest(id=request_id, user_id="u", amount=amount, limits={Window.DAILY: 1.0},
+                              now=datetime.now(UTC), ttl=timedelta(minutes=5))
+
+
+async def test_a_reservation_that_waited_for_the_lock_sees_the_holders_commit(postgres_url: str) -> None:
+    store = SQLModelUsageStore(repeatable_read_by_default(postgres_url))
+    assert store.reserve(a_hold(0.1, "first")) is not None  # creates the tables
+    store.release("first")
+    calls = store.async_calls()
+    assert calls is not None
+    # another replica holds the user's lock and reserves 0.6 of the 1.0 left
+    with psycopg.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://")) as other:
+        other.execute(f"SELECT pg_advisory_xact_lock({SCOPE_LOCK_CLASS}, hashtext('u'))")
+        other.execute("INSERT INTO cascadeflow_reservations (id, user_id, amount, created_at, expires_at) "
+                      "VALUES ('theirs', 'u', 0.6, now(), now() + interval '5 minutes')")
+        mine = asyncio.create_task(calls.reserve(a_hold(0.6, "mine")))
+        await asyncio.sleep(0.3)
+        assert not mine.done()  # waiting for the lock
+        other.commit()
+    assert await asyncio.wait_for(mine, timeout=10) is None  # 0.6 + 0.6 > 1.0
+    assert store.reserve(a_hold(0.4, "fits")) is not None
+
+
+def test_a_reservation_outside_read_committed_is_refused(postgres_url: str) -> None:
+    from cascadeflow.adapters.usage_sql import UsageSQL
+
+    store = SQLModelUsageStore(postgres_url)
+    assert store.reserve(a_hold(0.1, "first")) is not None  # creates the tables
+    with psycopg.connect(conninfo(store)) as conn, conn.cursor() as cur:
+        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.Error, match="READ COMMITTED transactions only, not repeatable read"):
+            UsageSQL(postgres=True).reserve_in_one_trip(cur, a_hold(0.1, "second"), ["u"], None)
 
 
 def test_connections_serve_one_event_loop_after_another(postgres_url: str) -> None:

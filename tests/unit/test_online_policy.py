@@ -6,7 +6,14 @@ import pytest
 
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.online_evidence import CallCosts, EvidenceBin, Observation, RouteEvidence
-from cascadeflow.domain.online_policy import Decision, OnlineSettings, decide, drafts, fit_plan
+from cascadeflow.domain.online_policy import (
+    NO_LABEL_FLOOR,
+    Decision,
+    OnlineSettings,
+    decide,
+    drafts,
+    fit_plan,
+)
 
 SETTINGS = OnlineSettings(bins=10, min_labels=50)
 
@@ -86,8 +93,9 @@ def test_drafts_that_teach_nothing_stop_being_paid_for_early_and_ever_less() -> 
     assert share(m - 1, 0) == 1.0  # still warming up: every query drafted
     assert share(m, 0) == SETTINGS.explore  # not one label from min_labels drafts
     assert share(m, 1) == 1.0  # labels come, if slowly: keep drafting...
-    assert share(4 * m, 10) == SETTINGS.explore  # ...up to four times min_labels drafts
-    assert share(8 * m, 10) == pytest.approx(SETTINGS.explore / 2)  # then fewer and fewer
+    assert share(4 * m, 10) == share(40 * m, 10) == SETTINGS.explore  # ...then a few, for good
+    assert share(8 * m, 0) == pytest.approx(SETTINGS.explore / 2)  # none ever: fewer and fewer
+    assert share(1000 * m, 0) == NO_LABEL_FLOOR  # but never none
     assert fit_plan(bins(b5=(m, 0, 0)), SETTINGS).draft_share == 1.0  # costs unknown: no skipping
 
 

@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from cascadeflow.adapters.sql_database import PING_AFTER_IDLE  # the synchronous pool's rule
+from cascadeflow.adapters.sql_database import PING_AFTER_IDLE, READ_COMMITTED  # the synchronous pool's rules
 from cascadeflow.domain.errors import StorageError
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class AsyncPostgres:
         healthy = False
         try:
             if conn is None:
-                conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+                conn = await self._connect()
             elif time.monotonic() - idle_since >= PING_AFTER_IDLE:
                 conn = await self._pinged(conn)
             yield conn
@@ -136,7 +136,18 @@ class AsyncPostgres:
             return conn
         except psycopg.Error:
             await conn.close()
-            return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+            return await self._connect()
+
+    async def _connect(self) -> AsyncConnection[Any]:
+        import psycopg
+
+        conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+        try:
+            await conn.execute(READ_COMMITTED)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
 
     def _check_in(self, conn: AsyncConnection[Any] | None, healthy: bool) -> None:
         """A connection back: a broken or interrupted one is closed, and its place

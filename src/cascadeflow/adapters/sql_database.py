@@ -99,12 +99,16 @@ class SQLDatabase:
         if not self.postgres or not self._schema_ready:
             return None
         if self._async is None:
+            from psycopg.conninfo import make_conninfo
+
             from cascadeflow.adapters.pg_async import for_database
 
-            url = self.engine.url.set(drivername="postgresql")
+            # the connection parameters as SQLAlchemy passes them to psycopg (a URL's
+            # query, decoded: '+' in ``options`` is a space), in libpq's own syntax
+            args, params = self.engine.dialect.create_connect_args(self.engine.url)
+            params = {k: v for k, v in params.items() if isinstance(v, str | int)}
             # shared by every store on this database, so named as the database alone
-            self._async = for_database(url.render_as_string(hide_password=False),
-                                       label="database", url=self.url)
+            self._async = for_database(make_conninfo(*args, **params), label="database", url=self.url)
         return self._async
 
     @contextmanager
@@ -269,6 +273,7 @@ def engine_for(raw_url: str) -> Engine:
         return engine
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         engine = create_engine(url.set(drivername="postgresql+psycopg"))
+        event.listen(engine, "connect", _on_postgres_connect)
         event.listen(engine, "checkout", _ping_if_idle)
         event.listen(engine, "checkin", _note_checkin)
         return engine
@@ -285,6 +290,19 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # power cut or OS crash too, not only a process crash (NORMAL's guarantee).
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+# cascadeflow's statements are written for READ COMMITTED, PostgreSQL's default: a
+# reservation waits for its user's lock and must then see what the holder committed,
+# which a REPEATABLE READ default (set for a database or role) would hide.
+READ_COMMITTED = "SET default_transaction_isolation TO 'read committed'"
+
+
+def _on_postgres_connect(dbapi_connection: Any, _record: Any) -> None:
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True  # a session setting, not one transaction's
+    dbapi_connection.execute(READ_COMMITTED)
+    dbapi_connection.autocommit = autocommit
 
 
 # A pooled connection idle this long is pinged before use: the server may have closed it

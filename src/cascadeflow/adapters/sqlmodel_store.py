@@ -8,9 +8,11 @@ a database made before the totals existed gets them built from its entries once.
 
 Reservations are serialized per database, not per process. SQLite takes the file's
 write lock up front (BEGIN IMMEDIATE) for every write, so processes sharing the file
-queue behind each other. PostgreSQL locks one row per budget scope (the user, and "*"
-when global limits apply) and then checks committed spend plus live reservations in a
-single statement, so the check and the insert see one consistent state.
+queue behind each other. PostgreSQL takes one advisory lock per budget scope (the user,
+and "*" when global limits apply) and then checks committed spend plus live reservations
+in a single statement, so the check and the insert see one consistent state (in READ
+COMMITTED transactions, which its connections ask for: the statement's snapshot is taken
+after the lock wait).
 
 Reservations commit without waiting for the disk (SQLite synchronous=NORMAL,
 PostgreSQL synchronous_commit off, for that transaction only), and so do releases and

@@ -89,7 +89,9 @@ _RESERVE_PARAMETERS = (
     ("expires_at", "timestamptz"),
     *((f"{prefix}{w.value}", "float8") for prefix in ("mine_", "all_") for w in Window),
 )
-SCOPE_LOCK_CLASS = 1667654246  # the first key of cascadeflow's advisory locks: "cfbf" in ASCII
+# the first key of a scope's advisory lock: one per schema, so that deployments sharing a
+# database in schemas of their own never wait on each other's locks
+SCOPE_LOCK_CLASS = "hashtext('cascadeflow budgets in ' || current_schema())"
 _STORED = ", ".join(f":stored_{w.value}" for w in Window)
 RESERVE_FUNCTION = (
     "CREATE OR REPLACE FUNCTION cascadeflow_reserve_v1(p_scopes text[], p_prune_before timestamptz, "
@@ -99,10 +101,19 @@ RESERVE_FUNCTION = (
     + ", o_added bigint, o_stored boolean, "
     + ", ".join(f"o_stored_{w.value} float8" for w in Window)
     + ") LANGUAGE plpgsql VOLATILE AS $body$ DECLARE p_stored boolean := false; p_key integer; "
+    + f"p_class integer := {SCOPE_LOCK_CLASS}; "
     + " ".join(f"p_stored_{w.value} float8;" for w in Window)
-    + " BEGIN PERFORM set_config('synchronous_commit', 'off', true); "
+    + " BEGIN "
+    # the standing is read after the lock wait, with a snapshot taken then: READ COMMITTED
+    # only (a REPEATABLE READ transaction keeps the snapshot of its first statement, which
+    # misses a hold committed while it waited). Connections ask for it (sql_database.py);
+    # one that does not is refused, never let past the budget.
+    "IF current_setting('transaction_isolation') <> 'read committed' THEN RAISE EXCEPTION USING "
+    "MESSAGE = 'cascadeflow reserves budget in READ COMMITTED transactions only, not ' "
+    "|| current_setting('transaction_isolation'); END IF; "
+    "PERFORM set_config('synchronous_commit', 'off', true); "
     "FOR p_key IN SELECT DISTINCT hashtext(s) FROM unnest(p_scopes) AS s ORDER BY 1 LOOP "
-    f"PERFORM pg_advisory_xact_lock({SCOPE_LOCK_CLASS}, p_key); END LOOP; "
+    "PERFORM pg_advisory_xact_lock(p_class, p_key); END LOOP; "
     f"IF p_prune_before IS NOT NULL THEN DELETE FROM {RESERVATIONS} WHERE expires_at < p_prune_before; "
     "END IF; "
     "IF p_budget_user IS NOT NULL THEN SELECT "

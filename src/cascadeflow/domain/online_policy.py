@@ -169,6 +169,9 @@ def _groups(evidence: Sequence[EvidenceBin], wanted: int) -> list[_Group]:
     return groups
 
 
+# The least share of queries a route drafts while its drafts have brought no label at all.
+NO_LABEL_FLOOR = 0.01
+
 # Shares of queries to draft that a plan considers (1.0: the classic cascade).
 DRAFT_SHARES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05)
 
@@ -200,12 +203,16 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
         plan = AcceptancePlan.escalate_all(settings.bins, total.seen, total.labelled, total.disagreed,
                                            f"warming up: {total.labelled} of {settings.min_labels} labels")
         wanted = max(1, settings.min_labels)
-        starved = total.seen >= 4 * wanted or (total.seen >= wanted and not total.labelled)
-        if costs is not None and costs.known and starved:
-            # many drafts, few labels (answers no extractor reads and no judge), or not one
-            # label from the first ``min_labels`` drafts: stop paying for drafts that cannot
-            # be accepted, but keep a few coming for the labels, fewer as they stay useless
-            plan = replace(plan, draft_share=settings.explore * min(1.0, 4 * wanted / total.seen))
+        if costs is not None and costs.known and total.seen >= wanted:
+            # many drafts, few labels (answers no extractor reads and no judge): stop paying
+            # for drafts that cannot be accepted, but keep a few coming for the labels. Not
+            # one label from the first ``min_labels`` drafts: stop at once, and draft ever
+            # fewer (down to NO_LABEL_FLOOR) while none comes
+            if not total.labelled:
+                decay = min(1.0, 4 * wanted / total.seen)
+                plan = replace(plan, draft_share=max(NO_LABEL_FLOOR, settings.explore * decay))
+            elif total.seen >= 4 * wanted:
+                plan = replace(plan, draft_share=settings.explore)
         return plan
     groups = _groups(evidence, settings.group_labels)
     share = _draft_share(groups, total.seen, settings, costs or CallCosts())
