@@ -20,7 +20,7 @@ from cascadeflow.domain.budgets import (
     ScopeUsage,
     Window,
     aligned_window,
-    period_of,
+    periods_of,
     scope_of,
     total_keys,
 )
@@ -135,7 +135,8 @@ class InMemoryUsageStore(UsageStore):
 
     def _usage(self, user_id: str | None, now: datetime) -> ScopeUsage:
         total, calls = self._sum(user_id, Window.TOTAL, None)
-        spent = {w: total if w is Window.TOTAL else self._sum(user_id, w, period_of(w, now))[0]
+        periods = dict(periods_of(now))
+        spent = {w: total if w is Window.TOTAL else self._sum(user_id, w, periods[w.value])[0]
                  for w in Window}
         return ScopeUsage(spent, self._reserved(user_id, now), int(calls))
 
