@@ -5,12 +5,18 @@ guardrails redact what reaches the models and what comes back, and block denied 
 
 from __future__ import annotations
 
+import contextlib
+import json
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
+from cascadeflow.entrypoints.rest import GatewaySetup, create_app
+from cascadeflow.entrypoints.rest.config import parse_config
+from cascadeflow.testing import FakeProvider
 from tests.integration.openai_server import OpenAIServer, Reply
 
 from .conftest import ALICE_KEY, BOB_KEY, ThreadServer, gateway_config
@@ -76,6 +82,40 @@ def test_a_stream_whose_client_goes_away_gives_its_tokens_back(
         time.sleep(0.05)
     hold.set()
     assert statuses[-1] == 200, statuses
+
+
+async def test_a_client_gone_before_the_stream_began_gives_its_tokens_back() -> None:
+    # the ASGI app called directly, as a server of ASGI spec 2.4 calls it: the client is
+    # gone when the response starts, so its body (and the body's own cleanup) never runs
+    fake = FakeProvider({"fake-small": ["Four, as it happens."] * 2})
+    raw = {"database_url": "memory",
+           **gateway_config(None, users={"alice": {"rate_limit": {"tokens_per_minute": 300}}})}
+    app = create_app(GatewaySetup(parse_config(raw, {}), provider=fake))
+    long = [{"role": "user", "content": "What is 2 + 2? " + "Please answer. " * 12}]  # about 200 tokens' bound
+    body = json.dumps({"model": "fake-small", "messages": long, "stream": True}).encode()
+    arriving = iter([{"type": "http.request", "body": body, "more_body": False}])
+
+    async def receive() -> dict[str, Any]:
+        return next(arriving, {"type": "http.disconnect"})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        raise OSError("the client has gone")
+
+    headers = [(b"authorization", f"Bearer {ALICE_KEY}".encode()), (b"content-type", b"application/json")]
+    with contextlib.suppress(Exception):  # the server is told the client went away
+        await app({"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+                   "method": "POST", "scheme": "http", "path": "/v1/chat/completions",
+                   "raw_path": b"/v1/chat/completions", "query_string": b"", "root_path": "",
+                   "headers": headers, "client": ("127.0.0.1", 1), "server": ("gateway", 80)}, receive, send)
+    assert [m["type"] for m in sent][:1] == ["http.response.start"]  # and no chunk after it
+    assert not any(m.get("body") for m in sent)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
+        again = await http.post("/v1/chat/completions", json={"model": "fake-small", "messages": long},
+                                headers={"Authorization": f"Bearer {ALICE_KEY}"})
+    assert again.status_code == 200, again.text  # the first one's prompt bound no longer counts
 
 
 def test_guardrails_redact_what_reaches_the_model_and_block_denied_requests(

@@ -105,6 +105,19 @@ class Streaming:
     # the rate limits' count corrected to ``used`` tokens, for a stream that ends without
     # its finish (broken off, or the client gone): 0 unless the answer had arrived
     settle_rate: Callable[[int], Awaitable[None]]
+    settled: bool = False  # the rate limits' count was corrected, by the finish or after a break
+
+    async def settle_once(self, used: int) -> None:
+        if not self.settled:
+            self.settled = True
+            await self.settle_rate(used)
+
+    async def abandon(self) -> None:
+        """For a response that ended without relaying the whole answer, its body perhaps
+        never started (the client gone first): stop the cascade, and correct the rate
+        limits' count as for a request that failed, unless that was done."""
+        await self.rest.aclose()
+        await self.settle_once(0)
 
     @property
     def model(self) -> str:

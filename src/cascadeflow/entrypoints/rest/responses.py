@@ -88,7 +88,6 @@ async def live_chunks(streaming: Streaming, budget_of: Callable[[Answered], Awai
         return _event(body)
 
     event = streaming.first
-    finished = False
     try:
         yield chunk({"role": "assistant", "content": ""})
         try:
@@ -109,13 +108,13 @@ async def live_chunks(streaming: Streaming, budget_of: Callable[[Answered], Awai
         if result.refusal:
             yield chunk({"refusal": result.refusal})
         done = streaming.answered(result)
-        finished = True  # from here the finish counts the tokens used, once
+        streaming.settled = True  # from here the finish counts the tokens used, once
         budget = await budget_of(done)
     finally:
-        if not finished:  # broken off, or the client went away: as a request that failed,
-            # unless the answer had come (its tokens were used)
-            used = used_tokens(event.result.calls) if event.result is not None else 0
-            await asyncio.shield(streaming.settle_rate(used))
+        # broken off, or the client went away: as a request that failed, unless the answer
+        # had come (its tokens were used)
+        used = used_tokens(event.result.calls) if event.result is not None else 0
+        await asyncio.shield(streaming.settle_once(used))
     # the answer's token logprobs, when asked for, come whole with the finish reason
     logprobs = {"content": list(result.token_logprobs)} if result.token_logprobs is not None else None
     yield chunk({}, result.finish_reason, logprobs, cascadeflow=cascade_info(done, budget).model_dump())

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import Receive, Scope, Send
 
 from cascadeflow import __version__
 from cascadeflow.entrypoints.rest import responses
 from cascadeflow.entrypoints.rest.auth import Caller, acting_user, require_admin
-from cascadeflow.entrypoints.rest.gateway import Answered, Gateway
+from cascadeflow.entrypoints.rest.gateway import Answered, Gateway, Streaming
 from cascadeflow.entrypoints.rest.schemas import (
     BudgetBody,
     BudgetState,
@@ -38,6 +41,28 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 _AUTHED = _errors(400, 401, 403, 404, 413, 503)
+
+
+class _AnswerStream(StreamingResponse):
+    """A streamed answer that, however the response ends (the client gone before its
+    body started included, when the body's own cleanup never runs), stops the cascade
+    and corrects the rate limits' count once."""
+
+    def __init__(self, streaming: Streaming, content: AsyncIterator[str], **options: Any) -> None:
+        super().__init__(content, **options)
+        self._streaming = streaming
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await asyncio.shield(self._closed())
+
+    async def _closed(self) -> None:
+        body = self.body_iterator
+        if isinstance(body, AsyncGenerator):
+            await body.aclose()  # its own cleanup first: it knows whether the answer came
+        await self._streaming.abandon()
 
 
 def _gateway(request: Request) -> Gateway:
@@ -78,9 +103,9 @@ async def chat_completions(
         async def finish(done: Answered) -> BudgetState:
             return await gateway.finish(done, caller)
 
-        return StreamingResponse(responses.live_chunks(streaming, finish, include_usage),
-                                 media_type="text/event-stream",
-                                 headers={"X-Cascadeflow-Model-Used": streaming.model})
+        return _AnswerStream(streaming, responses.live_chunks(streaming, finish, include_usage),
+                             media_type="text/event-stream",
+                             headers={"X-Cascadeflow-Model-Used": streaming.model})
     done = await gateway.answer(caller, body, x_cascadeflow_domain, x_cascadeflow_user_tier)
     budget = await gateway.finish(done, caller)
     headers = {"X-Cascadeflow-Model-Used": done.result.model_used,
