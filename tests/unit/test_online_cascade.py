@@ -304,3 +304,39 @@ def test_only_the_allowed_domains_get_plans_of_their_own() -> None:
     route = online.route("small", "large")
     assert online.domain_route(route, "math") == "small -> large [domain math]"
     assert online.domain_route(route, "made-up-by-a-client") is None
+
+
+async def learn_on_lengths(settings: OnlineSettings) -> tuple[list[CascadeResult], OnlineCalibration]:
+    """Drafts that agree ("Paris.") and drafts that do not ("London London London."),
+    which the built-in score cannot tell apart (it reads no length)."""
+    fake = FakeProvider({"small": ["Paris.", "London London London."] * 1000, "large": ["Paris."]})
+    cascade, online, _ = wired(fake, settings)
+    return [await cascade.execute(ask(i)) for i in range(1200)], online
+
+
+async def test_a_route_learns_a_score_from_its_labels_where_the_built_in_one_cannot_tell() -> None:
+    learning = replace(QUICK, learn_min_labels=40, refit_every=5)
+    results, online = await learn_on_lengths(learning)
+    right = sum(r.draft_accepted and r.content == "Paris." for r in results[-300:])
+    wrong = sum(r.content.startswith("London") for r in results)
+    assert right > 100  # of at most 150 agreeing drafts in the last 300 queries
+    assert wrong <= 0.06 * len(results)  # the target holds over the whole stream
+    plan = online.plan(online.route("small", "large"))
+    assert any(note.startswith("learnt draft score") and note.endswith("used") for note in plan.notes)
+    assert plan.bound >= learning.target_quality - 1e-9
+
+    fixed, _ = await learn_on_lengths(replace(learning, learn_score=False))
+    assert sum(r.draft_accepted and r.content == "Paris." for r in fixed[-300:]) < right / 3
+
+
+async def test_a_domain_ranks_its_drafts_by_the_score_its_pooled_route_learnt() -> None:
+    settings = replace(QUICK, learn_min_labels=40, refit_every=5, domain_min_labels=40)
+    fake = FakeProvider({"small": ["Paris.", "London London London."] * 1000, "large": ["Paris."]})
+    cascade, online, _ = wired(fake, settings)
+    results = [await cascade.execute(in_domain(i, "geography")) for i in range(1200)]
+    route = online.route("small", "large")
+    own = online.domain_route(route, "geography")
+    assert own is not None and online.choose(route, own) == own
+    assert any(note.startswith("learnt draft score") for note in online.plan(own).notes)
+    assert sum(r.draft_accepted and r.content == "Paris." for r in results[-300:]) > 100
+    assert sum(r.content.startswith("London") for r in results) <= 0.06 * len(results)

@@ -2,7 +2,11 @@
 gateway replicas learn together and a restart forgets nothing.
 
 Evidence is counts and sums, added with one upsert per row (``seen = seen + n``): many
-processes can record at once without a lock of their own.
+processes can record at once without a lock of their own. Drafts' samples (features and
+label, for a learnt score) are rows of their own, the newest ``KEEP_SAMPLES`` per route
+kept; a reader asks for those after the last sequence number it read (on PostgreSQL a
+sample committed after a later-numbered one can be missed by a replica that already read
+past it: its window is only the thinner for it).
 """
 
 from __future__ import annotations
@@ -10,14 +14,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Index, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel, col, select
 
 from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.application.ports import CalibrationStore
-from cascadeflow.domain.online_evidence import EvidenceBin, Observation, RouteEvidence
+from cascadeflow.domain.online_evidence import FEATURES_VERSION, EvidenceBin, Observation, RouteEvidence, Sample
 from cascadeflow.domain.online_policy import AcceptancePlan, plan_from_dict, plan_to_dict
 
 
@@ -49,8 +54,25 @@ class PlanRow(SQLModel, table=True):
     fitted_at: str  # ISO 8601, UTC
 
 
+class SampleRow(SQLModel, table=True):
+    __tablename__ = "cascadeflow_calibration_samples"
+    __table_args__ = (Index("ix_cascadeflow_calibration_samples_route_id", "route", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    route: str
+    version: int  # FEATURES_VERSION when recorded
+    features: str  # JSON list, DRAFT_FEATURES order
+    prior: float
+    labelled: bool
+    disagreed: bool
+
+
+KEEP_SAMPLES = 20_000  # per route: older samples are deleted
+PRUNE_EVERY = 500  # samples recorded by a process on a route between two prunings
+
+
 def _tables(postgres: bool) -> list[Table]:
-    rows: tuple[type[SQLModel], ...] = (EvidenceRow, RouteCostRow, PlanRow)
+    rows: tuple[type[SQLModel], ...] = (EvidenceRow, RouteCostRow, PlanRow, SampleRow)
     return [row.__table__ for row in rows]  # type: ignore[attr-defined]
 
 
@@ -58,6 +80,7 @@ class SQLModelCalibrationStore(CalibrationStore):
     def __init__(self, url: str | None = None) -> None:
         self._db = SQLDatabase(url, label="calibration database", tables=_tables,
                                schema_lock_key=0x63666C6F77_03)
+        self._unpruned: dict[str, int] = {}  # per route: samples recorded since this process pruned
 
     @property
     def url(self) -> str:
@@ -89,6 +112,33 @@ class SQLModelCalibrationStore(CalibrationStore):
                 index_elements=["route"],
                 set_={name: spend.c[name] + statement.excluded[name]
                       for name in ("drafts", "draft_cost", "verifier_calls", "verifier_cost")}))
+            samples = [seen.sample for seen in observations if seen.sample is not None]
+            if samples:
+                session.add_all(SampleRow(route=route, version=FEATURES_VERSION, features=json.dumps(s.features),
+                                          prior=s.prior, labelled=s.labelled, disagreed=s.disagreed)
+                                for s in samples)
+                due = self._unpruned.get(route, 0) + len(samples)
+                self._unpruned[route] = 0 if due >= PRUNE_EVERY else due
+                if due >= PRUNE_EVERY:
+                    session.flush()
+                    self._prune(session, route)
+
+    @staticmethod
+    def _prune(session: Any, route: str) -> None:
+        """Delete the route's samples older than its newest KEEP_SAMPLES."""
+        oldest_kept = (select(SampleRow.id).where(col(SampleRow.route) == route)
+                       .order_by(col(SampleRow.id).desc()).offset(KEEP_SAMPLES - 1).limit(1).scalar_subquery())
+        session.execute(delete(SampleRow).where(col(SampleRow.route) == route,
+                                                col(SampleRow.id) < oldest_kept))
+
+    def samples(self, route: str, after: int, limit: int) -> list[tuple[int, Sample]]:
+        query = (select(SampleRow).where(col(SampleRow.route) == route, col(SampleRow.id) > after,
+                                         col(SampleRow.version) == FEATURES_VERSION)
+                 .order_by(col(SampleRow.id).desc()).limit(limit))
+        with self._db.transaction(write=False) as session:
+            rows = [(row.id or 0, Sample(tuple(json.loads(row.features)), row.prior, row.labelled, row.disagreed))
+                    for row in session.exec(query)]
+        return rows[::-1]
 
     def evidence(self, route: str, bins: int) -> RouteEvidence:
         counts = [EvidenceBin()] * bins

@@ -6,17 +6,26 @@ fitted from it: which share of queries to draft, and which drafts to accept by s
 Every query teaches it something: an escalated draft is labelled for free by the
 verifier's answer (agree or not), a share of accepted drafts is checked in the shadow
 of the verifier, and the plan is refitted every ``refit_every`` observations.
+
+With ``OnlineSettings.learn_score`` each route also keeps a window of its recent drafts'
+features (in the store too, so replicas learn from each other's drafts) and ranks
+drafts by a score learnt from their labels (``domain/online_score.py``) once that ranks
+them better than the built-in score; its plan is then fitted on the window, scored on
+the learnt scale.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from cascadeflow.application.ports import CalibrationStore, Chance
 from cascadeflow.domain.agreement import compare_answers
-from cascadeflow.domain.online_evidence import Observation
+from cascadeflow.domain.draft_features import DRAFT_FEATURES
+from cascadeflow.domain.online_evidence import EvidenceBin, Observation, RouteEvidence, Sample
 from cascadeflow.domain.online_policy import (
     AcceptancePlan,
     Decision,
@@ -25,10 +34,24 @@ from cascadeflow.domain.online_policy import (
     drafts,
     fit_plan,
 )
+from cascadeflow.domain.online_score import LearnedScore, fit_learned_score, histogram
 
 
 log = logging.getLogger(__name__)
 MAX_DOMAINS = 32  # per route and process
+
+
+@dataclass(slots=True)
+class _Window:
+    """A route's recent drafts as this process has read them from the store, each with
+    its score on the learnt scale (out of fold for those the model was fitted on)."""
+
+    samples: deque[Sample]
+    scores: deque[float]
+    last: int = 0  # the store's sequence number of the newest sample read
+    learned: LearnedScore | None = None
+    since_fit: int = 0  # samples read since the last fit
+    fitted: int = field(default=0)  # the window's size at the last fit
 
 
 class OnlineCalibration:
@@ -41,7 +64,10 @@ class OnlineCalibration:
         self._since_fit: dict[str, int] = {}
         self._domains: dict[str, set[str]] = {}  # per route, the domains given plans of their own
         self._crowded: set[str] = set()
+        self._windows: dict[str, _Window] = {}
+        self._pooled: dict[str, str] = {}  # a domain's route -> its pooled route
         self._lock = threading.Lock()
+        self._fit_lock = threading.Lock()
 
     @property
     def store(self) -> CalibrationStore:
@@ -73,7 +99,10 @@ class OnlineCalibration:
                                     "further domains teach the route's pooled evidence only", route, MAX_DOMAINS)
                     return None
                 seen.add(domain)
-        return f"{route} [domain {domain}]"
+        specific = f"{route} [domain {domain}]"
+        with self._lock:
+            self._pooled[specific] = route
+        return specific
 
     def choose(self, route: str, specific: str | None, stages: int = 2) -> str:
         """The route whose plan decides: the domain's own once its evidence holds
@@ -108,6 +137,21 @@ class OnlineCalibration:
         """Whether this query is worth a draft at all on this route."""
         return drafts(self.plan(route, stages), self._chance.uniform(f"{key}\x1fdraft\x1f{route}"))
 
+    @property
+    def learns(self) -> bool:
+        """Whether drafts' features are kept and a score learnt from them."""
+        return self.settings.learn_score and self.settings.draft_samples == 1
+
+    def score(self, route: str, prior: float, features: Sequence[float]) -> float:
+        """The score a draft is decided by on this route: the learnt one once adopted,
+        else ``prior`` (the built-in score)."""
+        with self._lock:
+            window = self._windows.get(route)
+            learned = None if window is None else window.learned
+        if learned is None or not learned.adopted or len(features) != len(DRAFT_FEATURES):
+            return prior
+        return learned.score(features)
+
     def decide(self, route: str, score: float, key: str, stages: int = 2) -> Decision:
         plan = self.plan(route, stages)
         return decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
@@ -131,9 +175,69 @@ class OnlineCalibration:
 
     def _refit(self, route: str, stages: int) -> AcceptancePlan:
         evidence = self._store.evidence(route, self.settings.bins)
-        plan = fit_plan(evidence.bins, self.settings_for(stages), evidence.costs())
+        bins: Sequence[EvidenceBin] = evidence.bins
+        learned = None
+        if self.learns:
+            bins, learned = self._learnt_bins(route, evidence)
+        plan = fit_plan(bins, self.settings_for(stages), evidence.costs())
+        if learned is not None:
+            plan = replace(plan, notes=(*plan.notes, learned.note()))
         self._store.save_plan(route, plan)
         with self._lock:
             self._plans[route] = plan
             self._since_fit[route] = 0
         return plan
+
+    def _learnt_bins(self, route: str, evidence: RouteEvidence
+                     ) -> tuple[Sequence[EvidenceBin], LearnedScore | None]:
+        """The plan's evidence: the route's window on the learnt scale once a learnt score
+        is adopted, else the counts on the built-in scale. A domain's route ranks by its
+        pooled route's score (learnt from every domain's drafts) and calibrates on its own."""
+        with self._fit_lock:
+            window = self._read(route)
+            pooled = self._pooled.get(route)
+            if pooled is None:
+                self._fit_if_due(window)
+            else:
+                source = self._windows.get(pooled)
+                learned = None if source is None else source.learned
+                if learned is not window.learned:  # the pooled route has a new score: rescore
+                    window.learned = learned
+                    window.scores = deque((learned.score(s.features) if learned is not None and s.usable
+                                           else 0.0 for s in window.samples), maxlen=self.settings.score_window)
+            with self._lock:
+                self._windows[route] = window
+            learned = window.learned
+            if learned is None or not learned.adopted:
+                return evidence.bins, learned
+            return histogram(window.samples, window.scores, self.settings.bins), learned
+
+    def _read(self, route: str) -> _Window:
+        """The route's window with the samples recorded since it was last read."""
+        size = self.settings.score_window
+        window = self._windows.get(route) or _Window(deque(maxlen=size), deque(maxlen=size))
+        fresh = self._store.samples(route, window.last, size)
+        learned = window.learned
+        for sequence, sample in fresh:
+            window.samples.append(sample)
+            window.scores.append(learned.score(sample.features) if learned is not None and sample.usable else 0.0)
+            window.last = sequence
+        window.since_fit += len(fresh)
+        return window
+
+    def _fit_if_due(self, window: _Window) -> None:
+        """Fit the score once the window holds ``learn_min_labels`` labels, and again
+        whenever a quarter of the window is new."""
+        if window.learned is None:
+            labelled = sum(s.labelled and s.usable for s in window.samples)
+            due = window.since_fit > 0 and labelled >= self.settings.learn_min_labels
+        else:
+            due = window.since_fit >= max(50, window.fitted // 4)
+        if not due:
+            return
+        fitted = fit_learned_score(list(window.samples))
+        window.since_fit = 0
+        if fitted is not None:
+            window.learned, scores = fitted
+            window.scores = deque(scores, maxlen=self.settings.score_window)
+            window.fitted = len(window.samples)

@@ -16,7 +16,7 @@ from cascadeflow.domain.budgets import (
 )
 from cascadeflow.domain.messages import Completion, CompletionRequest, StreamEvent
 from cascadeflow.domain.models import ModelConfig, TokenPrice
-from cascadeflow.domain.online_evidence import Observation, RouteEvidence
+from cascadeflow.domain.online_evidence import Observation, RouteEvidence, Sample
 from cascadeflow.domain.online_policy import AcceptancePlan
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.rate_limits import RateLimit
@@ -260,6 +260,12 @@ class CalibrationStore(Protocol):
     @abstractmethod
     def evidence(self, route: str, bins: int) -> RouteEvidence:
         """Everything recorded for the route (empty when nothing was)."""
+
+    @abstractmethod
+    def samples(self, route: str, after: int, limit: int) -> list[tuple[int, Sample]]:
+        """The route's drafts' samples (recorded with their observations) whose sequence
+        number is above ``after``, oldest first: at most the newest ``limit``. Sequence
+        numbers grow with every sample the store records."""
 
     @abstractmethod
     def save_plan(self, route: str, plan: AcceptancePlan) -> None:

@@ -37,13 +37,15 @@ from cascadeflow.domain.messages import (
     billed_prompt,
     conversation_key,
 )
-from cascadeflow.domain.online_evidence import Observation
+from cascadeflow.domain.online_evidence import Observation, Sample
+from cascadeflow.domain.online_score import feature_vector
 from cascadeflow.domain.online_policy import Decision
 from cascadeflow.domain.models import ModelConfig, call_max_tokens
 from cascadeflow.domain.providers import wants_logprobs
 from cascadeflow.domain.enforcement import BudgetAction
 from cascadeflow.domain.quality import ValidationContext, ValidationResult
 from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
+from cascadeflow.domain.scoring import features_of
 from cascadeflow.domain.retry import RetryPolicy
 
 
@@ -85,6 +87,7 @@ class _Answer:
     verdict: ValidationResult
     cost: float
     extra_cost: float = 0.0  # a second sample's, listed as a call of its own
+    features: tuple[float, ...] = ()  # DRAFT_FEATURES of a rule-abiding text draft (a learnt score's input)
 
 
 class RunCascade:
@@ -201,8 +204,11 @@ class RunCascade:
                             else:  # samples could not differ: unconfirmed, on the same scale
                                 answer = _sample_scored(answer, None)
                             answers[index] = answer
-                        decision = online.decide(route, answer.verdict.score, key, len(chain))
-                        answer = _online_verdict(answer, decision, chain[-1].name)
+                        elif online.learns and not answer.completion.tool_calls:
+                            answer = answers[index] = replace(answer, features=self._features(answer, request))
+                        score = online.score(route, answer.verdict.score, answer.features)
+                        decision = online.decide(route, score, key, len(chain))
+                        answer = _online_verdict(answer, decision, chain[-1].name, score)
                     calls.append(_answered_call(answer, attempts))
                     if sampled is not None:
                         calls.append(sampled)
@@ -329,13 +335,16 @@ class RunCascade:
         for index, pair in routes.items():
             draft = answers.get(index)
             agree = verdicts.get(index)
+            # the rules' verdict: a draft that broke a rule sits in the lowest bin
+            prior = 0.0 if draft is None or not draft.verdict.passed else draft.verdict.score
             observation = Observation(
-                # the rules' verdict: a draft that broke a rule sits in the lowest bin
-                bin=None if draft is None else online.bin_of(draft.verdict.score if draft.verdict.passed else 0.0),
+                bin=None if draft is None else online.bin_of(prior),
                 labelled=agree is not None,
                 disagreed=agree is False,
                 draft_cost=None if draft is None else draft.cost + draft.extra_cost,
                 verifier_cost=None if reference is None else reference.cost,
+                sample=None if draft is None or not online.learns else Sample(
+                    draft.features if draft.verdict.passed else (), prior, agree is not None, agree is False),
             )
             for route in pair:
                 if route is not None:
@@ -486,15 +495,13 @@ class RunCascade:
                 names = ", ".join(c.name for c in completion.tool_calls)
                 return _Answer(model, completion, ValidationResult(
                     True, score, f"tool call ({names}) matches the tools offered"), cost)
-        context = ValidationContext(
-            query=request.messages[-1].text,
-            finish_reason=completion.finish_reason,
-            logprobs=completion.logprobs,
-            confidence=completion.reported_confidence,
-            domain=request.domain,
-        )
-        verdict = self._validator.validate(completion.text, context)
+        verdict = self._validator.validate(completion.text, _context(completion, request))
         return _Answer(model, completion, verdict, cost)
+
+    @staticmethod
+    def _features(answer: _Answer, request: CascadeRequest) -> tuple[float, ...]:
+        completion = answer.completion
+        return feature_vector(features_of(completion.text, _context(completion, request)))
 
     def _cost(self, model: ModelConfig, completion: Completion) -> float:
         if completion.cost_usd is not None:
@@ -513,16 +520,24 @@ _ONLINE = "online calibration"
 _OWN_LOGPROBS = frozenset({"logprobs", "top_logprobs"})
 
 
-def _online_verdict(answer: _Answer, decision: Decision, reference: str) -> _Answer:
-    """The rule-abiding draft's verdict once the online plan has decided on it."""
+def _context(completion: Completion, request: CascadeRequest) -> ValidationContext:
+    """What a validator may know of an answer beyond its text."""
+    return ValidationContext(query=request.messages[-1].text, finish_reason=completion.finish_reason,
+                             logprobs=completion.logprobs, confidence=completion.reported_confidence,
+                             domain=request.domain)
+
+
+def _online_verdict(answer: _Answer, decision: Decision, reference: str, score: float) -> _Answer:
+    """The rule-abiding draft's verdict once the online plan has decided on it by
+    ``score`` (the built-in score, or the route's learnt one)."""
     verdict = answer.verdict
     if decision is Decision.ESCALATE:
         return replace(answer, verdict=ValidationResult(
-            False, verdict.score, f"{_ONLINE}: score {verdict.score:.2f} not accepted yet"))
+            False, score, f"{_ONLINE}: score {score:.2f} not accepted yet"))
     if decision is Decision.SHADOW:
         return replace(answer, verdict=ValidationResult(
-            True, verdict.score, f"{_ONLINE}: accepted, checked against {reference}"))
-    return answer
+            True, score, f"{_ONLINE}: accepted, checked against {reference}"))
+    return replace(answer, verdict=replace(verdict, score=score))
 
 
 def _sample_scored(answer: _Answer, agree: bool | None) -> _Answer:

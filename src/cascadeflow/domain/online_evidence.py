@@ -10,6 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cascadeflow.domain.draft_features import DRAFT_FEATURES
+
+# A sample's features are stored as a list in DRAFT_FEATURES order; this version number
+# changes whenever that order or a feature's meaning does (older samples are ignored).
+FEATURES_VERSION = 1
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceBin:
@@ -35,6 +41,21 @@ class CallCosts:
 
 
 @dataclass(frozen=True, slots=True)
+class Sample:
+    """One drafted query: the draft's features (empty when it broke a rule: it scores 0
+    and is never accepted), the score it was decided with, and its label."""
+
+    features: tuple[float, ...]
+    prior: float
+    labelled: bool = False
+    disagreed: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return len(self.features) == len(DRAFT_FEATURES)
+
+
+@dataclass(frozen=True, slots=True)
 class Observation:
     """What one query taught a route: the draft's score bin (None: not drafted, the query
     went straight to the verifier), whether the verifier's answer labelled it and
@@ -45,6 +66,7 @@ class Observation:
     disagreed: bool = False
     draft_cost: float | None = None
     verifier_cost: float | None = None
+    sample: Sample | None = None  # the draft's features, for a learnt score (online_score)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,10 @@ class OnlineSettings:
     splits its score (agreeing drafts rank above every disagreeing one).
     ``plan_domains`` limits the domains that get plans of their own (the gateway: its
     known domains, so clients cannot fill the slots with made-up ones).
+    ``learn_score``: each route learns a draft score from its own labels (its last
+    ``score_window`` drafts' features), fitted once ``learn_min_labels`` labels are in
+    the window and used once it ranks drafts better than the built-in score (single
+    samples only: ``draft_samples=2`` keeps its own scale).
     """
 
     target_quality: float = 0.95
@@ -71,6 +75,9 @@ class OnlineSettings:
     domain_min_labels: int = 100
     draft_samples: int = 1
     plan_domains: tuple[str, ...] | None = None  # the domains that may get plans (None: any)
+    learn_score: bool = True
+    learn_min_labels: int = 100
+    score_window: int = 4000
 
     def __post_init__(self) -> None:
         checks = (
@@ -87,6 +94,8 @@ class OnlineSettings:
             ("explore", 0.0 < self.explore < 1.0, "in (0, 1), such as 0.1"),
             ("domain_min_labels", self.domain_min_labels >= 0, "an integer >= 0 (0: one plan for all domains)"),
             ("draft_samples", self.draft_samples in (1, 2), "1, or 2 to sample each draft twice"),
+            ("learn_min_labels", self.learn_min_labels >= 40, "an integer >= 40"),
+            ("score_window", self.score_window >= 100, "an integer >= 100"),
         )
         for label, ok, wanted in checks:
             if not ok:

@@ -42,6 +42,7 @@ def online_json(report: OnlineReport) -> dict[str, Any]:
             "quality_bound": report.final_plan.bound,
             "labels": report.final_plan.labelled,
             "disagreements": report.final_plan.disagreed,
+            "notes": list(report.final_plan.notes),
         },
         "stream": [asdict(p) for p in report.stream],
     }
@@ -73,6 +74,7 @@ def online_tables(report: OnlineReport, title: str) -> Group:
         f"final plan: draft {plan.draft_share:.0%} of queries, accept {plan.accepted_share:.1%}, "
         f"estimated {plan.quality:.1%} of the verifier (lower bound {plan.bound:.1%}) "
         f"from {plan.labelled} labels, {plan.disagreed} disagreements",
+        *(f"final plan: {note}" for note in plan.notes),
     ]
     return Group(table, *(Text(line) for line in lines), _convergence(report))
 

@@ -1,0 +1,113 @@
+"""A draft score that each route learns from its own labels, which cost nothing.
+
+The built-in draft score has hand-set weights: it ranks GSM8K's drafts well and a
+multiple-choice model's hardly at all. Online calibration labels most drafts anyway
+(an escalated draft is compared with the verifier's answer), so each route fits a
+logistic model of agreement on the draft's features (``DRAFT_FEATURES``) over a window
+of its recent drafts, and ranks its drafts by it once it ranks them better than the
+built-in score.
+
+No label from the report side is read: the target is agreement with the verifier, the
+same label the plan's bound is built on. The model is fitted twice, on two halves of
+the window (drawn by a generator seeded with the window's size, so that every process
+splits a window alike and no periodic pattern in the traffic lines up with the halves): each sample is scored by the half that did not see
+it (the plan's bins count those scores, so a fit cannot flatter its own evidence), and
+a new draft by the mean of the two. A model is adopted only when its out-of-fold
+ranking of the window's labelled drafts beats the built-in score's on the same drafts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cascadeflow.domain.draft_features import DRAFT_FEATURES
+from cascadeflow.domain.online_evidence import EvidenceBin, Sample
+from cascadeflow.domain.scoring import ScoreModel, fit_score_model
+
+__all__ = ["LearnedScore", "auc", "feature_vector", "fit_learned_score", "histogram"]
+
+L2 = 10.0  # ridge penalty on standardised features: a dozen-odd features over hundreds of labels
+MIN_PER_CLASS = 10  # agreeing and disagreeing labelled drafts each half needs before a fit
+
+
+def feature_vector(features: Mapping[str, float]) -> tuple[float, ...]:
+    return tuple(float(features.get(name, 0.0)) for name in DRAFT_FEATURES)
+
+
+def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """The chance that a positive outranks a negative (ties count a half); 0.5 when a
+    class is empty."""
+    if not positives or not negatives:
+        return 0.5
+    ranked = sorted([(s, 1) for s in positives] + [(s, 0) for s in negatives])
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        middle = (i + j + 1) / 2  # 1-based mean rank of the tie
+        rank_sum += middle * sum(label for _, label in ranked[i:j])
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedScore:
+    """Two halves' models; ``auc`` and ``prior_auc``: out-of-fold ranking of the window's
+    labelled drafts by agreement, learnt and built-in; ``labels`` it was fitted on."""
+
+    halves: tuple[ScoreModel, ScoreModel]
+    auc: float
+    prior_auc: float
+    labels: int
+
+    def score(self, features: Sequence[float]) -> float:
+        named = dict(zip(DRAFT_FEATURES, features))
+        return (self.halves[0].probability(named) + self.halves[1].probability(named)) / 2
+
+    @property
+    def adopted(self) -> bool:
+        return self.auc > self.prior_auc
+
+    def note(self) -> str:
+        state = "used" if self.adopted else "not used (the built-in score ranks better)"
+        return (f"learnt draft score on {self.labels} labels: AUC {self.auc:.2f} against the built-in "
+                f"{self.prior_auc:.2f}, {state}")
+
+
+def fit_learned_score(samples: Sequence[Sample]) -> tuple[LearnedScore, list[float]] | None:
+    """The two halves' models and every sample's out-of-fold score (0 for a draft that
+    broke a rule), or None while either half lacks labels of both kinds."""
+    draw = random.Random(len(samples))
+    fold = [draw.random() < 0.5 for _ in samples]
+    halves: list[ScoreModel] = []
+    for half in (False, True):
+        rows = [s for s, f in zip(samples, fold) if f is half and s.usable and s.labelled]
+        agreeing = sum(not s.disagreed for s in rows)
+        if min(agreeing, len(rows) - agreeing) < MIN_PER_CLASS:
+            return None
+        halves.append(fit_score_model([dict(zip(DRAFT_FEATURES, s.features)) for s in rows],
+                                      [not s.disagreed for s in rows], l2=L2))
+    scores: list[float] = []
+    for sample, f in zip(samples, fold):
+        other = halves[0 if f else 1]
+        scores.append(other.probability(dict(zip(DRAFT_FEATURES, sample.features))) if sample.usable else 0.0)
+    labelled = [(score, s) for score, s in zip(scores, samples) if s.usable and s.labelled]
+    learnt = auc([x for x, s in labelled if not s.disagreed], [x for x, s in labelled if s.disagreed])
+    prior = auc([s.prior for _, s in labelled if not s.disagreed], [s.prior for _, s in labelled if s.disagreed])
+    return LearnedScore((halves[0], halves[1]), learnt, prior, len(labelled)), scores
+
+
+def histogram(samples: Sequence[Sample], scores: Sequence[float], bins: int) -> tuple[EvidenceBin, ...]:
+    """The plan's evidence from a window of samples scored on one scale."""
+    seen, labelled, disagreed = [0] * bins, [0] * bins, [0] * bins
+    for sample, score in zip(samples, scores):
+        index = min(bins - 1, max(0, int(score * bins)))
+        seen[index] += 1
+        if sample.labelled:
+            labelled[index] += 1
+            disagreed[index] += sample.disagreed
+    return tuple(EvidenceBin(s, l, d) for s, l, d in zip(seen, labelled, disagreed))

@@ -1,0 +1,71 @@
+"""Drafts' samples in every calibration store: the window a learnt score is fitted on,
+shared by the processes that open one database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cascadeflow.adapters import sqlmodel_calibration
+from cascadeflow.adapters.sqlmodel_calibration import SQLModelCalibrationStore
+from cascadeflow.application.ports import CalibrationStore
+from cascadeflow.domain.draft_features import DRAFT_FEATURES
+from cascadeflow.domain.online_evidence import Observation, Sample
+from cascadeflow.testing import InMemoryCalibrationStore
+
+BINS = 10
+
+
+def drafted(n: int, disagreed: bool = False) -> Observation:
+    features = tuple(float(n + i) for i in range(len(DRAFT_FEATURES)))
+    return Observation(bin=n % BINS, labelled=True, disagreed=disagreed, draft_cost=0.001, verifier_cost=0.01,
+                       sample=Sample(features, prior=n / 100, labelled=True, disagreed=disagreed))
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def stores(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[CalibrationStore, CalibrationStore]]:  # type: ignore[no-untyped-def]
+    """Two handles on one store (two processes' views of one database)."""
+    if request.param == "memory":
+        store = InMemoryCalibrationStore()
+        yield store, store
+        return
+    url = (f"sqlite:///{tmp_path / 'calibration.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    first, second = SQLModelCalibrationStore(url), SQLModelCalibrationStore(url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_samples_come_back_in_order_after_the_last_one_read(stores: tuple[CalibrationStore, CalibrationStore]) -> None:
+    writer, reader = stores
+    writer.record("a -> b", BINS, [drafted(n, disagreed=n % 3 == 0) for n in range(5)])
+    writer.record("c -> b", BINS, [drafted(99)])
+    writer.record("a -> b", BINS, [Observation(bin=None, verifier_cost=0.01)])  # not drafted: no sample
+    got = reader.samples("a -> b", 0, 100)
+    assert [s.prior for _, s in got] == [0.0, 0.01, 0.02, 0.03, 0.04]
+    assert [s.disagreed for _, s in got] == [True, False, False, True, False]
+    assert got[2][1].features == drafted(2).sample.features  # type: ignore[union-attr]
+    sequences = [n for n, _ in got]
+    assert sequences == sorted(sequences) and len(set(sequences)) == 5
+    # only what came after, and at most the newest ``limit``
+    writer.record("a -> b", BINS, [drafted(5)])
+    assert [s.prior for _, s in reader.samples("a -> b", sequences[-1], 100)] == [0.05]
+    assert [s.prior for _, s in reader.samples("a -> b", 0, 2)] == [0.04, 0.05]
+    # the counts are kept as before
+    evidence = reader.evidence("a -> b", BINS)
+    assert evidence.drafts == 6 and evidence.verifier_calls == 7 and evidence.labelled == 6
+
+
+def test_a_routes_oldest_samples_are_deleted(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sqlmodel_calibration, "KEEP_SAMPLES", 5)
+    monkeypatch.setattr(sqlmodel_calibration, "PRUNE_EVERY", 3)
+    store = SQLModelCalibrationStore(f"sqlite:///{tmp_path / 'calibration.db'}")
+    for n in range(12):
+        store.record("a -> b", BINS, [drafted(n)])
+    store.record("c -> b", BINS, [drafted(50)])
+    kept = [s.prior for _, s in store.samples("a -> b", 0, 100)]
+    assert kept[-5:] == [0.07, 0.08, 0.09, 0.1, 0.11] and len(kept) < 12  # pruned every 3rd record
+    assert [s.prior for _, s in store.samples("c -> b", 0, 100)] == [0.5]
+    store.close()

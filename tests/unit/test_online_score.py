@@ -1,0 +1,76 @@
+"""The draft score a route learns from its own (agreement) labels."""
+
+from __future__ import annotations
+
+import random
+
+from cascadeflow.domain.draft_features import DRAFT_FEATURES
+from cascadeflow.domain.online_evidence import Sample
+from cascadeflow.domain.online_score import auc, feature_vector, fit_learned_score, histogram
+
+
+def test_auc_counts_pairs_ranked_right_and_ties_as_half() -> None:
+    assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0
+    assert auc([0.1], [0.9]) == 0.0
+    assert auc([0.5, 0.5], [0.5]) == 0.5
+    assert auc([0.9, 0.4], [0.5, 0.1]) == 0.75
+    assert auc([], [0.3]) == 0.5
+
+
+def sample(rng: random.Random, disagrees: bool, labelled: bool = True) -> Sample:
+    """A draft whose length tells its label (the built-in score reads no length) and
+    whose built-in score is noise."""
+    features = {name: rng.random() for name in DRAFT_FEATURES}
+    features["log_length"] = (4.0 if disagrees else 2.0) + rng.gauss(0, 0.5)
+    return Sample(feature_vector(features), prior=rng.random(), labelled=labelled, disagreed=disagrees and labelled)
+
+
+def test_a_score_learnt_from_agreement_ranks_what_the_built_in_score_cannot() -> None:
+    rng = random.Random(3)
+    samples = [sample(rng, disagrees=i % 3 == 0, labelled=i % 5 != 0) for i in range(600)]
+    fitted = fit_learned_score(samples)
+    assert fitted is not None
+    learned, scores = fitted
+    assert learned.adopted and learned.auc > 0.9 and abs(learned.prior_auc - 0.5) < 0.1
+    assert learned.labels == sum(s.labelled for s in samples)
+    assert "used" in learned.note()
+    # each sample is scored by the half that did not see it: agreeing drafts rank higher
+    agreeing = [x for x, s in zip(scores, samples) if s.labelled and not s.disagreed]
+    disagreeing = [x for x, s in zip(scores, samples) if s.disagreed]
+    assert auc(agreeing, disagreeing) > 0.9
+    # a new draft is scored by both halves
+    short, long = sample(rng, disagrees=False), sample(rng, disagrees=True)
+    assert learned.score(short.features) > learned.score(long.features)
+
+
+def test_no_score_is_learnt_without_both_kinds_of_label_in_each_half() -> None:
+    rng = random.Random(5)
+    assert fit_learned_score([sample(rng, disagrees=False) for _ in range(500)]) is None
+    few = [sample(rng, disagrees=i % 2 == 0) for i in range(30)]  # under 10 of a kind per half
+    assert fit_learned_score(few) is None
+
+
+def test_a_learnt_score_that_ranks_worse_than_the_built_in_one_is_not_adopted() -> None:
+    rng = random.Random(9)
+    samples = []
+    for i in range(400):  # the built-in score knows the label; the features are noise
+        disagrees = i % 3 == 0
+        features = feature_vector({name: rng.random() for name in DRAFT_FEATURES})
+        samples.append(Sample(features, prior=0.2 if disagrees else 0.8, labelled=True, disagreed=disagrees))
+    fitted = fit_learned_score(samples)
+    assert fitted is not None and not fitted[0].adopted
+    assert "not used" in fitted[0].note()
+
+
+def test_drafts_that_broke_a_rule_score_zero_and_sit_in_the_lowest_bin() -> None:
+    rng = random.Random(1)
+    samples = [sample(rng, disagrees=i % 3 == 0) for i in range(200)] + [Sample((), 0.0, True, True)]
+    fitted = fit_learned_score(samples)
+    assert fitted is not None
+    _, scores = fitted
+    assert scores[-1] == 0.0
+    bins = histogram(samples, scores, 10)
+    assert sum(b.seen for b in bins) == len(samples)
+    assert sum(b.labelled for b in bins) == len(samples)
+    assert sum(b.disagreed for b in bins) == sum(s.disagreed for s in samples)
+    assert bins[0].seen >= 1
