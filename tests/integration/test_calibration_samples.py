@@ -20,7 +20,8 @@ BINS = 10
 def drafted(n: int, disagreed: bool = False) -> Observation:
     features = tuple(float(n + i) for i in range(len(DRAFT_FEATURES)))
     return Observation(bin=n % BINS, labelled=True, disagreed=disagreed, draft_cost=0.001, verifier_cost=0.01,
-                       sample=Sample(features, prior=n / 100, labelled=True, disagreed=disagreed))
+                       sample=Sample(features, prior=n / 100, labelled=True, disagreed=disagreed,
+                                     chance=1.0 if disagreed else 0.25))
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
@@ -46,7 +47,7 @@ def test_samples_come_back_in_order_after_the_last_one_read(stores: tuple[Calibr
     got = reader.samples("a -> b", 0, 100)
     assert [s.prior for _, s in got] == [0.0, 0.01, 0.02, 0.03, 0.04]
     assert [s.disagreed for _, s in got] == [True, False, False, True, False]
-    assert got[2][1].features == drafted(2).sample.features  # type: ignore[union-attr]
+    assert got[2][1] == drafted(2).sample and got[0][1].chance == 1.0 and got[1][1].chance == 0.25
     sequences = [n for n, _ in got]
     assert sequences == sorted(sequences) and len(set(sequences)) == 5
     # only what came after, and at most the newest ``limit``
@@ -69,3 +70,30 @@ def test_a_routes_oldest_samples_are_deleted(tmp_path, monkeypatch: pytest.Monke
     assert kept[-5:] == [0.07, 0.08, 0.09, 0.1, 0.11] and len(kept) < 12  # pruned every 3rd record
     assert [s.prior for _, s in store.samples("c -> b", 0, 100)] == [0.5]
     store.close()
+
+
+def test_a_second_process_ranks_drafts_by_the_score_learnt_from_the_first_ones_samples(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cascadeflow.application.online_calibration import OnlineCalibration
+    from cascadeflow.domain.online_policy import OnlineSettings
+    from cascadeflow.domain.online_score import feature_vector
+    from cascadeflow.testing import HashChance
+
+    url = f"sqlite:///{tmp_path / 'calibration.db'}"
+    settings = OnlineSettings(learn_score=True, learn_min_labels=40, bins=BINS, min_labels=5, group_labels=5)
+    route = "small -> large"
+
+    def draft(long: bool) -> tuple[float, ...]:  # long drafts disagree; the built-in score cannot tell
+        return feature_vector({"log_length": 4.0 if long else 2.0, "length_ratio": 1.0 if long else -1.0})
+
+    first = OnlineCalibration(SQLModelCalibrationStore(url), HashChance(), settings)
+    for n in range(300):
+        long = n % 3 == 0
+        first.learn(route, Observation(bin=5, labelled=True, disagreed=long, draft_cost=0.001, verifier_cost=0.01,
+                                       sample=Sample(draft(long), 0.5, labelled=True, disagreed=long)))
+    second = OnlineCalibration(SQLModelCalibrationStore(url), HashChance(), settings)  # another replica
+    plan = second.plan(route)
+    assert any(note.startswith("learnt draft score") and note.endswith("used") for note in plan.notes)
+    assert second.score(route, 0.5, draft(long=False)) > 0.8 > 0.2 > second.score(route, 0.5, draft(long=True))
+    # its plan accepts every short draft, and of the long ones only what the target allows
+    assert plan.acceptance_of(second.score(route, 0.5, draft(long=False))) == 1.0
+    assert plan.acceptance_of(second.score(route, 0.5, draft(long=True))) < 0.2

@@ -315,7 +315,7 @@ async def learn_on_lengths(settings: OnlineSettings) -> tuple[list[CascadeResult
 
 
 async def test_a_route_learns_a_score_from_its_labels_where_the_built_in_one_cannot_tell() -> None:
-    learning = replace(QUICK, learn_min_labels=40, refit_every=5)
+    learning = replace(QUICK, learn_score=True, learn_min_labels=40, refit_every=5)
     results, online = await learn_on_lengths(learning)
     right = sum(r.draft_accepted and r.content == "Paris." for r in results[-300:])
     wrong = sum(r.content.startswith("London") for r in results)
@@ -330,7 +330,7 @@ async def test_a_route_learns_a_score_from_its_labels_where_the_built_in_one_can
 
 
 async def test_a_domain_ranks_its_drafts_by_the_score_its_pooled_route_learnt() -> None:
-    settings = replace(QUICK, learn_min_labels=40, refit_every=5, domain_min_labels=40)
+    settings = replace(QUICK, learn_score=True, learn_min_labels=40, refit_every=5, domain_min_labels=40)
     fake = FakeProvider({"small": ["Paris.", "London London London."] * 1000, "large": ["Paris."]})
     cascade, online, _ = wired(fake, settings)
     results = [await cascade.execute(in_domain(i, "geography")) for i in range(1200)]

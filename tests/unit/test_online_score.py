@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from cascadeflow.domain.draft_features import DRAFT_FEATURES
 from cascadeflow.domain.online_evidence import Sample
@@ -74,3 +75,16 @@ def test_drafts_that_broke_a_rule_score_zero_and_sit_in_the_lowest_bin() -> None
     assert sum(b.labelled for b in bins) == len(samples)
     assert sum(b.disagreed for b in bins) == sum(s.disagreed for s in samples)
     assert bins[0].seen >= 1
+
+
+def test_a_label_counts_by_the_inverse_of_its_chance_of_being_drawn() -> None:
+    """Ten escalated drafts that disagreed (always labelled) and ten accepted ones that
+    agreed, checked in a 10% shadow: the ten shadows stand for a hundred drafts."""
+    escalated = [Sample((), 0.5, labelled=True, disagreed=True, chance=1.0)] * 10
+    shadowed = [Sample((), 0.5, labelled=True, disagreed=False, chance=0.1)] * 10
+    (only,) = histogram(escalated + shadowed, [0.5] * 20, 1)
+    assert only.seen == 20
+    # 110 drafts' worth of labels, 10 of them disagreeing; worth 12 plain labels
+    assert only.labelled == 12 and only.disagreed == 1
+    (plain,) = histogram(escalated + [replace(s, chance=1.0) for s in shadowed], [0.5] * 20, 1)
+    assert (plain.labelled, plain.disagreed) == (20, 10)

@@ -65,6 +65,7 @@ class SampleRow(SQLModel, table=True):
     prior: float
     labelled: bool
     disagreed: bool
+    chance: float = 1.0  # its chance of being labelled
 
 
 KEEP_SAMPLES = 20_000  # per route: older samples are deleted
@@ -115,7 +116,8 @@ class SQLModelCalibrationStore(CalibrationStore):
             samples = [seen.sample for seen in observations if seen.sample is not None]
             if samples:
                 session.add_all(SampleRow(route=route, version=FEATURES_VERSION, features=json.dumps(s.features),
-                                          prior=s.prior, labelled=s.labelled, disagreed=s.disagreed)
+                                          prior=s.prior, labelled=s.labelled, disagreed=s.disagreed,
+                                          chance=s.chance)
                                 for s in samples)
                 due = self._unpruned.get(route, 0) + len(samples)
                 self._unpruned[route] = 0 if due >= PRUNE_EVERY else due
@@ -136,7 +138,8 @@ class SQLModelCalibrationStore(CalibrationStore):
                                          col(SampleRow.version) == FEATURES_VERSION)
                  .order_by(col(SampleRow.id).desc()).limit(limit))
         with self._db.transaction(write=False) as session:
-            rows = [(row.id or 0, Sample(tuple(json.loads(row.features)), row.prior, row.labelled, row.disagreed))
+            rows = [(row.id or 0, Sample(tuple(json.loads(row.features)), row.prior, row.labelled,
+                                              row.disagreed, row.chance))
                     for row in session.exec(query)]
         return rows[::-1]
 

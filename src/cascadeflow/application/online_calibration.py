@@ -157,6 +157,12 @@ class OnlineCalibration:
         return decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
                       self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share)
 
+    def label_chance(self, route: str, score: float, stages: int = 2) -> float:
+        """The chance a draft of this score gets a label on this route: escalated, or
+        accepted and checked in the shadow."""
+        accept = self.plan(route, stages).acceptance_of(score)
+        return 1.0 - accept * (1.0 - self.settings.shadow_share)
+
     def bin_of(self, score: float) -> int:
         return self.settings.bin_of(score)
 

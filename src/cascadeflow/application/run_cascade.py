@@ -88,6 +88,7 @@ class _Answer:
     cost: float
     extra_cost: float = 0.0  # a second sample's, listed as a call of its own
     features: tuple[float, ...] = ()  # DRAFT_FEATURES of a rule-abiding text draft (a learnt score's input)
+    label_chance: float = 1.0  # the chance the online plan gave it of being labelled
 
 
 class RunCascade:
@@ -208,6 +209,8 @@ class RunCascade:
                             answer = answers[index] = replace(answer, features=self._features(answer, request))
                         score = online.score(route, answer.verdict.score, answer.features)
                         decision = online.decide(route, score, key, len(chain))
+                        answers[index] = replace(answers[index],
+                                                 label_chance=online.label_chance(route, score, len(chain)))
                         answer = _online_verdict(answer, decision, chain[-1].name, score)
                     calls.append(_answered_call(answer, attempts))
                     if sampled is not None:
@@ -344,7 +347,8 @@ class RunCascade:
                 draft_cost=None if draft is None else draft.cost + draft.extra_cost,
                 verifier_cost=None if reference is None else reference.cost,
                 sample=None if draft is None or not online.learns else Sample(
-                    draft.features if draft.verdict.passed else (), prior, agree is not None, agree is False),
+                    draft.features if draft.verdict.passed else (), prior, agree is not None, agree is False,
+                    draft.label_chance),
             )
             for route in pair:
                 if route is not None:

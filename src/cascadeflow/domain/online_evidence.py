@@ -43,12 +43,16 @@ class CallCosts:
 @dataclass(frozen=True, slots=True)
 class Sample:
     """One drafted query: the draft's features (empty when it broke a rule: it scores 0
-    and is never accepted), the score it was decided with, and its label."""
+    and is never accepted), its built-in score, its label, and the chance it had of
+    getting one (the plan's escalation chance for its score, plus the shadow share of
+    the rest): labels are weighted by its inverse, so that the drafts the plan used to
+    accept count as much as those it escalated."""
 
     features: tuple[float, ...]
     prior: float
     labelled: bool = False
     disagreed: bool = False
+    chance: float = 1.0  # the chance it had of being labelled (an accepted draft: the shadow share)
 
     @property
     def usable(self) -> bool:

@@ -54,7 +54,7 @@ class OnlineSettings:
     splits its score (agreeing drafts rank above every disagreeing one).
     ``plan_domains`` limits the domains that get plans of their own (the gateway: its
     known domains, so clients cannot fill the slots with made-up ones).
-    ``learn_score``: each route learns a draft score from its own labels (its last
+    ``learn_score`` (opt-in): each route learns a draft score from its own labels (its last
     ``score_window`` drafts' features), fitted once ``learn_min_labels`` labels are in
     the window and used once it ranks drafts better than the built-in score (single
     samples only: ``draft_samples=2`` keeps its own scale).
@@ -75,7 +75,7 @@ class OnlineSettings:
     domain_min_labels: int = 100
     draft_samples: int = 1
     plan_domains: tuple[str, ...] | None = None  # the domains that may get plans (None: any)
-    learn_score: bool = True
+    learn_score: bool = False
     learn_min_labels: int = 100
     score_window: int = 4000
 

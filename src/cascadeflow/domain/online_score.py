@@ -102,12 +102,22 @@ def fit_learned_score(samples: Sequence[Sample]) -> tuple[LearnedScore, list[flo
 
 
 def histogram(samples: Sequence[Sample], scores: Sequence[float], bins: int) -> tuple[EvidenceBin, ...]:
-    """The plan's evidence from a window of samples scored on one scale."""
-    seen, labelled, disagreed = [0] * bins, [0] * bins, [0] * bins
+    """The plan's evidence from a window of samples scored on one scale. A label counts
+    by the inverse of its chance of being drawn, and a bin's labels are its effective
+    number ((sum w)^2 / sum w^2), so a few heavily weighted labels do not pass for many."""
+    seen = [0] * bins
+    weight, square, against = [0.0] * bins, [0.0] * bins, [0.0] * bins
     for sample, score in zip(samples, scores):
         index = min(bins - 1, max(0, int(score * bins)))
         seen[index] += 1
         if sample.labelled:
-            labelled[index] += 1
-            disagreed[index] += sample.disagreed
-    return tuple(EvidenceBin(s, l, d) for s, l, d in zip(seen, labelled, disagreed))
+            w = 1.0 / max(sample.chance, 1e-3)
+            weight[index] += w
+            square[index] += w * w
+            against[index] += w * sample.disagreed
+    evidence = []
+    for n, w, w2, d in zip(seen, weight, square, against):
+        effective = w * w / w2 if w2 else 0.0
+        labelled = min(n, round(effective))
+        evidence.append(EvidenceBin(n, labelled, min(labelled, round(labelled * d / w)) if w else 0))
+    return tuple(evidence)

@@ -68,6 +68,9 @@ def simulate(
     draft_samples: Annotated[int, typer.Option(min=1, max=2, help="With --online: 2 asks each "
                                                "draft twice (the trace's recorded 'samples'), "
                                                "agreement between the two being a signal.")] = 1,
+    learn_score: Annotated[bool, typer.Option(help="With --online: each route ranks its drafts by a "
+                                              "score learnt from its own labels once that ranks "
+                                              "them better than the built-in one.")] = False,
 ) -> None:
     """Replay recorded answers through the cascade: no keys, no network."""
     from cascadeflow.bootstrap import quality_config, simulation
@@ -78,7 +81,7 @@ def simulate(
                                      "--threshold, --learned, --pre-route and --save-config")
         with reporting_errors():
             _online(trace, models, drafter, verifier, limit, target_quality, confidence, shadow_share,
-                    plot, json_output, draft_samples)
+                    plot, json_output, draft_samples, learn_score)
         return
     if (plot or save_config or learned or pre_route) and not calibrate:
         raise typer.BadParameter("--plot, --save-config, --learned and --pre-route need --calibrate or --online")
@@ -88,6 +91,8 @@ def simulate(
         raise typer.BadParameter("--shadow-share needs --online")
     if draft_samples != 1:
         raise typer.BadParameter("--draft-samples needs --online")
+    if learn_score:
+        raise typer.BadParameter("--learn-score needs --online")
     if models and calibrate:
         raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --drafter and "
                                  "--verifier (chains: plain simulate or --online)")
@@ -109,12 +114,13 @@ def simulate(
 
 def _online(trace: str, models: str | None, drafter: str | None, verifier: str | None,
             limit: int | None, target: float, confidence: float, shadow_share: float | None,
-            plot: Path | None, json_output: bool, draft_samples: int = 1) -> None:
+            plot: Path | None, json_output: bool, draft_samples: int = 1, learn_score: bool = False) -> None:
     from cascadeflow.bootstrap import online_simulation, plot_online
     from cascadeflow.domain.online_policy import OnlineSettings
     from cascadeflow.entrypoints.cli.online_report import online_json, online_tables
 
-    settings = OnlineSettings(target_quality=target, confidence=confidence, draft_samples=draft_samples)
+    settings = OnlineSettings(target_quality=target, confidence=confidence, draft_samples=draft_samples,
+                              learn_score=learn_score)
     if shadow_share is not None:
         settings = replace(settings, shadow_share=shadow_share)
     chain = [m.strip() for m in models.split(",") if m.strip()] if models else None

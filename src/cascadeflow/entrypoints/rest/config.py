@@ -145,6 +145,7 @@ class QualitySettings(_Strict):
     min_labels: int = Field(default=30, ge=0)
     domain_min_labels: int = Field(default=100, ge=0)  # 0: one plan for all domains
     draft_samples: int = Field(default=1, ge=1, le=2)  # 2: each draft asked twice (priced)
+    learn_score: bool = False  # each route learns a draft score from its labels (opt-in)
 
     @model_validator(mode="after")
     def _mode_known(self) -> QualitySettings:
@@ -165,7 +166,8 @@ class QualitySettings(_Strict):
     def to_online(self) -> OnlineSettings:
         return OnlineSettings(target_quality=self.target_quality, confidence=self.confidence,
                               shadow_share=self.shadow_share, min_labels=self.min_labels,
-                              domain_min_labels=self.domain_min_labels, draft_samples=self.draft_samples)
+                              domain_min_labels=self.domain_min_labels, draft_samples=self.draft_samples,
+                              learn_score=self.learn_score)
 
 
 class GatewayConfig(_Strict):
