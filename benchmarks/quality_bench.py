@@ -2,7 +2,8 @@
 `make bench` (or `python benchmarks/quality_bench.py [more traces...]`).
 
 For each trace: the online cascade (the default: label-free, replayed in file order, every
-warm-up and shadow call paid) over the whole stream; the labelled calibration
+warm-up and shadow call paid) over the whole stream, and the same with a score each route
+learns from its labels (opt-in); the labelled calibration
 (`simulate --calibrate`, fitted on one half, reported on the other); the four fixed
 presets over the whole trace; and, at each policy's own quality, random escalation
 (every draft paid) and a perfect router. "captured" is the share of the perfect router's
@@ -16,6 +17,7 @@ import sys
 import time
 
 from cascadeflow.bootstrap import calibration, online_simulation, quality_config, simulation
+from cascadeflow.domain.online_policy import OnlineSettings
 
 TRACES = ["gsm8k", "mtbench"]
 PRESETS = ("fast", "cost-optimized", "balanced", "strict")
@@ -51,6 +53,12 @@ def bench(trace: str) -> None:
     print(row("online (default, no labels)", online.online.relative_quality, online.online.cost_reduction,
               rnd.cost_reduction, orc.cost_reduction,
               f"{seconds:.1f} s; drafts skipped {online.online.pre_routed_share:.0%}"))
+    learning = asyncio.run(online_simulation(trace, settings=OnlineSettings(learn_score=True)).run())
+    rnd, orc = (learning.baseline(name) for name in ("random escalation, same quality",
+                                                      "perfect router, same quality"))
+    notes = [n for n in learning.final_plan.notes if n.startswith("learnt")] or ["no score learnt"]
+    print(row("online, learnt score (opt-in)", learning.online.relative_quality,
+              learning.online.cost_reduction, rnd.cost_reduction, orc.cost_reduction, notes[0]))
 
     sim = simulation(trace)
     records = [r for r in sim.records if {drafter, verifier} <= r.responses.keys()]
