@@ -22,11 +22,12 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cascadeflow.domain.calibration import auc
 from cascadeflow.domain.draft_features import DRAFT_FEATURES
 from cascadeflow.domain.online_evidence import EvidenceBin, Sample
 from cascadeflow.domain.scoring import ScoreModel, fit_score_model
 
-__all__ = ["LearnedScore", "auc", "feature_vector", "fit_learned_score", "histogram"]
+__all__ = ["LearnedScore", "feature_vector", "fit_learned_score", "histogram"]
 
 L2 = 10.0  # ridge penalty on standardised features: a dozen-odd features over hundreds of labels
 MIN_PER_CLASS = 10  # agreeing and disagreeing labelled drafts each half needs before a fit
@@ -34,24 +35,6 @@ MIN_PER_CLASS = 10  # agreeing and disagreeing labelled drafts each half needs b
 
 def feature_vector(features: Mapping[str, float]) -> tuple[float, ...]:
     return tuple(float(features.get(name, 0.0)) for name in DRAFT_FEATURES)
-
-
-def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
-    """The chance that a positive outranks a negative (ties count a half); 0.5 when a
-    class is empty."""
-    if not positives or not negatives:
-        return 0.5
-    ranked = sorted([(s, 1) for s in positives] + [(s, 0) for s in negatives])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        middle = (i + j + 1) / 2  # 1-based mean rank of the tie
-        rank_sum += middle * sum(label for _, label in ranked[i:j])
-        i = j
-    n_pos, n_neg = len(positives), len(negatives)
-    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +79,9 @@ def fit_learned_score(samples: Sequence[Sample]) -> tuple[LearnedScore, list[flo
         other = halves[0 if f else 1]
         scores.append(other.probability(dict(zip(DRAFT_FEATURES, sample.features))) if sample.usable else 0.0)
     labelled = [(score, s) for score, s in zip(scores, samples) if s.usable and s.labelled]
-    learnt = auc([x for x, s in labelled if not s.disagreed], [x for x, s in labelled if s.disagreed])
-    prior = auc([s.prior for _, s in labelled if not s.disagreed], [s.prior for _, s in labelled if s.disagreed])
+    agreed = [not s.disagreed for _, s in labelled]  # both kinds are there: each half had both
+    learnt = auc([x for x, _ in labelled], agreed)
+    prior = auc([s.prior for _, s in labelled], agreed)
     return LearnedScore((halves[0], halves[1]), learnt, prior, len(labelled)), scores
 
 
