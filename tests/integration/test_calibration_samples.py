@@ -21,7 +21,7 @@ def drafted(n: int, disagreed: bool = False) -> Observation:
     features = tuple(float(n + i) for i in range(len(DRAFT_FEATURES)))
     return Observation(bin=n % BINS, labelled=True, disagreed=disagreed, draft_cost=0.001, verifier_cost=0.01,
                        sample=Sample(features, prior=n / 100, labelled=True, disagreed=disagreed,
-                                     chance=1.0 if disagreed else 0.25))
+                                     fold=n % 2 == 1))
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
@@ -47,7 +47,7 @@ def test_samples_come_back_in_order_after_the_last_one_read(stores: tuple[Calibr
     got = reader.samples("a -> b", 0, 100)
     assert [s.prior for _, s in got] == [0.0, 0.01, 0.02, 0.03, 0.04]
     assert [s.disagreed for _, s in got] == [True, False, False, True, False]
-    assert got[2][1] == drafted(2).sample and got[0][1].chance == 1.0 and got[1][1].chance == 0.25
+    assert got[2][1] == drafted(2).sample and [s.fold for _, s in got] == [False, True, False, True, False]
     sequences = [n for n, _ in got]
     assert sequences == sorted(sequences) and len(set(sequences)) == 5
     # only what came after, and at most the newest ``limit``
@@ -59,17 +59,23 @@ def test_samples_come_back_in_order_after_the_last_one_read(stores: tuple[Calibr
     assert evidence.drafts == 6 and evidence.verifier_calls == 7 and evidence.labelled == 6
 
 
-def test_a_routes_oldest_samples_are_deleted(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_routes_oldest_samples_are_deleted_and_no_other_routes(
+        database: str, request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(sqlmodel_calibration, "KEEP_SAMPLES", 5)
     monkeypatch.setattr(sqlmodel_calibration, "PRUNE_EVERY", 3)
-    store = SQLModelCalibrationStore(f"sqlite:///{tmp_path / 'calibration.db'}")
-    for n in range(12):
+    url = (f"sqlite:///{tmp_path / 'calibration.db'}" if database == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    other = SQLModelCalibrationStore(url)
+    other.record("c -> b", BINS, [drafted(50)])  # id 1
+    for n in range(12):  # ids 2 to 13, each from a process of its own: any process prunes
+        store = SQLModelCalibrationStore(url)
         store.record("a -> b", BINS, [drafted(n)])
-    store.record("c -> b", BINS, [drafted(50)])
-    kept = [s.prior for _, s in store.samples("a -> b", 0, 100)]
-    assert kept[-5:] == [0.07, 0.08, 0.09, 0.1, 0.11] and len(kept) < 12  # pruned every 3rd record
-    assert [s.prior for _, s in store.samples("c -> b", 0, 100)] == [0.5]
-    store.close()
+        store.close()
+    # pruned at ids 3, 6, 9 and 12 down to the newest 5; id 13 came after
+    assert [s.prior for _, s in other.samples("a -> b", 0, 100)] == [0.06, 0.07, 0.08, 0.09, 0.1, 0.11]
+    assert [s.prior for _, s in other.samples("c -> b", 0, 100)] == [0.5]
+    other.close()
 
 
 def test_a_second_process_ranks_drafts_by_the_score_learnt_from_the_first_ones_samples(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -89,11 +95,13 @@ def test_a_second_process_ranks_drafts_by_the_score_learnt_from_the_first_ones_s
     for n in range(300):
         long = n % 3 == 0
         first.learn(route, Observation(bin=5, labelled=True, disagreed=long, draft_cost=0.001, verifier_cost=0.01,
-                                       sample=Sample(draft(long), 0.5, labelled=True, disagreed=long)))
+                                       sample=Sample(draft(long), 0.5, labelled=True, disagreed=long,
+                                                     fold=n % 4 < 2)))
     second = OnlineCalibration(SQLModelCalibrationStore(url), HashChance(), settings)  # another replica
     plan = second.plan(route)
     assert any(note.startswith("learnt draft score") and note.endswith("used") for note in plan.notes)
-    assert second.score(route, 0.5, draft(long=False)) > 0.8 > 0.2 > second.score(route, 0.5, draft(long=True))
-    # its plan accepts every short draft, and of the long ones only what the target allows
-    assert plan.acceptance_of(second.score(route, 0.5, draft(long=False))) == 1.0
-    assert plan.acceptance_of(second.score(route, 0.5, draft(long=True))) < 0.2
+    for fold in (False, True):
+        short, long = second.score(route, 0.5, draft(long=False), fold), second.score(route, 0.5, draft(long=True), fold)
+        assert short > 0.8 > 0.2 > long
+        # its plan accepts every short draft, and of the long ones only what the target allows
+        assert plan.acceptance_of(short) == 1.0 and plan.acceptance_of(long) < 0.2

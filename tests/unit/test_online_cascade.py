@@ -311,7 +311,7 @@ async def learn_on_lengths(settings: OnlineSettings) -> tuple[list[CascadeResult
     which the built-in score cannot tell apart (it reads no length)."""
     fake = FakeProvider({"small": ["Paris.", "London London London."] * 1000, "large": ["Paris."]})
     cascade, online, _ = wired(fake, settings)
-    return [await cascade.execute(ask(i)) for i in range(1200)], online
+    return [await cascade.execute(ask(i)) for i in range(2000)], online
 
 
 async def test_a_route_learns_a_score_from_its_labels_where_the_built_in_one_cannot_tell() -> None:
@@ -340,3 +340,50 @@ async def test_a_domain_ranks_its_drafts_by_the_score_its_pooled_route_learnt() 
     assert any(note.startswith("learnt draft score") for note in online.plan(own).notes)
     assert sum(r.draft_accepted and r.content == "Paris." for r in results[-300:]) > 100
     assert sum(r.content.startswith("London") for r in results) <= 0.06 * len(results)
+
+
+async def test_with_a_learnt_score_tool_call_drafts_are_scored_and_counted_on_its_scale() -> None:
+    """Half the queries offer a tool: there the draft calls it wrongly; elsewhere it answers
+    the text the verifier gives. The built-in score rates a well-formed call 1.0; the
+    learnt one must not, or every wrong call would be accepted."""
+    from cascadeflow.domain.messages import CallOptions, ToolCall
+    from cascadeflow.testing import FakeReply
+
+    tool = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+    right = FakeReply("", tool_calls=(ToolCall("a", "get_weather", '{"city": "Paris"}'),))
+    wrong = FakeReply("", tool_calls=(ToolCall("b", "get_weather", '{"city": "Lyon"}'),))
+
+    class Tools(FakeProvider):
+        async def complete(self, request: CompletionRequest) -> Completion:
+            done = await super().complete(request)
+            if request.options.tools:
+                reply = right if request.model.name == "large" else wrong
+                return replace(done, text="", tool_calls=reply.tool_calls)
+            return done
+
+    # half the accepted drafts checked: labels keep coming while the built-in score, which
+    # ranks the wrong calls first, has the plan draft little
+    settings = replace(QUICK, learn_score=True, learn_min_labels=40, refit_every=5, shadow_share=0.5)
+    cascade, online, store = wired(Tools({"small": ["Paris."], "large": ["Paris."]}), settings)
+    results = []
+    for i in range(2000):
+        request = ask(i)
+        results.append((i % 2 == 0, await cascade.execute(
+            replace(request, options=CallOptions(tools=(tool,))) if i % 2 == 0 else request)))
+    route = online.route("small", "large")
+    assert any(n.startswith("learnt draft score") and n.endswith("used") for n in online.plan(route).notes)
+    wrong_accepted = sum(offered and r.draft_accepted for offered, r in results)
+    assert wrong_accepted <= 0.06 * len(results)  # the target holds
+    # the text drafts are accepted (half of them in the shadow, where the verifier answers)
+    assert sum(not offered and r.draft_accepted for offered, r in results[-300:]) > 60
+    # the tool calls' samples carry features (no text), not an empty row in the lowest bin
+    assert all(s.usable for _, s in store.samples(route, 0, 10_000))
+
+
+async def test_by_default_no_draft_features_are_kept() -> None:
+    fake = FakeProvider({"small": ["Paris."], "large": ["Paris."]})
+    cascade, online, store = wired(fake)
+    for i in range(50):
+        await cascade.execute(ask(i))
+    assert store.samples(online.route("small", "large"), 0, 100) == []
+    assert all(not n.startswith("learnt") for n in online.plan(online.route("small", "large")).notes)

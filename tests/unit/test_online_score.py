@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
+from cascadeflow.domain.calibration import auc
 from cascadeflow.domain.draft_features import DRAFT_FEATURES
 from cascadeflow.domain.online_evidence import Sample
-from cascadeflow.domain.calibration import auc
 from cascadeflow.domain.online_score import feature_vector, fit_learned_score, histogram
 
 
@@ -16,31 +15,51 @@ def sample(rng: random.Random, disagrees: bool, labelled: bool = True) -> Sample
     whose built-in score is noise."""
     features = {name: rng.random() for name in DRAFT_FEATURES}
     features["log_length"] = (4.0 if disagrees else 2.0) + rng.gauss(0, 0.5)
-    return Sample(feature_vector(features), prior=rng.random(), labelled=labelled, disagreed=disagrees and labelled)
+    return Sample(feature_vector(features), prior=rng.random(), labelled=labelled,
+                  disagreed=disagrees and labelled, fold=rng.random() < 0.5)
 
 
 def test_a_score_learnt_from_agreement_ranks_what_the_built_in_score_cannot() -> None:
     rng = random.Random(3)
     samples = [sample(rng, disagrees=i % 3 == 0, labelled=i % 5 != 0) for i in range(600)]
-    fitted = fit_learned_score(samples)
-    assert fitted is not None
-    learned, scores = fitted
+    learned = fit_learned_score(samples)
+    assert learned is not None
     assert learned.adopted and learned.auc > 0.9 and abs(learned.prior_auc - 0.5) < 0.1
     assert learned.labels == sum(s.labelled for s in samples)
     assert "used" in learned.note()
-    # each sample is scored by the half that did not see it: agreeing drafts rank higher
-    labelled = [(x, not s.disagreed) for x, s in zip(scores, samples) if s.labelled]
-    assert auc([x for x, _ in labelled], [good for _, good in labelled]) > 0.9
-    # a new draft is scored by both halves
+    # each draft is scored by the model of the other fold: agreeing drafts rank higher
+    labelled = [s for s in samples if s.labelled]
+    scores = [learned.score(s.features, s.fold) for s in labelled]
+    assert auc(scores, [not s.disagreed for s in labelled]) > 0.9
     short, long = sample(rng, disagrees=False), sample(rng, disagrees=True)
-    assert learned.score(short.features) > learned.score(long.features)
+    for fold in (False, True):
+        assert learned.score(short.features, fold) > learned.score(long.features, fold)
+    assert learned.score((), fold=False) == 0.0  # a draft that broke a rule
 
 
-def test_no_score_is_learnt_without_both_kinds_of_label_in_each_half() -> None:
+def test_a_draft_is_scored_by_the_model_that_did_not_see_its_fold() -> None:
+    """A model fitted on one fold has learnt that fold's drafts by heart; the other fold's
+    model has not seen them: the two score the same draft differently."""
+    rng = random.Random(11)
+    samples = [sample(rng, disagrees=i % 3 == 0) for i in range(300)]
+    learned = fit_learned_score(samples)
+    assert learned is not None
+    probe = samples[0]
+    own = learned.halves[1 if probe.fold else 0]
+    other = learned.halves[0 if probe.fold else 1]
+    named = dict(zip(DRAFT_FEATURES, probe.features))
+    assert learned.score(probe.features, probe.fold) == other.probability(named) != own.probability(named)
+
+
+def test_no_score_is_learnt_without_both_kinds_of_label_in_each_fold() -> None:
     rng = random.Random(5)
     assert fit_learned_score([sample(rng, disagrees=False) for _ in range(500)]) is None
-    few = [sample(rng, disagrees=i % 2 == 0) for i in range(30)]  # under 10 of a kind per half
+    few = [sample(rng, disagrees=i % 2 == 0) for i in range(30)]  # under 10 of a kind per fold
     assert fit_learned_score(few) is None
+    # every disagreement in one fold: that fold's model would know one kind only
+    lopsided = [Sample(s.features, s.prior, True, s.disagreed, fold=s.disagreed)
+                for s in (sample(rng, disagrees=i % 3 == 0) for i in range(300))]
+    assert fit_learned_score(lopsided) is None
 
 
 def test_a_learnt_score_that_ranks_worse_than_the_built_in_one_is_not_adopted() -> None:
@@ -49,34 +68,31 @@ def test_a_learnt_score_that_ranks_worse_than_the_built_in_one_is_not_adopted() 
     for i in range(400):  # the built-in score knows the label; the features are noise
         disagrees = i % 3 == 0
         features = feature_vector({name: rng.random() for name in DRAFT_FEATURES})
-        samples.append(Sample(features, prior=0.2 if disagrees else 0.8, labelled=True, disagreed=disagrees))
-    fitted = fit_learned_score(samples)
-    assert fitted is not None and not fitted[0].adopted
-    assert "not used" in fitted[0].note()
+        samples.append(Sample(features, prior=0.2 if disagrees else 0.8, labelled=True, disagreed=disagrees,
+                              fold=rng.random() < 0.5))
+    learned = fit_learned_score(samples)
+    assert learned is not None and not learned.adopted
+    assert "not used" in learned.note()
 
 
-def test_drafts_that_broke_a_rule_score_zero_and_sit_in_the_lowest_bin() -> None:
+def test_the_plans_evidence_counts_every_draft_and_label_once() -> None:
     rng = random.Random(1)
-    samples = [sample(rng, disagrees=i % 3 == 0) for i in range(200)] + [Sample((), 0.0, True, True)]
-    fitted = fit_learned_score(samples)
-    assert fitted is not None
-    _, scores = fitted
-    assert scores[-1] == 0.0
-    bins = histogram(samples, scores, 10)
+    samples = [sample(rng, disagrees=i % 3 == 0, labelled=i % 4 != 0) for i in range(200)]
+    samples.append(Sample((), 0.0, True, True))  # broke a rule: the lowest bin
+    learned = fit_learned_score(samples)
+    assert learned is not None
+    bins = histogram(samples, [learned.score(s.features, s.fold) for s in samples], 10)
     assert sum(b.seen for b in bins) == len(samples)
-    assert sum(b.labelled for b in bins) == len(samples)
+    assert sum(b.labelled for b in bins) == sum(s.labelled for s in samples)
     assert sum(b.disagreed for b in bins) == sum(s.disagreed for s in samples)
-    assert bins[0].seen >= 1
+    assert bins[0].seen >= 1 and bins[0].disagreed >= 1
 
 
-def test_a_label_counts_by_the_inverse_of_its_chance_of_being_drawn() -> None:
-    """Ten escalated drafts that disagreed (always labelled) and ten accepted ones that
-    agreed, checked in a 10% shadow: the ten shadows stand for a hundred drafts."""
-    escalated = [Sample((), 0.5, labelled=True, disagreed=True, chance=1.0)] * 10
-    shadowed = [Sample((), 0.5, labelled=True, disagreed=False, chance=0.1)] * 10
-    (only,) = histogram(escalated + shadowed, [0.5] * 20, 1)
-    assert only.seen == 20
-    # 110 drafts' worth of labels, 10 of them disagreeing; worth 12 plain labels
-    assert only.labelled == 12 and only.disagreed == 1
-    (plain,) = histogram(escalated + [replace(s, chance=1.0) for s in shadowed], [0.5] * 20, 1)
-    assert (plain.labelled, plain.disagreed) == (20, 10)
+def test_a_learnt_score_and_two_samples_do_not_go_together() -> None:
+    import pytest
+
+    from cascadeflow.domain.errors import ConfigurationError
+    from cascadeflow.domain.online_policy import OnlineSettings
+
+    with pytest.raises(ConfigurationError, match="learn_score"):
+        OnlineSettings(learn_score=True, draft_samples=2)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Index, Table, delete
+from sqlalchemy import BigInteger, Index, Integer, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel, col, select
 
@@ -58,18 +58,20 @@ class SampleRow(SQLModel, table=True):
     __tablename__ = "cascadeflow_calibration_samples"
     __table_args__ = (Index("ix_cascadeflow_calibration_samples_route_id", "route", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    # 64 bits on PostgreSQL; SQLite's INTEGER PRIMARY KEY is its 64-bit rowid already
+    id: int | None = Field(default=None, primary_key=True,
+                           sa_type=BigInteger().with_variant(Integer(), "sqlite"))
     route: str
     version: int  # FEATURES_VERSION when recorded
     features: str  # JSON list, DRAFT_FEATURES order
     prior: float
     labelled: bool
     disagreed: bool
-    chance: float = 1.0  # its chance of being labelled
+    fold: bool = False
 
 
 KEEP_SAMPLES = 20_000  # per route: older samples are deleted
-PRUNE_EVERY = 500  # samples recorded by a process on a route between two prunings
+PRUNE_EVERY = 500  # a route is pruned when one of its new samples' ids is a multiple of this
 
 
 def _tables(postgres: bool) -> list[Table]:
@@ -81,7 +83,6 @@ class SQLModelCalibrationStore(CalibrationStore):
     def __init__(self, url: str | None = None) -> None:
         self._db = SQLDatabase(url, label="calibration database", tables=_tables,
                                schema_lock_key=0x63666C6F77_03)
-        self._unpruned: dict[str, int] = {}  # per route: samples recorded since this process pruned
 
     @property
     def url(self) -> str:
@@ -115,14 +116,12 @@ class SQLModelCalibrationStore(CalibrationStore):
                       for name in ("drafts", "draft_cost", "verifier_calls", "verifier_cost")}))
             samples = [seen.sample for seen in observations if seen.sample is not None]
             if samples:
-                session.add_all(SampleRow(route=route, version=FEATURES_VERSION, features=json.dumps(s.features),
-                                          prior=s.prior, labelled=s.labelled, disagreed=s.disagreed,
-                                          chance=s.chance)
-                                for s in samples)
-                due = self._unpruned.get(route, 0) + len(samples)
-                self._unpruned[route] = 0 if due >= PRUNE_EVERY else due
-                if due >= PRUNE_EVERY:
-                    session.flush()
+                rows = [SampleRow(route=route, version=FEATURES_VERSION, features=json.dumps(s.features),
+                                  prior=s.prior, labelled=s.labelled, disagreed=s.disagreed, fold=s.fold)
+                        for s in samples]
+                session.add_all(rows)
+                session.flush()  # the ids: whichever process draws a multiple of PRUNE_EVERY prunes
+                if any((row.id or 0) % PRUNE_EVERY == 0 for row in rows):
                     self._prune(session, route)
 
     @staticmethod
@@ -139,7 +138,7 @@ class SQLModelCalibrationStore(CalibrationStore):
                  .order_by(col(SampleRow.id).desc()).limit(limit))
         with self._db.transaction(write=False) as session:
             rows = [(row.id or 0, Sample(tuple(json.loads(row.features)), row.prior, row.labelled,
-                                              row.disagreed, row.chance))
+                                              row.disagreed, row.fold))
                     for row in session.exec(query)]
         return rows[::-1]
 

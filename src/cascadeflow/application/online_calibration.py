@@ -20,11 +20,10 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from cascadeflow.application.ports import CalibrationStore, Chance
 from cascadeflow.domain.agreement import compare_answers
-from cascadeflow.domain.draft_features import DRAFT_FEATURES
 from cascadeflow.domain.online_evidence import EvidenceBin, Observation, RouteEvidence, Sample
 from cascadeflow.domain.online_policy import (
     AcceptancePlan,
@@ -43,15 +42,14 @@ MAX_DOMAINS = 32  # per route and process
 
 @dataclass(slots=True)
 class _Window:
-    """A route's recent drafts as this process has read them from the store, each with
-    its score on the learnt scale (out of fold for those the model was fitted on)."""
+    """A route's recent drafts as this process has read them from the store."""
 
     samples: deque[Sample]
-    scores: deque[float]
     last: int = 0  # the store's sequence number of the newest sample read
-    learned: LearnedScore | None = None
-    since_fit: int = 0  # samples read since the last fit
-    fitted: int = field(default=0)  # the window's size at the last fit
+    learned: LearnedScore | None = None  # a pooled route's own fit; a domain's route: its pooled route's
+    since_fit: int = 0  # samples read since the last attempt to fit
+    tried: int = 0  # the window's size at the last attempt to fit (0: none yet)
+    tried_labels: int = 0  # and its labels then
 
 
 class OnlineCalibration:
@@ -65,9 +63,10 @@ class OnlineCalibration:
         self._domains: dict[str, set[str]] = {}  # per route, the domains given plans of their own
         self._crowded: set[str] = set()
         self._windows: dict[str, _Window] = {}
+        self._scores: dict[str, LearnedScore] = {}  # the learnt score each route's current plan was fitted on
         self._pooled: dict[str, str] = {}  # a domain's route -> its pooled route
+        self._refitting: dict[str, threading.Lock] = {}  # one refit of a route at a time
         self._lock = threading.Lock()
-        self._fit_lock = threading.Lock()
 
     @property
     def store(self) -> CalibrationStore:
@@ -140,28 +139,23 @@ class OnlineCalibration:
     @property
     def learns(self) -> bool:
         """Whether drafts' features are kept and a score learnt from them."""
-        return self.settings.learn_score and self.settings.draft_samples == 1
+        return self.settings.learn_score
 
-    def score(self, route: str, prior: float, features: Sequence[float]) -> float:
-        """The score a draft is decided by on this route: the learnt one once adopted,
-        else ``prior`` (the built-in score)."""
+    def fold_of(self, key: str) -> bool:
+        """Which fold of a learnt score a query's draft belongs to."""
+        return self._chance.uniform(f"{key}\x1ffold") < 0.5
+
+    def score(self, route: str, prior: float, features: Sequence[float], fold: bool) -> float:
+        """The score a draft is decided by on this route: on the scale its current plan was
+        fitted on (the learnt one once adopted, else ``prior``, the built-in score)."""
         with self._lock:
-            window = self._windows.get(route)
-            learned = None if window is None else window.learned
-        if learned is None or not learned.adopted or len(features) != len(DRAFT_FEATURES):
-            return prior
-        return learned.score(features)
+            learned = self._scores.get(route)
+        return prior if learned is None else learned.score(features, fold)
 
     def decide(self, route: str, score: float, key: str, stages: int = 2) -> Decision:
         plan = self.plan(route, stages)
         return decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
                       self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share)
-
-    def label_chance(self, route: str, score: float, stages: int = 2) -> float:
-        """The chance a draft of this score gets a label on this route: escalated, or
-        accepted and checked in the shadow."""
-        accept = self.plan(route, stages).acceptance_of(score)
-        return 1.0 - accept * (1.0 - self.settings.shadow_share)
 
     def bin_of(self, score: float) -> int:
         return self.settings.bin_of(score)
@@ -180,17 +174,28 @@ class OnlineCalibration:
             self._refit(route, stages)
 
     def _refit(self, route: str, stages: int) -> AcceptancePlan:
-        evidence = self._store.evidence(route, self.settings.bins)
-        bins: Sequence[EvidenceBin] = evidence.bins
-        learned = None
-        if self.learns:
+        if not self.learns:
+            evidence = self._store.evidence(route, self.settings.bins)
+            plan = fit_plan(evidence.bins, self.settings_for(stages), evidence.costs())
+            return self._publish(route, plan, None)
+        with self._lock:
+            refitting = self._refitting.setdefault(route, threading.Lock())
+        with refitting:  # the plan and the score it was fitted on are published together
+            evidence = self._store.evidence(route, self.settings.bins)
             bins, learned = self._learnt_bins(route, evidence)
-        plan = fit_plan(bins, self.settings_for(stages), evidence.costs())
-        if learned is not None:
-            plan = replace(plan, notes=(*plan.notes, learned.note()))
+            plan = fit_plan(bins, self.settings_for(stages), evidence.costs())
+            if learned is not None:
+                plan = replace(plan, notes=(*plan.notes, learned.note()))
+            return self._publish(route, plan, learned if learned is not None and learned.adopted else None)
+
+    def _publish(self, route: str, plan: AcceptancePlan, score: LearnedScore | None) -> AcceptancePlan:
         self._store.save_plan(route, plan)
         with self._lock:
             self._plans[route] = plan
+            if score is None:
+                self._scores.pop(route, None)
+            else:
+                self._scores[route] = score
             self._since_fit[route] = 0
         return plan
 
@@ -198,52 +203,46 @@ class OnlineCalibration:
                      ) -> tuple[Sequence[EvidenceBin], LearnedScore | None]:
         """The plan's evidence: the route's window on the learnt scale once a learnt score
         is adopted, else the counts on the built-in scale. A domain's route ranks by its
-        pooled route's score (learnt from every domain's drafts) and calibrates on its own."""
-        with self._fit_lock:
-            window = self._read(route)
-            pooled = self._pooled.get(route)
-            if pooled is None:
-                self._fit_if_due(window)
-            else:
-                source = self._windows.get(pooled)
-                learned = None if source is None else source.learned
-                if learned is not window.learned:  # the pooled route has a new score: rescore
-                    window.learned = learned
-                    window.scores = deque((learned.score(s.features) if learned is not None and s.usable
-                                           else 0.0 for s in window.samples), maxlen=self.settings.score_window)
+        pooled route's score (learnt from every domain's drafts) and calibrates on its own;
+        either way each draft is scored by the model of the other fold."""
+        window = self._read(route)
+        pooled = self._pooled.get(route)
+        if pooled is None:
+            self._fit_if_due(window)
+        else:
             with self._lock:
-                self._windows[route] = window
-            learned = window.learned
-            if learned is None or not learned.adopted:
-                return evidence.bins, learned
-            return histogram(window.samples, window.scores, self.settings.bins), learned
+                source = self._windows.get(pooled)
+            window.learned = None if source is None else source.learned
+        with self._lock:
+            self._windows[route] = window
+        learned = window.learned
+        if learned is None or not learned.adopted:
+            return evidence.bins, learned
+        scores = [learned.score(s.features, s.fold) for s in window.samples]
+        return histogram(window.samples, scores, self.settings.bins), learned
 
     def _read(self, route: str) -> _Window:
         """The route's window with the samples recorded since it was last read."""
-        size = self.settings.score_window
-        window = self._windows.get(route) or _Window(deque(maxlen=size), deque(maxlen=size))
-        fresh = self._store.samples(route, window.last, size)
-        learned = window.learned
+        with self._lock:
+            window = self._windows.get(route) or _Window(deque(maxlen=self.settings.score_window))
+        fresh = self._store.samples(route, window.last, self.settings.score_window)
         for sequence, sample in fresh:
             window.samples.append(sample)
-            window.scores.append(learned.score(sample.features) if learned is not None and sample.usable else 0.0)
             window.last = sequence
         window.since_fit += len(fresh)
         return window
 
     def _fit_if_due(self, window: _Window) -> None:
-        """Fit the score once the window holds ``learn_min_labels`` labels, and again
-        whenever a quarter of the window is new."""
-        if window.learned is None:
-            labelled = sum(s.labelled and s.usable for s in window.samples)
-            due = window.since_fit > 0 and labelled >= self.settings.learn_min_labels
-        else:
-            due = window.since_fit >= max(50, window.fitted // 4)
-        if not due:
+        """Try to fit the score once the window holds ``learn_min_labels`` labels; until a
+        try finds a model (each fold needs both kinds of label), again whenever the labels
+        have grown by a quarter; then whenever a quarter of the window (50 drafts at least)
+        is new."""
+        if window.learned is not None and window.since_fit < max(50, window.tried // 4):
             return
+        labels = sum(s.labelled and s.usable for s in window.samples)
+        if labels < max(self.settings.learn_min_labels, window.tried_labels * 5 // 4 if window.learned is None else 0):
+            return
+        window.since_fit, window.tried, window.tried_labels = 0, len(window.samples), labels
         fitted = fit_learned_score(list(window.samples))
-        window.since_fit = 0
         if fitted is not None:
-            window.learned, scores = fitted
-            window.scores = deque(scores, maxlen=self.settings.score_window)
-            window.fitted = len(window.samples)
+            window.learned = fitted

@@ -87,8 +87,7 @@ class _Answer:
     verdict: ValidationResult
     cost: float
     extra_cost: float = 0.0  # a second sample's, listed as a call of its own
-    features: tuple[float, ...] = ()  # DRAFT_FEATURES of a rule-abiding text draft (a learnt score's input)
-    label_chance: float = 1.0  # the chance the online plan gave it of being labelled
+    features: tuple[float, ...] = ()  # DRAFT_FEATURES of a rule-abiding draft (a learnt score's input)
 
 
 class RunCascade:
@@ -205,12 +204,10 @@ class RunCascade:
                             else:  # samples could not differ: unconfirmed, on the same scale
                                 answer = _sample_scored(answer, None)
                             answers[index] = answer
-                        elif online.learns and not answer.completion.tool_calls:
+                        elif online.learns:
                             answer = answers[index] = replace(answer, features=self._features(answer, request))
-                        score = online.score(route, answer.verdict.score, answer.features)
+                        score = online.score(route, answer.verdict.score, answer.features, online.fold_of(key))
                         decision = online.decide(route, score, key, len(chain))
-                        answers[index] = replace(answers[index],
-                                                 label_chance=online.label_chance(route, score, len(chain)))
                         answer = _online_verdict(answer, decision, chain[-1].name, score)
                     calls.append(_answered_call(answer, attempts))
                     if sampled is not None:
@@ -224,7 +221,7 @@ class RunCascade:
         if online is not None:
             verdicts = await self._agreements(online, chain, answers, request, calls)
             # the evidence store may be a database: keep its round trips off the event loop
-            await asyncio.to_thread(self._teach, online, chain, answers, verdicts, routes)
+            await asyncio.to_thread(self._teach, online, chain, answers, verdicts, routes, key)
         if answer is None:
             raise AllModelsFailedError(failures)
         if request.relay is not None and not shown_live and answer.completion.text:
@@ -329,7 +326,7 @@ class RunCascade:
 
     def _teach(self, online: OnlineCalibration, chain: Sequence[ModelConfig],
                answers: dict[int, _Answer], verdicts: dict[int, bool | None],
-               routes: Mapping[int, tuple[str, str | None]]) -> None:
+               routes: Mapping[int, tuple[str, str | None]], key: str) -> None:
         """Tell each draft's route (and its domain's, when the domain is known) what this
         run showed: whether the draft agreed with the strongest model's answer (when it
         answered), and what the calls cost. ``answers`` hold the rules' verdicts, before
@@ -348,7 +345,7 @@ class RunCascade:
                 verifier_cost=None if reference is None else reference.cost,
                 sample=None if draft is None or not online.learns else Sample(
                     draft.features if draft.verdict.passed else (), prior, agree is not None, agree is False,
-                    draft.label_chance),
+                    online.fold_of(key)),
             )
             for route in pair:
                 if route is not None:
@@ -504,8 +501,10 @@ class RunCascade:
 
     @staticmethod
     def _features(answer: _Answer, request: CascadeRequest) -> tuple[float, ...]:
+        """A draft's features; a draft that only calls tools has no text to read, and its
+        features say so (no length), so it is scored on the same scale as the others."""
         completion = answer.completion
-        return feature_vector(features_of(completion.text, _context(completion, request)))
+        return feature_vector(features_of(completion.text or "", _context(completion, request)))
 
     def _cost(self, model: ModelConfig, completion: Completion) -> float:
         if completion.cost_usd is not None:

@@ -43,16 +43,15 @@ class CallCosts:
 @dataclass(frozen=True, slots=True)
 class Sample:
     """One drafted query: the draft's features (empty when it broke a rule: it scores 0
-    and is never accepted), its built-in score, its label, and the chance it had of
-    getting one (the plan's escalation chance for its score, plus the shadow share of
-    the rest): labels are weighted by its inverse, so that the drafts the plan used to
-    accept count as much as those it escalated."""
+    and is never accepted), its built-in score, its label, and its fold: which half of a
+    learnt score's fit it belongs to (drawn from the query's key, so that every route and
+    replica puts it in the same half)."""
 
     features: tuple[float, ...]
     prior: float
     labelled: bool = False
     disagreed: bool = False
-    chance: float = 1.0  # the chance it had of being labelled (an accepted draft: the shadow share)
+    fold: bool = False
 
     @property
     def usable(self) -> bool:

@@ -56,8 +56,8 @@ class OnlineSettings:
     known domains, so clients cannot fill the slots with made-up ones).
     ``learn_score`` (opt-in): each route learns a draft score from its own labels (its last
     ``score_window`` drafts' features), fitted once ``learn_min_labels`` labels are in
-    the window and used once it ranks drafts better than the built-in score (single
-    samples only: ``draft_samples=2`` keeps its own scale).
+    the window and used while its last fit ranks drafts better than the built-in score
+    (not with ``draft_samples=2``, which ranks drafts on a scale of its own).
     """
 
     target_quality: float = 0.95
@@ -97,6 +97,9 @@ class OnlineSettings:
             ("learn_min_labels", self.learn_min_labels >= 40, "an integer >= 40"),
             ("score_window", self.score_window >= 100, "an integer >= 100"),
         )
+        if self.learn_score and self.draft_samples != 1:
+            raise ConfigurationError("online calibration: learn_score works on single samples; "
+                                     "draft_samples=2 ranks drafts by their two samples' agreement instead")
         for label, ok, wanted in checks:
             if not ok:
                 raise ConfigurationError(f"online calibration: {label} must be {wanted}, got {getattr(self, label)!r}")
