@@ -63,17 +63,16 @@ def test_samples_come_back_in_order_after_the_last_one_read(stores: tuple[Calibr
 def test_a_routes_oldest_samples_are_deleted_and_no_other_routes(
         database: str, request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(sqlmodel_calibration, "KEEP_SAMPLES", 5)
-    monkeypatch.setattr(sqlmodel_calibration, "PRUNE_EVERY", 3)
+    monkeypatch.setattr(sqlmodel_calibration, "PRUNE_EVERY", 1)  # every record prunes
     url = (f"sqlite:///{tmp_path / 'calibration.db'}" if database == "sqlite"
            else request.getfixturevalue("postgres_url"))
     other = SQLModelCalibrationStore(url)
     other.record("c -> b", BINS, [drafted(50)])  # id 1
-    for n in range(12):  # ids 2 to 13, each from a process of its own: any process prunes
+    for n in range(12):  # each from a process of its own: any process prunes
         store = SQLModelCalibrationStore(url)
         store.record("a -> b", BINS, [drafted(n)])
         store.close()
-    # pruned at ids 3, 6, 9 and 12 down to the newest 5; id 13 came after
-    assert [s.prior for _, s in other.samples("a -> b", 0, 100)] == [0.06, 0.07, 0.08, 0.09, 0.1, 0.11]
+    assert [s.prior for _, s in other.samples("a -> b", 0, 100)] == [0.07, 0.08, 0.09, 0.1, 0.11]
     assert [s.prior for _, s in other.samples("c -> b", 0, 100)] == [0.5]
     other.close()
 
@@ -96,12 +95,13 @@ def test_a_second_process_ranks_drafts_by_the_score_learnt_from_the_first_ones_s
         long = n % 3 == 0
         first.learn(route, Observation(bin=5, labelled=True, disagreed=long, draft_cost=0.001, verifier_cost=0.01,
                                        sample=Sample(draft(long), 0.5, labelled=True, disagreed=long,
-                                                     fold=n % 4 < 2)))
+                                                     fold=OnlineCalibration.fold_of(f"q{n}"))))
     second = OnlineCalibration(SQLModelCalibrationStore(url), HashChance(), settings)  # another replica
     plan = second.plan(route)
     assert any(note.startswith("learnt draft score") and note.endswith("used") for note in plan.notes)
-    for fold in (False, True):
-        short, long = second.score(route, 0.5, draft(long=False), fold), second.score(route, 0.5, draft(long=True), fold)
+    for key in ("q1", "q2", "q3", "q4"):  # drafts of either fold
+        short, _ = second.decide_draft(route, 0.5, draft(long=False), key)
+        long, _ = second.decide_draft(route, 0.5, draft(long=True), key)
         assert short > 0.8 > 0.2 > long
         # its plan accepts every short draft, and of the long ones only what the target allows
         assert plan.acceptance_of(short) == 1.0 and plan.acceptance_of(long) < 0.2

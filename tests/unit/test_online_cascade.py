@@ -387,3 +387,20 @@ async def test_by_default_no_draft_features_are_kept() -> None:
         await cascade.execute(ask(i))
     assert store.samples(online.route("small", "large"), 0, 100) == []
     assert all(not n.startswith("learnt") for n in online.plan(online.route("small", "large")).notes)
+
+
+async def test_a_drafts_fold_is_fixed_by_its_query_even_with_fresh_random_draws() -> None:
+    """The agent and the gateway draw at random (not from the key): the fold a draft is
+    decided with and the fold its sample is stored with must still be the same."""
+    from cascadeflow.adapters.chance import SystemChance
+
+    store = InMemoryCalibrationStore()
+    online = OnlineCalibration(store, SystemChance(), replace(QUICK, learn_score=True))
+    fake = FakeProvider({"small": ["Paris."], "large": ["Paris."]})
+    cascade = bootstrap(provider=fake, pricing=ConfiguredPricing(), clock=FakeClock(),
+                        quality_config=ONLINE_QUALITY, online=online).run_cascade()
+    drafted = [i for i in range(80) if "small" in (await cascade.execute(ask(i))).models_called]
+    stored = [s.fold for _, s in store.samples(online.route("small", "large"), 0, 100)]
+    assert len(stored) == len(drafted) >= 20
+    assert stored == [OnlineCalibration.fold_of(f"q{i}") for i in drafted]
+    assert 0 < sum(stored) < len(stored)

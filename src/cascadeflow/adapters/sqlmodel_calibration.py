@@ -12,6 +12,7 @@ past it: its window is only the thinner for it).
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -71,7 +72,7 @@ class SampleRow(SQLModel, table=True):
 
 
 KEEP_SAMPLES = 20_000  # per route: older samples are deleted
-PRUNE_EVERY = 500  # a route is pruned when one of its new samples' ids is a multiple of this
+PRUNE_EVERY = 500  # a record of n samples prunes its route with chance n / PRUNE_EVERY
 
 
 def _tables(postgres: bool) -> list[Table]:
@@ -120,8 +121,8 @@ class SQLModelCalibrationStore(CalibrationStore):
                                   prior=s.prior, labelled=s.labelled, disagreed=s.disagreed, fold=s.fold)
                         for s in samples]
                 session.add_all(rows)
-                session.flush()  # the ids: whichever process draws a multiple of PRUNE_EVERY prunes
-                if any((row.id or 0) % PRUNE_EVERY == 0 for row in rows):
+                if random.random() < len(rows) / PRUNE_EVERY:  # whichever process records
+                    session.flush()
                     self._prune(session, route)
 
     @staticmethod

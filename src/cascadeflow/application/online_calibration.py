@@ -34,6 +34,7 @@ from cascadeflow.domain.online_policy import (
     fit_plan,
 )
 from cascadeflow.domain.online_score import LearnedScore, fit_learned_score, histogram
+from cascadeflow.domain.scoring import hashed_uniform
 
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class _Window:
     """A route's recent drafts as this process has read them from the store."""
 
     samples: deque[Sample]
+    scores: deque[float]  # each sample's score by ``scored_by`` (kept: a refit does not rescore all)
     last: int = 0  # the store's sequence number of the newest sample read
+    scored_by: LearnedScore | None = None
     learned: LearnedScore | None = None  # a pooled route's own fit; a domain's route: its pooled route's
     since_fit: int = 0  # samples read since the last attempt to fit
     tried: int = 0  # the window's size at the last attempt to fit (0: none yet)
@@ -66,6 +69,7 @@ class OnlineCalibration:
         self._scores: dict[str, LearnedScore] = {}  # the learnt score each route's current plan was fitted on
         self._pooled: dict[str, str] = {}  # a domain's route -> its pooled route
         self._refitting: dict[str, threading.Lock] = {}  # one refit of a route at a time
+        self._fits: dict[str, int] = {}  # refits published per route
         self._lock = threading.Lock()
 
     @property
@@ -141,21 +145,23 @@ class OnlineCalibration:
         """Whether drafts' features are kept and a score learnt from them."""
         return self.settings.learn_score
 
-    def fold_of(self, key: str) -> bool:
-        """Which fold of a learnt score a query's draft belongs to."""
-        return self._chance.uniform(f"{key}\x1ffold") < 0.5
+    @staticmethod
+    def fold_of(key: str) -> bool:
+        """Which fold of a learnt score a query's draft belongs to: fixed by the key (not a
+        fresh draw), so that its decision and its stored sample agree in every process."""
+        return hashed_uniform(f"{key}\x1ffold") < 0.5
 
-    def score(self, route: str, prior: float, features: Sequence[float], fold: bool) -> float:
-        """The score a draft is decided by on this route: on the scale its current plan was
-        fitted on (the learnt one once adopted, else ``prior``, the built-in score)."""
+    def decide_draft(self, route: str, prior: float, features: Sequence[float], key: str,
+                     stages: int = 2) -> tuple[float, Decision]:
+        """The draft's score on the scale of the route's current plan (the learnt one once
+        adopted, else ``prior``, the built-in score; plan and scale read together) and the
+        plan's decision on it."""
+        self.plan(route, stages)  # fitted (from the store) if not in memory yet
         with self._lock:
-            learned = self._scores.get(route)
-        return prior if learned is None else learned.score(features, fold)
-
-    def decide(self, route: str, score: float, key: str, stages: int = 2) -> Decision:
-        plan = self.plan(route, stages)
-        return decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
-                      self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share)
+            plan, learned = self._plans[route], self._scores.get(route)
+        score = prior if learned is None else learned.score(features, self.fold_of(key))
+        return score, decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
+                             self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share)
 
     def bin_of(self, score: float) -> int:
         return self.settings.bin_of(score)
@@ -180,7 +186,11 @@ class OnlineCalibration:
             return self._publish(route, plan, None)
         with self._lock:
             refitting = self._refitting.setdefault(route, threading.Lock())
+            published = self._fits.get(route, 0)
         with refitting:  # the plan and the score it was fitted on are published together
+            with self._lock:
+                if self._fits.get(route, 0) != published and route in self._plans:
+                    return self._plans[route]  # refitted while this one waited
             evidence = self._store.evidence(route, self.settings.bins)
             bins, learned = self._learnt_bins(route, evidence)
             plan = fit_plan(bins, self.settings_for(stages), evidence.costs())
@@ -197,6 +207,7 @@ class OnlineCalibration:
             else:
                 self._scores[route] = score
             self._since_fit[route] = 0
+            self._fits[route] = self._fits.get(route, 0) + 1
         return plan
 
     def _learnt_bins(self, route: str, evidence: RouteEvidence
@@ -218,16 +229,22 @@ class OnlineCalibration:
         learned = window.learned
         if learned is None or not learned.adopted:
             return evidence.bins, learned
-        scores = [learned.score(s.features, s.fold) for s in window.samples]
-        return histogram(window.samples, scores, self.settings.bins), learned
+        if window.scored_by is not learned:
+            window.scores = deque((learned.score(s.features, s.fold) for s in window.samples),
+                                  maxlen=self.settings.score_window)
+            window.scored_by = learned
+        return histogram(window.samples, window.scores, self.settings.bins), learned
 
     def _read(self, route: str) -> _Window:
         """The route's window with the samples recorded since it was last read."""
+        size = self.settings.score_window
         with self._lock:
-            window = self._windows.get(route) or _Window(deque(maxlen=self.settings.score_window))
-        fresh = self._store.samples(route, window.last, self.settings.score_window)
+            window = self._windows.get(route) or _Window(deque(maxlen=size), deque(maxlen=size))
+        fresh = self._store.samples(route, window.last, size)
+        scorer = window.scored_by
         for sequence, sample in fresh:
             window.samples.append(sample)
+            window.scores.append(0.0 if scorer is None else scorer.score(sample.features, sample.fold))
             window.last = sequence
         window.since_fit += len(fresh)
         return window
@@ -235,12 +252,14 @@ class OnlineCalibration:
     def _fit_if_due(self, window: _Window) -> None:
         """Try to fit the score once the window holds ``learn_min_labels`` labels; until a
         try finds a model (each fold needs both kinds of label), again whenever the labels
-        have grown by a quarter; then whenever a quarter of the window (50 drafts at least)
-        is new."""
-        if window.learned is not None and window.since_fit < max(50, window.tried // 4):
+        have grown by a quarter; and whenever a quarter of the window (50 drafts at least)
+        is new since the last try (a full window's labels stop growing)."""
+        renewed = window.tried > 0 and window.since_fit >= max(50, window.tried // 4)
+        if window.learned is not None and not renewed:
             return
         labels = sum(s.labelled and s.usable for s in window.samples)
-        if labels < max(self.settings.learn_min_labels, window.tried_labels * 5 // 4 if window.learned is None else 0):
+        grown = labels >= window.tried_labels * 5 // 4
+        if labels < self.settings.learn_min_labels or not (renewed or grown):
             return
         window.since_fit, window.tried, window.tried_labels = 0, len(window.samples), labels
         fitted = fit_learned_score(list(window.samples))

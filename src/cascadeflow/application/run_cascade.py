@@ -206,8 +206,8 @@ class RunCascade:
                             answers[index] = answer
                         elif online.learns:
                             answer = answers[index] = replace(answer, features=self._features(answer, request))
-                        score = online.score(route, answer.verdict.score, answer.features, online.fold_of(key))
-                        decision = online.decide(route, score, key, len(chain))
+                        score, decision = online.decide_draft(route, answer.verdict.score, answer.features,
+                                                              key, len(chain))
                         answer = _online_verdict(answer, decision, chain[-1].name, score)
                     calls.append(_answered_call(answer, attempts))
                     if sampled is not None:
