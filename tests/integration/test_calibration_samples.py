@@ -4,6 +4,7 @@ shared by the processes that open one database."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_samples_come_back_in_order_after_the_last_one_read(stores: tuple[Calibr
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_a_routes_oldest_samples_are_deleted_and_no_other_routes(
-        database: str, request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        database: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlmodel_calibration, "KEEP_SAMPLES", 5)
     monkeypatch.setattr(sqlmodel_calibration, "PRUNE_EVERY", 1)  # every record prunes
     url = (f"sqlite:///{tmp_path / 'calibration.db'}" if database == "sqlite"
@@ -100,8 +101,8 @@ def test_a_second_process_ranks_drafts_by_the_score_learnt_from_the_first_ones_s
     plan = second.plan(route)
     assert any(note.startswith("learnt draft score") and note.endswith("used") for note in plan.notes)
     for key in ("q1", "q2", "q3", "q4"):  # drafts of either fold
-        short, _ = second.decide_draft(route, 0.5, draft(long=False), key)
-        long, _ = second.decide_draft(route, 0.5, draft(long=True), key)
-        assert short > 0.8 > 0.2 > long
+        short_score, _ = second.decide_draft(route, 0.5, draft(long=False), key)
+        long_score, _ = second.decide_draft(route, 0.5, draft(long=True), key)
+        assert short_score > 0.8 > 0.2 > long_score
         # its plan accepts every short draft, and of the long ones only what the target allows
-        assert plan.acceptance_of(short) == 1.0 and plan.acceptance_of(long) < 0.2
+        assert plan.acceptance_of(short_score) == 1.0 and plan.acceptance_of(long_score) < 0.2
