@@ -7,11 +7,8 @@ from collections import deque
 from collections.abc import Sequence
 
 from cascadeflow.application.ports import CalibrationStore
-from cascadeflow.domain.online_evidence import Observation, RouteEvidence, Sample
+from cascadeflow.domain.online_evidence import KEEP_SAMPLES, Observation, RouteEvidence, Sample
 from cascadeflow.domain.online_policy import AcceptancePlan
-
-
-KEEP_SAMPLES = 20_000  # per route: the newest are kept
 
 
 class InMemoryCalibrationStore(CalibrationStore):

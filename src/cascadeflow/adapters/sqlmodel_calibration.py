@@ -23,7 +23,14 @@ from sqlmodel import Field, SQLModel, col, select
 
 from cascadeflow.adapters.sql_database import SQLDatabase
 from cascadeflow.application.ports import CalibrationStore
-from cascadeflow.domain.online_evidence import FEATURES_VERSION, EvidenceBin, Observation, RouteEvidence, Sample
+from cascadeflow.domain.online_evidence import (
+    FEATURES_VERSION,
+    KEEP_SAMPLES,
+    EvidenceBin,
+    Observation,
+    RouteEvidence,
+    Sample,
+)
 from cascadeflow.domain.online_policy import AcceptancePlan, plan_from_dict, plan_to_dict
 
 
@@ -71,7 +78,6 @@ class SampleRow(SQLModel, table=True):
     fold: bool = False
 
 
-KEEP_SAMPLES = 20_000  # per route: older samples are deleted
 PRUNE_EVERY = 500  # a record of n samples prunes its route with chance n / PRUNE_EVERY
 
 

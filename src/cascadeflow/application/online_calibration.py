@@ -53,6 +53,7 @@ class _Window:
     since_fit: int = 0  # samples read since the last attempt to fit
     tried: int = 0  # the window's size at the last attempt to fit (0: none yet)
     tried_labels: int = 0  # and its labels then
+    labels: int = 0  # labelled samples (with features) in the window now
 
 
 class OnlineCalibration:
@@ -102,8 +103,7 @@ class OnlineCalibration:
                                     "further domains teach the route's pooled evidence only", route, MAX_DOMAINS)
                     return None
                 seen.add(domain)
-        specific = f"{route} [domain {domain}]"
-        with self._lock:
+            specific = f"{route} [domain {domain}]"
             self._pooled[specific] = route
         return specific
 
@@ -243,6 +243,10 @@ class OnlineCalibration:
         fresh = self._store.samples(route, window.last, size)
         scorer = window.scored_by
         for sequence, sample in fresh:
+            if len(window.samples) == window.samples.maxlen:  # the oldest is about to go
+                gone = window.samples[0]
+                window.labels -= gone.labelled and gone.usable
+            window.labels += sample.labelled and sample.usable
             window.samples.append(sample)
             window.scores.append(0.0 if scorer is None else scorer.score(sample.features, sample.fold))
             window.last = sequence
@@ -257,7 +261,7 @@ class OnlineCalibration:
         renewed = window.tried > 0 and window.since_fit >= max(50, window.tried // 4)
         if window.learned is not None and not renewed:
             return
-        labels = sum(s.labelled and s.usable for s in window.samples)
+        labels = window.labels
         grown = labels >= window.tried_labels * 5 // 4
         if labels < self.settings.learn_min_labels or not (renewed or grown):
             return

@@ -15,6 +15,7 @@ from cascadeflow.domain.draft_features import DRAFT_FEATURES
 # A sample's features are stored as a list in DRAFT_FEATURES order; this version number
 # changes whenever that order or a feature's meaning does (older samples are ignored).
 FEATURES_VERSION = 1
+KEEP_SAMPLES = 20_000  # samples a store keeps per route (about: the newest)
 
 
 @dataclass(frozen=True, slots=True)
