@@ -609,3 +609,21 @@ def export_entries(entries: Sequence[CostEntry], path: Path, fmt: str) -> int:
     from cascadeflow.adapters.exporters import export_entries as export
 
     return export(entries, path, fmt)
+
+
+def settle_for_serving(*, live_models: bool) -> None:
+    """For a process that will do nothing but serve: load LiteLLM now (``live_models``)
+    rather than on the first request, then move everything loaded so far out of the
+    garbage collector's reach (``gc.freeze``). LiteLLM and the web stack leave about
+    450,000 long-lived objects that every full collection walked again: measured on
+    the gateway under load, one such pause took up to 0.28 s, and collections took
+    0.64 ms of CPU per request; frozen, 0.26 ms. Never called for an embedding
+    application: freezing is a whole process's decision."""
+    import gc
+
+    if live_models:
+        from cascadeflow.adapters.litellm_loader import load_litellm
+
+        load_litellm()
+    gc.collect()
+    gc.freeze()

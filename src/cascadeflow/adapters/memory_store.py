@@ -14,6 +14,7 @@ from datetime import datetime
 
 from cascadeflow.application.ports import UsageStore
 from cascadeflow.domain.budgets import (
+    WINDOW_NAMES,
     CostEntry,
     Reservation,
     ReservationRequest,
@@ -122,10 +123,11 @@ class InMemoryUsageStore(UsageStore):
             if latest is None or period > latest:
                 self._latest[scope, window] = period
 
-    def _sum(self, user_id: str | None, window: Window, since: datetime | None) -> tuple[float, float]:
-        """Spend and calls of ``window``'s periods from ``since`` on (a few periods at
-        most: the current one, and any later ones entries were dated in)."""
-        key = (scope_of(user_id), window.value)
+    def _sum(self, user_id: str | None, window: Window | str, since: datetime | None) -> tuple[float, float]:
+        """Spend and calls of ``window``'s periods (the window or its name) from ``since``
+        on (a few periods at most: the current one, and any later ones entries were
+        dated in)."""
+        key = (scope_of(user_id), window.value if isinstance(window, Window) else window)
         periods = self._totals.get(key, {})
         if since is not None and key in self._latest and since >= self._latest[key]:
             found = [periods[since]] if since in periods else []  # the usual case: O(1)
@@ -136,8 +138,8 @@ class InMemoryUsageStore(UsageStore):
     def _usage(self, user_id: str | None, now: datetime) -> ScopeUsage:
         total, calls = self._sum(user_id, Window.TOTAL, None)
         periods = dict(periods_of(now))
-        spent = {w: total if w is Window.TOTAL else self._sum(user_id, w, periods[w.value])[0]
-                 for w in Window}
+        spent = {w: total if w is Window.TOTAL else self._sum(user_id, name, periods[name])[0]
+                 for w, name in WINDOW_NAMES}
         return ScopeUsage(spent, self._reserved(user_id, now), int(calls))
 
     def _reserved(self, user_id: str | None, now: datetime) -> float:

@@ -24,6 +24,7 @@ from cascadeflow.adapters.sqlmodel_tables import entry_metadata
 from cascadeflow.domain.budgets_math import EPSILON
 from cascadeflow.domain.budgets import (
     EVERYONE,
+    WINDOW_NAMES,
     BudgetConfig,
     CostEntry,
     Reservation,
@@ -38,6 +39,10 @@ from cascadeflow.domain.budgets import (
 TOTALS = "cascadeflow_spend_totals"
 RESERVATIONS = "cascadeflow_reservations"
 _TIMED = (Window.DAILY, Window.WEEKLY, Window.MONTHLY)
+# the reserving statement's parameters of each window's limit: the user's, everyone's
+_WINDOWS = tuple(w for w, _ in WINDOW_NAMES)
+_MINE = tuple((w, f"mine_{name}") for w, name in WINDOW_NAMES)
+_ALL = tuple((w, f"all_{name}") for w, name in WINDOW_NAMES)
 
 
 def _standing_columns(scope: str, held_where: str) -> list[str]:
@@ -246,8 +251,8 @@ class UsageSQL:
             "scopes": sorted(scopes), "prune_before": prune_before, "budget_user": budget_user,
             "id": reservation.id, "user_id": reservation.user_id, "amount": reservation.amount,
             "created_at": reservation.created_at, "expires_at": reservation.expires_at,
-            **{f"mine_{w.value}": request.limits.get(w) for w in Window},
-            **{f"all_{w.value}": request.global_limits.get(w) for w in Window},
+            **{key: request.limits.get(w) for w, key in _MINE},
+            **{key: request.global_limits.get(w) for w, key in _ALL},
         }
 
     def _standing_params(self, user_id: str, now: datetime) -> dict[str, Any]:
@@ -351,7 +356,7 @@ def _reserved(reservation: Reservation, row: Sequence[Any]
     """From RESERVE_FUNCTION's row: the reservation if it went in, the standing, and the
     stored budget found (if one was looked up and exists)."""
     mine, everyone = _usages(row[:12])
-    stored = BudgetConfig(**dict(zip((w.value for w in Window), row[14:18], strict=True))) if row[13] else None
+    stored = BudgetConfig(**dict(zip((name for _, name in WINDOW_NAMES), row[14:18], strict=True))) if row[13] else None
     return (reservation if row[12] else None), mine, everyone, stored
 
 
@@ -360,6 +365,6 @@ def _usages(row: Sequence[Any]) -> tuple[ScopeUsage, ScopeUsage]:
     values = [float(v or 0.0) for v in row]
 
     def usage(part: list[float]) -> ScopeUsage:
-        return ScopeUsage(dict(zip(Window, part[:4], strict=True)), part[4], int(part[5]))
+        return ScopeUsage(dict(zip(_WINDOWS, part[:4], strict=True)), part[4], int(part[5]))
 
     return usage(values[:6]), usage(values[6:12])

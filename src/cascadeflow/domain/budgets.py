@@ -25,6 +25,11 @@ class Window(str, Enum):
     TOTAL = "total"
 
 
+# every window with its name, looked up once: an Enum member's ``.value`` and iterating
+# the Enum are slow enough to show on the budget hot path
+WINDOW_NAMES: tuple[tuple[Window, str], ...] = tuple((w, w.value) for w in Window)
+
+
 def window_start(window: Window, now: datetime) -> datetime | None:
     """The first instant of the window holding ``now`` (UTC); None for all-time."""
     now = now.astimezone(UTC)
@@ -127,16 +132,12 @@ class BudgetConfig:
     total: float | None = None
 
     def __post_init__(self) -> None:
-        for window in Window:
-            _check_amount("BudgetConfig", window.value, getattr(self, window.value))
+        for _, name in WINDOW_NAMES:
+            _check_amount("BudgetConfig", name, getattr(self, name))
 
     @property
     def limits(self) -> Mapping[Window, float]:
-        return {
-            w: float(getattr(self, w.value))
-            for w in Window
-            if getattr(self, w.value) is not None
-        }
+        return {w: float(limit) for w, name in WINDOW_NAMES if (limit := getattr(self, name)) is not None}
 
 
 @dataclass(frozen=True, slots=True)

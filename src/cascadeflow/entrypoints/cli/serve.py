@@ -30,7 +30,7 @@ def serve(
     """Serve OpenAI's chat API through the cascade, with per-user budgets and API keys."""
     import uvicorn
 
-    from cascadeflow.entrypoints.rest.app import create_app
+    from cascadeflow.entrypoints.rest.app import served_app
     from cascadeflow.entrypoints.rest.setup import CONFIG_ENV, KEY_ENV, REPLAY_ENV, resolve_setup
 
     with reporting_errors():
@@ -46,7 +46,7 @@ def serve(
         options = {"host": host or server.host, "port": server.port if port is None else port,
                    "log_level": log_level, "access_log": access_log}
         if workers == 1:
-            application = create_app(setup)
+            application = served_app(setup)
     if generated:
         err.print(f"no API key configured: this run's admin key is [bold]{generated}[/]\n"
                   f"  (set {KEY_ENV}, or add [[keys]] to a config file, to choose your own)",
