@@ -613,12 +613,17 @@ def export_entries(entries: Sequence[CostEntry], path: Path, fmt: str) -> int:
 
 def settle_for_serving(*, live_models: bool) -> None:
     """For a process that will do nothing but serve: load LiteLLM now (``live_models``)
-    rather than on the first request, then move everything loaded so far out of the
-    garbage collector's reach (``gc.freeze``). LiteLLM and the web stack leave about
-    450,000 long-lived objects that every full collection walked again: measured on
-    the gateway under load, one such pause took up to 0.28 s, and collections took
-    0.64 ms of CPU per request; frozen, 0.26 ms. Never called for an embedding
-    application: freezing is a whole process's decision."""
+    rather than on the first request, move everything loaded so far out of the garbage
+    collector's reach (``gc.freeze``), and collect the youngest generation after
+    GEN0_THRESHOLD new containers instead of 700. Never called for an embedding
+    application: how a process collects garbage is that process's decision.
+
+    Measured on the gateway on PostgreSQL with 32 requests in flight, over 10 s: LiteLLM
+    and the web stack leave about 460,000 long-lived objects, which every full
+    collection walked again, in pauses of up to 0.34 s; the collector took 1.0 ms of CPU
+    per request. Frozen: 0.38 ms, the longest full pause 27 ms. With the larger
+    threshold too: 0.12 ms, about 8 young collections in 10 s instead of about 250,
+    the longest pause 37 ms."""
     import gc
 
     if live_models:
@@ -627,3 +632,8 @@ def settle_for_serving(*, live_models: bool) -> None:
         load_litellm()
     gc.collect()
     gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GEN0_THRESHOLD, older, oldest)
+
+
+GEN0_THRESHOLD = 10_000

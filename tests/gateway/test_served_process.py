@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cascadeflow.bootstrap import GEN0_THRESHOLD
 from cascadeflow.entrypoints.rest.app import create_app, served_app
 from cascadeflow.entrypoints.rest.config import parse_config
 from cascadeflow.entrypoints.rest import GatewaySetup
@@ -20,9 +21,11 @@ from .conftest import SMALL
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()  # the rest of the suite collects as usual
+    gc.set_threshold(*thresholds)
 
 
 def _setup(tmp_path: Path, **adapters: object) -> GatewaySetup:
@@ -35,13 +38,16 @@ def test_a_served_process_keeps_what_it_loaded_out_of_garbage_collection(
         tmp_path: Path, unfrozen: None) -> None:
     served_app(_setup(tmp_path))
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == GEN0_THRESHOLD
     assert "litellm" in sys.modules  # loaded before the first request, then frozen with the rest
 
 
 def test_an_embedding_application_keeps_its_own_garbage_collection(
         tmp_path: Path, unfrozen: None) -> None:
+    before = gc.get_threshold()
     create_app(_setup(tmp_path))
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
 
 
 def test_a_served_replay_does_not_load_litellm_for_nothing(tmp_path: Path) -> None:
