@@ -1,8 +1,9 @@
-"""Budget calls on PostgreSQL wait on the event loop (psycopg's AsyncConnection): no
-thread hop, a user's lock waited for without stalling the loop, connections shared across
-event loops, a connection cut off mid-statement never reused, and a commit that
-outlives its cancelled caller. A reservation that waited for the lock sees what its
-holder committed, even where the database's default isolation is REPEATABLE READ."""
+"""Budget calls on PostgreSQL wait on the event loop (psycopg's AsyncConnection, then
+asyncpg's of a loop that lives: every test runs with each): no thread hop, a user's lock
+waited for without stalling the loop, connections shared across event loops, a
+connection cut off mid-statement never reused, and a commit that outlives its cancelled
+caller. A reservation that waited for the lock sees what its holder committed, even
+where the database's default isolation is REPEATABLE READ."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import psycopg
 import pytest
 from sqlalchemy import make_url
 
+from cascadeflow.adapters import pg_loop
 from cascadeflow.adapters.pg_async import AsyncPostgres
 from cascadeflow.adapters.sqlmodel_store import SQLModelUsageStore
 from cascadeflow.adapters.usage_sql import SCOPE_LOCK_CLASS
@@ -21,6 +23,17 @@ from cascadeflow.domain.budgets import CostEntry, ReservationRequest, Window
 from cascadeflow.testing import FakeProvider
 
 from .budget_runs import agent_on, waiting_with_the_loop_running
+
+
+DEFAULT_WARM_AFTER = pg_loop.WARM_AFTER
+
+
+@pytest.fixture(autouse=True, params=["psycopg", "asyncpg"])
+def driver(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every budget call through psycopg's connections, or through asyncpg's from the
+    first one on (pg_loop.py; by default from a loop's ninth)."""
+    monkeypatch.setattr(pg_loop, "WARM_AFTER", 10**9 if request.param == "psycopg" else 0)
+    return str(request.param)
 
 
 def conninfo(store: SQLModelUsageStore) -> str:
@@ -108,10 +121,14 @@ def test_a_reservation_outside_read_committed_is_refused(postgres_url: str) -> N
             UsageSQL(postgres=True).reserve_in_one_trip(cur, a_hold(0.1, "second"), ["u"], None)
 
 
-def test_connections_serve_one_event_loop_after_another(postgres_url: str) -> None:
+def test_connections_serve_one_event_loop_after_another(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a script calling asyncio.run per request: each loop's calls stay below the count
+    # after which a loop gets asyncpg connections of its own, so psycopg's serve them all
+    monkeypatch.setattr(pg_loop, "WARM_AFTER", DEFAULT_WARM_AFTER)
     store = SQLModelUsageStore(postgres_url)
     agent = agent_on(store)
-    for _ in range(3):  # a script calling asyncio.run per request
+    for _ in range(3):
         asyncio.run(agent.run("Capital of France?", user_id="u"))
     connections = store._db.async_postgres()
     assert connections is not None
@@ -251,3 +268,63 @@ async def test_a_waiter_cancelled_as_its_connection_arrives_passes_it_on(postgre
     async with pool.connection() as conn:
         assert await (await conn.execute("SELECT 1")).fetchone() == (1,)
     pool.close()
+
+
+async def test_a_loop_that_lives_gets_asyncpg_connections_of_its_own(postgres_url: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg_loop, "WARM_AFTER", 4)
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))  # the tables
+    agent = agent_on(store)
+    for _ in range(6):  # a reservation and a commit each
+        await agent.run("Capital of France?", user_id="u")
+    own = store._db.loop_postgres()
+    assert own is not None
+    state = own._loops[asyncio.get_running_loop()]
+    assert state.calls == 12 and len(state.idle) == 1  # one connection, reused since the fifth call
+    assert store.count("u") == 6 and store.verify_totals() == []
+    assert store.reserved("u", datetime.now(UTC)) == 0.0
+    store.close()
+    assert state.idle == []
+
+
+async def test_an_asyncpg_statement_cut_off_by_cancellation_closes_its_connection(
+        postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))
+    own = store._db.loop_postgres()
+    assert own is not None
+    seen = []
+
+    async def slow() -> None:
+        async with own.connection() as conn:
+            seen.append(conn)
+            await conn.execute("SELECT pg_sleep(5)")
+
+    task = asyncio.create_task(slow())
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    state = own._loops[asyncio.get_running_loop()]
+    assert seen[0].is_closed() and state.idle == []
+    async with own.connection() as conn:  # a new one in its place
+        assert conn is not seen[0] and await conn.fetchval("SELECT 41 + 1") == 42
+    store.close()
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"host": "db", "port": 5432, "dbname": "x", "user": "u", "password": "p"},
+     {"host": "db", "port": 5432, "database": "x", "user": "u", "password": "p", "server_settings": {}}),
+    ({"host": "/run/postgresql", "dbname": "x", "options": r"-csearch_path=t1 -c default_transaction_isolation=repeatable\ read",
+      "application_name": "app", "sslmode": "require", "connect_timeout": "5"},
+     {"host": "/run/postgresql", "database": "x", "ssl": "require", "timeout": 5.0,
+      "server_settings": {"search_path": "t1", "default_transaction_isolation": "repeatable read",
+                          "application_name": "app"}}),
+    ({"host": "db", "sslmode": "verify-full"}, None),  # certificates: libpq's files, not passed on
+    ({"host": "db", "options": "-P"}, None),
+    ({"host": "db", "target_session_attrs": "read-write"}, None),
+])
+def test_only_settings_asyncpg_takes_as_libpq_does_open_its_connections(
+        params: dict[str, object], expected: dict[str, object] | None) -> None:
+    assert pg_loop.translate(params) == expected

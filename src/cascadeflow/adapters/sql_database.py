@@ -25,6 +25,7 @@ from cascadeflow.domain.errors import CascadeflowError, ConfigurationError, Stor
 
 if TYPE_CHECKING:
     from cascadeflow.adapters.pg_async import AsyncPostgres
+    from cascadeflow.adapters.pg_loop import LoopConnections
 
 DEFAULT_URL = "sqlite:///./cascadeflow.db"
 URL_HELP = (
@@ -86,12 +87,16 @@ class SQLDatabase:
         self._schema_ready = False
         self._schema_lock = threading.Lock()
         self._async: AsyncPostgres | None = None
+        self._loop: LoopConnections | None = None
+        self._loop_known = False
 
     def close(self) -> None:
         """Close pooled connections (the engine reconnects if used again)."""
         self.engine.dispose()
         if self._async is not None:  # shared with the other stores on this database
             self._async.close()
+        if self._loop is not None:
+            self._loop.close()
 
     def async_postgres(self) -> AsyncPostgres | None:
         """PostgreSQL: asynchronous connections to the same database, once its tables
@@ -110,6 +115,23 @@ class SQLDatabase:
             # shared by every store on this database, so named as the database alone
             self._async = for_database(make_conninfo(*args, **params), label="database", url=self.url)
         return self._async
+
+    def loop_postgres(self) -> LoopConnections | None:
+        """PostgreSQL: asyncpg connections of each long-lived event loop (pg_loop.py),
+        once the tables exist and where the URL's settings translate to asyncpg's;
+        else None."""
+        if not self._loop_known:
+            if not self.postgres or not self._schema_ready:
+                return None
+            from cascadeflow.adapters.pg_loop import for_database as loop_connections, translate
+
+            args, params = self.engine.dialect.create_connect_args(self.engine.url)
+            params = {k: v for k, v in params.items() if isinstance(v, str | int)}
+            connect = translate(params) if not args else None
+            if connect is not None:
+                self._loop = loop_connections(connect, label="database", url=self.url)
+            self._loop_known = True
+        return self._loop
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Session]:

@@ -40,6 +40,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import col
 
 from cascadeflow.adapters.pg_async import AsyncPostgres
+from cascadeflow.adapters.pg_loop import LoopConnections
 from cascadeflow.adapters.sql_database import SQLDatabase, without_waiting
 from cascadeflow.adapters.usage_sql import RESERVE_FUNCTION, TOTALS, UsageSQL
 from cascadeflow.adapters.sqlmodel_tables import (
@@ -111,7 +112,7 @@ class SQLModelUsageStore(UsageStore):
         """PostgreSQL: reserve, commit and release waiting on the event loop (psycopg's
         AsyncConnection, pg_async.py), with the statements of the blocking calls."""
         if self._async_calls is None and (connections := self._db.async_postgres()) is not None:
-            self._async_calls = _AsyncUsage(self, connections)
+            self._async_calls = _AsyncUsage(self, connections, self._db.loop_postgres())
         return self._async_calls
 
     def connection_url(self) -> str:
@@ -254,12 +255,21 @@ class SQLModelUsageStore(UsageStore):
 
 
 class _AsyncUsage:
-    """SQLModelUsageStore's budget calls on PostgreSQL as coroutines (AsyncUsageCalls)."""
+    """SQLModelUsageStore's budget calls on PostgreSQL as coroutines (AsyncUsageCalls):
+    through psycopg's connections, which serve any event loop, until the running loop
+    has made a few of them; then through asyncpg connections of that loop's own, whose
+    protocol costs the worker about half the CPU (``loop``, pg_loop.py; None where the
+    URL's settings do not translate to asyncpg's)."""
 
-    def __init__(self, store: SQLModelUsageStore, connections: AsyncPostgres) -> None:
+    def __init__(self, store: SQLModelUsageStore, connections: AsyncPostgres,
+                 loop: LoopConnections | None) -> None:
         self._store = store
         self._sql = store._sql
         self._connections = connections
+        self._loop = loop
+
+    def _on_loop_connections(self) -> bool:
+        return self._loop is not None and self._loop.serves_this_loop()
 
     async def reserve_and_read(
         self, request: ReservationRequest
@@ -275,18 +285,31 @@ class _AsyncUsage:
         self, request: ReservationRequest, budget_user: str | None
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
         scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
+        prune_before = self._store._prune_due(request.now)
+        if self._on_loop_connections():
+            assert self._loop is not None
+            async with self._loop.connection() as own:
+                return await self._sql.reserve_in_one_trip_asyncpg(own, request, scopes, prune_before, budget_user)
         async with self._connections.connection() as conn:
-            return await self._sql.reserve_in_one_trip_async(
-                conn, request, scopes, self._store._prune_due(request.now), budget_user)
+            return await self._sql.reserve_in_one_trip_async(conn, request, scopes, prune_before, budget_user)
 
     async def reserve(self, request: ReservationRequest) -> Reservation | None:
         return (await self.reserve_and_read(request))[0]
 
     async def commit(self, reservation_id: str, entry: CostEntry) -> bool:
+        if self._on_loop_connections():
+            assert self._loop is not None
+            async with self._loop.connection() as own:
+                return await self._sql.store_asyncpg(own, entry, reservation_id)
         async with self._connections.connection() as conn:
             return await self._sql.store_async(conn, entry, reservation_id)
 
     async def release(self, reservation_id: str) -> None:
+        if self._on_loop_connections():
+            assert self._loop is not None
+            async with self._loop.connection() as own:
+                await self._sql.delete_reservation_asyncpg(own, reservation_id)
+                return
         async with self._connections.connection() as conn:
             await self._sql.delete_reservation_async(conn, reservation_id)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
@@ -186,6 +187,7 @@ class UsageSQL:
     def __init__(self, postgres: bool) -> None:
         self.postgres = postgres
         self._sql: dict[str, str] = {}
+        self._numbered: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def _text(self, statement: str) -> str:
         found = self._sql.get(statement)
@@ -193,6 +195,24 @@ class UsageSQL:
             found = driver_sql(statement, postgres=self.postgres)
             self._sql[statement] = found
         return found
+
+    def _numbered_text(self, statement: str) -> tuple[str, tuple[str, ...]]:
+        """PostgreSQL's own ``$1`` parameters for asyncpg, and the names they stand for."""
+        found = self._numbered.get(statement)
+        if found is None:
+            names: list[str] = []
+
+            def number(match: re.Match[str]) -> str:
+                if match.group(1) not in names:
+                    names.append(match.group(1))
+                return f"${names.index(match.group(1)) + 1}"
+
+            found = self._numbered[statement] = (PARAMETER.sub(number, statement), tuple(names))
+        return found
+
+    async def _asyncpg_row(self, connection: Any, statement: str, params: dict[str, Any]) -> tuple[Any, ...]:
+        text, names = self._numbered_text(statement)
+        return tuple(await connection.fetchrow(text, *(params[name] for name in names)))
 
     @contextmanager
     def transaction(self, cur: Any, *, pipelined: bool = True) -> Iterator[None]:
@@ -239,6 +259,14 @@ class UsageSQL:
             await cur.execute(self._text(_RESERVE), params)
             row = await cur.fetchone()
         return _reserved(reservation, row)
+
+    async def reserve_in_one_trip_asyncpg(
+        self, connection: Any, request: ReservationRequest, scopes: Sequence[str],
+        prune_before: datetime | None, budget_user: str | None = None,
+    ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
+        """``reserve_in_one_trip_async`` on an asyncpg connection (pg_loop.py)."""
+        reservation, params = self._reserve_call(request, scopes, prune_before, budget_user)
+        return _reserved(reservation, await self._asyncpg_row(connection, _RESERVE, params))
 
     def _reserve_call(
         self, request: ReservationRequest, scopes: Sequence[str], prune_before: datetime | None,
@@ -305,19 +333,33 @@ class UsageSQL:
             row = await cur.fetchone()
         return bool(row[0])
 
+    async def store_asyncpg(self, connection: Any, entry: CostEntry,
+                            reservation_id: str | None = None) -> bool:
+        """``store_async`` on an asyncpg connection (pg_loop.py)."""
+        statement, values = self._commit_statement(entry, reservation_id, numbered=True)
+        return bool((await self._asyncpg_row(connection, statement, values))[0])
+
+    async def delete_reservation_asyncpg(self, connection: Any, reservation_id: str) -> None:
+        text, _ = self._numbered_text(_DELETE_RESERVATION)
+        await connection.execute(text, reservation_id)
+
     async def delete_reservation_async(self, connection: Any, reservation_id: str) -> None:
         async with connection.cursor() as cur:
             await cur.execute(self._text(_DELETE_RESERVATION), {"id": reservation_id})
 
-    def _commit_statement(self, entry: CostEntry, reservation_id: str | None) -> tuple[str, dict[str, Any]]:
-        """PostgreSQL: the one statement that stores ``entry`` (see _commit_cte)."""
-        values = self._entry(entry)
+    def _commit_statement(self, entry: CostEntry, reservation_id: str | None, *,
+                          numbered: bool = False) -> tuple[str, dict[str, Any]]:
+        """PostgreSQL: the one statement that stores ``entry`` (see _commit_cte): for
+        psycopg, or ``numbered`` (the statement with its ``:name`` parameters, for
+        ``_numbered_text``; the metadata as a plain mapping, which asyncpg encodes)."""
+        values = self._entry(entry, plain_json=numbered)
         scopes = sorted({EVERYONE, scope_of(entry.user_id)})
         for i, scope in enumerate(scopes):
             values[f"scope{i}"] = scope
         values.update(periods_of(entry.timestamp))
         values["reservation_id"] = reservation_id
-        return self._text(_commit_cte(reservation_id is not None, len(scopes))), values
+        statement = _commit_cte(reservation_id is not None, len(scopes))
+        return (statement if numbered else self._text(statement)), values
 
     def store_many(self, cur: Any, entries: Sequence[CostEntry]) -> int:
         """Store entries without reservations; returns how many were new."""
@@ -338,9 +380,11 @@ class UsageSQL:
         if rows:
             cur.executemany(self._text(_ADD_TO_TOTALS), rows)
 
-    def _entry(self, entry: CostEntry) -> dict[str, Any]:
+    def _entry(self, entry: CostEntry, *, plain_json: bool = False) -> dict[str, Any]:
         metadata: Any = json.dumps(entry_metadata(entry), allow_nan=False)
-        if self.postgres:
+        if plain_json:
+            metadata = dict(entry.metadata)
+        elif self.postgres:
             from psycopg.types.json import Json
 
             metadata = Json(dict(entry.metadata))
