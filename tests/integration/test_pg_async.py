@@ -328,3 +328,26 @@ async def test_an_asyncpg_statement_cut_off_by_cancellation_closes_its_connectio
 def test_only_settings_asyncpg_takes_as_libpq_does_open_its_connections(
         params: dict[str, object], expected: dict[str, object] | None) -> None:
     assert pg_loop.translate(params) == expected
+
+
+def test_a_loops_asyncpg_connections_close_when_it_ends(postgres_url: str) -> None:
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))
+    own = store._db.loop_postgres()
+    assert own is not None
+    opened = []
+
+    async def use() -> None:
+        async with own.connection() as conn:
+            opened.append(conn)
+            assert await conn.fetchval("SELECT 1") == 1
+
+    asyncio.run(use())  # shuts the loop's async generators down, then closes it
+    assert opened[0].is_closed()
+    loop = asyncio.new_event_loop()  # one closed without that: closed when the next loop comes
+    loop.run_until_complete(use())
+    loop.close()
+    assert not opened[1].is_closed()
+    asyncio.run(use())
+    assert opened[1].is_closed() and opened[2].is_closed() and len(own._loops) == 1
+    store.close()

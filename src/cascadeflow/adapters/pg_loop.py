@@ -11,7 +11,9 @@ once; such a script never does), and through connections of its own from then on
 A loop holds at most ``MAX_PER_LOOP`` connections; a caller waits for one when all are
 busy. A connection whose statement failed or was cancelled mid-flight is closed, never
 reused; one idle for ``PING_AFTER_IDLE`` is pinged first. The connections of a loop
-that was closed are dropped with it. Connections are only opened for connection
+that ends are closed while it shuts down (``asyncio.run`` and asyncio.Runner close a
+loop's async generators first: each loop has one that closes its connections), or, for
+a loop closed without that, when the next new loop comes. Connections are only opened for connection
 settings this module can pass on as libpq would (``translate``); for any other the
 store keeps to psycopg.
 """
@@ -107,6 +109,21 @@ class _Loop:
     calls: int = 0
     idle: list[tuple[asyncpg.Connection, float]] = field(default_factory=list)
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_PER_LOOP))
+    closer: Any = None  # the async generator whose closing closes ``idle``
+
+    def watch_shutdown(self) -> None:
+        """Close the idle connections when the running loop shuts its async generators
+        down, as ``asyncio.run`` does before it closes the loop."""
+        self.closer = _close_at_shutdown(self)
+        asyncio.ensure_future(self.closer.asend(None))  # registers it with the loop
+
+
+async def _close_at_shutdown(state: _Loop) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        while state.idle:
+            state.idle.pop()[0].terminate()
 
 
 class LoopConnections:
@@ -117,20 +134,23 @@ class LoopConnections:
         self._connect_args = connect
         self._label = label
         self._url = url
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Loop] = (
-            weakref.WeakKeyDictionary())
+        self._loops: dict[asyncio.AbstractEventLoop, _Loop] = {}
         self._pid = os.getpid()
 
     def _state(self) -> _Loop:
         if self._pid != os.getpid():  # forked: the parent's connections stay the parent's
             for state in self._loops.values():
                 _INHERITED.extend(conn for conn, _ in state.idle)
-            self._loops = weakref.WeakKeyDictionary()
+            self._loops = {}
             self._pid = os.getpid()
         loop = asyncio.get_running_loop()
         found = self._loops.get(loop)
         if found is None:
+            for closed in [other for other in self._loops if other.is_closed()]:
+                for conn, _ in self._loops.pop(closed).idle:
+                    _discard(conn)
             found = self._loops[loop] = _Loop()
+            found.watch_shutdown()
         return found
 
     def serves_this_loop(self) -> bool:
@@ -199,3 +219,13 @@ class LoopConnections:
             return
         while state.idle:
             state.idle.pop()[0].terminate()
+
+
+def _discard(conn: asyncpg.Connection) -> None:
+    """Close a connection of a loop that was closed (its socket; no goodbye is sent)."""
+    try:
+        conn.terminate()
+    except RuntimeError:  # the loop is closed: its transport cannot schedule the close
+        sock = getattr(getattr(conn, "_transport", None), "_sock", None)
+        if sock is not None:
+            sock.close()
