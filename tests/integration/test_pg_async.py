@@ -8,6 +8,7 @@ where the database's default isolation is REPEATABLE READ."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -317,17 +318,42 @@ async def test_an_asyncpg_statement_cut_off_by_cancellation_closes_its_connectio
     ({"host": "db", "port": 5432, "dbname": "x", "user": "u", "password": "p"},
      {"host": "db", "port": 5432, "database": "x", "user": "u", "password": "p", "server_settings": {}}),
     ({"host": "/run/postgresql", "dbname": "x", "options": r"-csearch_path=t1 -c default_transaction_isolation=repeatable\ read",
-      "application_name": "app", "sslmode": "require", "connect_timeout": "5"},
-     {"host": "/run/postgresql", "database": "x", "ssl": "require", "timeout": 5.0,
+      "application_name": "app", "sslmode": "require", "connect_timeout": "1"},
+     {"host": "/run/postgresql", "database": "x", "ssl": "require", "timeout": 2.0,  # libpq's floor
       "server_settings": {"search_path": "t1", "default_transaction_isolation": "repeatable read",
                           "application_name": "app"}}),
     ({"host": "db", "sslmode": "verify-full"}, None),  # certificates: libpq's files, not passed on
     ({"host": "db", "options": "-P"}, None),
+    ({"host": "db", "options": '-csearch_path="MySchema"'}, None),  # libpq keeps the quotes
     ({"host": "db", "target_session_attrs": "read-write"}, None),
+    ({"host": "a,b", "port": "5432,5433"}, None),  # several hosts, tried in turn by libpq
+    ({"host": "db", "connect_timeout": "0"}, None),  # libpq: wait for ever
 ])
 def test_only_settings_asyncpg_takes_as_libpq_does_open_its_connections(
         params: dict[str, object], expected: dict[str, object] | None) -> None:
-    assert pg_loop.translate(params) == expected
+    assert pg_loop.translate(params, environ={"PGPASSWORD": "p", "PATH": "/bin"}) == expected
+
+
+def test_libpq_settings_from_the_environment_keep_every_call_on_psycopg() -> None:
+    params = {"host": "db", "dbname": "x"}
+    assert pg_loop.translate(params, environ={}) is not None
+    for name in ("PGOPTIONS", "PGSERVICE", "PGSSLMODE", "PGCHANNELBINDING", "PGCONNECT_TIMEOUT"):
+        assert pg_loop.translate(params, environ={name: "x"}) is None
+
+
+async def test_a_loop_switching_to_its_own_connections_closes_psycopgs_idle_ones(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg_loop, "WARM_AFTER", 4)
+    store = SQLModelUsageStore(postgres_url)
+    store.usage(["u"], datetime.now(UTC))
+    agent = agent_on(store)
+    await agent.run("Capital of France?", user_id="u")  # psycopg's, two calls
+    shared = store._db.async_postgres()
+    assert shared is not None and shared._open == 1
+    for _ in range(2):  # the fifth call switches
+        await agent.run("Capital of France?", user_id="u")
+    assert shared._open == 0 and shared._idle == []
+    store.close()
 
 
 def test_a_loops_asyncpg_connections_close_when_it_ends(postgres_url: str) -> None:
@@ -351,3 +377,19 @@ def test_a_loops_asyncpg_connections_close_when_it_ends(postgres_url: str) -> No
     asyncio.run(use())
     assert opened[1].is_closed() and opened[2].is_closed() and len(own._loops) == 1
     store.close()
+
+
+async def test_a_forked_childs_copy_of_a_loop_never_closes_its_parents_connections() -> None:
+    class Connection:
+        terminated = False
+
+        def terminate(self) -> None:
+            self.terminated = True
+
+    parents, ours = Connection(), Connection()
+    for pid, conn in ((-1, parents), (os.getpid(), ours)):  # -1: made before a fork
+        state = pg_loop._Loop(idle=[(conn, 0.0)], pid=pid)  # type: ignore[list-item]
+        closer = pg_loop._close_at_shutdown(state)
+        await closer.asend(None)
+        await closer.aclose()  # as the loop's shutdown does
+    assert not parents.terminated and ours.terminated

@@ -24,9 +24,10 @@ import asyncio
 import json
 import os
 import shlex
+import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,53 +42,75 @@ WARM_AFTER = 8
 MAX_PER_LOOP = 10
 # libpq's connection parameters, by asyncpg's name for them
 _SAME = {"host": "host", "port": "port", "user": "user", "password": "password",
-         "dbname": "database", "connect_timeout": "timeout"}
+         "dbname": "database"}
 # dropped in a forked child, never used or closed there: they are its parent's sessions
 _INHERITED: list[Any] = []
 
 
 # weak: a database's connections go once no store uses them
 _BY_DATABASE: weakref.WeakValueDictionary[str, LoopConnections] = weakref.WeakValueDictionary()
+_REGISTRY_LOCK = threading.Lock()
 
 
 def for_database(connect: dict[str, Any], *, label: str, url: str) -> LoopConnections:
     """The process's loop connections to the database ``connect`` names, shared by every
     store using it."""
     key = repr(sorted(connect.items()))
-    found = _BY_DATABASE.get(key)
-    if found is None:
-        found = _BY_DATABASE[key] = LoopConnections(connect, label=label, url=url)
-    return found
+    with _REGISTRY_LOCK:
+        found = _BY_DATABASE.get(key)
+        if found is None:
+            found = _BY_DATABASE[key] = LoopConnections(connect, label=label, url=url)
+        return found
 
 
-def translate(params: Mapping[str, Any]) -> dict[str, Any] | None:
+def translate(params: Mapping[str, Any], environ: Mapping[str, str] | None = None
+              ) -> dict[str, Any] | None:
     """asyncpg.connect's arguments for libpq's connection ``params``, or None where one of
-    them has no faithful counterpart here (the store then keeps to psycopg)."""
+    them, or a libpq environment variable (``environ``: os.environ), has no faithful
+    counterpart here: the store then keeps to psycopg, which libpq serves."""
+    env = os.environ if environ is None else environ
+    if any(name.startswith("PG") and name not in _ENV_BOTH_READ for name in env):
+        return None  # PGOPTIONS, PGSERVICE, PGSSLMODE, PGCHANNELBINDING, ...: libpq's alone
     kwargs: dict[str, Any] = {}
     settings: dict[str, str] = {}
     for name, value in params.items():
-        if name in _SAME:
-            kwargs[_SAME[name]] = float(value) if name == "connect_timeout" else value
+        text = str(value)
+        if name in ("host", "port") and ("," in text or not text):
+            return None  # several hosts: libpq tries them in turn, asyncpg differently
+        if name == "port" and not text.isdigit():
+            return None
+        if name == "connect_timeout":
+            if not text.lstrip("-").isdigit() or int(text) <= 0:
+                return None  # libpq: none or negative waits for ever
+            kwargs["timeout"] = float(max(2, int(text)))  # libpq waits at least 2 s
+        elif name in _SAME:
+            kwargs[_SAME[name]] = int(text) if name == "port" else value
         elif name == "application_name":
-            settings["application_name"] = str(value)
+            settings["application_name"] = text
         elif name == "sslmode" and value in ("disable", "allow", "prefer", "require"):
             kwargs["ssl"] = value
         elif name == "options":
-            found = _server_options(str(value))
+            found = _server_options(text)
             if found is None:
                 return None
             settings.update(found)
         else:
             return None
-    if "port" in kwargs:
-        kwargs["port"] = int(kwargs["port"])
     return {**kwargs, "server_settings": settings}
 
 
+# libpq environment variables asyncpg reads the same way when the URL leaves them out
+_ENV_BOTH_READ = frozenset({"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGPASSFILE"})
+
+
 def _server_options(options: str) -> dict[str, str] | None:
-    """``-c name=value`` (or ``--name=value``) settings of libpq's ``options``."""
+    """``-c name=value`` (or ``--name=value``) settings of libpq's ``options``: words
+    split on spaces, a backslash escaping the next character; None for anything else
+    (libpq hands quotes to the server as they are, so none are taken here)."""
+    if '"' in options or "'" in options:
+        return None
     found = {}
-    words = iter(shlex.split(options.replace("\\ ", "\x00")))
+    words = iter(shlex.split(options))
     for word in words:
         if word == "-c":
             word = "-c" + next(words, "")
@@ -100,7 +123,7 @@ def _server_options(options: str) -> dict[str, str] | None:
         name, sep, value = setting.partition("=")
         if not sep or not name:
             return None
-        found[name.replace("-", "_")] = value.replace("\x00", " ")
+        found[name.replace("-", "_")] = value
     return found
 
 
@@ -108,6 +131,7 @@ def _server_options(options: str) -> dict[str, str] | None:
 class _Loop:
     calls: int = 0
     idle: list[tuple[asyncpg.Connection, float]] = field(default_factory=list)
+    pid: int = field(default_factory=os.getpid)  # a forked child's copy closes nothing
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_PER_LOOP))
     closer: Any = None  # the async generator whose closing closes ``idle``
 
@@ -122,7 +146,7 @@ async def _close_at_shutdown(state: _Loop) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        while state.idle:
+        while state.idle and state.pid == os.getpid():
             state.idle.pop()[0].terminate()
 
 
@@ -136,28 +160,35 @@ class LoopConnections:
         self._url = url
         self._loops: dict[asyncio.AbstractEventLoop, _Loop] = {}
         self._pid = os.getpid()
+        self._lock = threading.Lock()  # loops of several threads share the registry
 
     def _state(self) -> _Loop:
-        if self._pid != os.getpid():  # forked: the parent's connections stay the parent's
-            for state in self._loops.values():
-                _INHERITED.extend(conn for conn, _ in state.idle)
-            self._loops = {}
-            self._pid = os.getpid()
         loop = asyncio.get_running_loop()
-        found = self._loops.get(loop)
-        if found is None:
-            for closed in [other for other in self._loops if other.is_closed()]:
-                for conn, _ in self._loops.pop(closed).idle:
-                    _discard(conn)
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's connections stay the parent's
+                for state in self._loops.values():
+                    _INHERITED.extend(conn for conn, _ in state.idle)
+                    state.idle.clear()
+                self._loops = {}
+                self._pid = os.getpid()
+            found = self._loops.get(loop)
+            if found is not None:
+                return found
+            closed = [self._loops.pop(other) for other in list(self._loops) if other.is_closed()]
             found = self._loops[loop] = _Loop()
-            found.watch_shutdown()
+        for state in closed:
+            while state.idle:
+                _discard(state.idle.pop()[0])
+        found.watch_shutdown()
         return found
 
-    def serves_this_loop(self) -> bool:
+    def serves_this_loop(self, on_switch: Callable[[], None]) -> bool:
         """Whether this call should use this loop's own connections: counts the call, True
-        once the running loop has made WARM_AFTER."""
+        once the running loop has made WARM_AFTER; ``on_switch`` is called as it does."""
         state = self._state()
         state.calls += 1
+        if state.calls == WARM_AFTER + 1:
+            on_switch()
         return state.calls > WARM_AFTER
 
     @asynccontextmanager
@@ -179,7 +210,7 @@ class LoopConnections:
                 yield conn
                 healthy = not conn.is_closed() and not conn.is_in_transaction()
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                raise StorageError(f"{self._label} {self._url}: {exc}") from exc
+                raise StorageError(f"{self._label} {self._url}: {exc or type(exc).__name__}") from exc
             finally:
                 if conn is not None:
                     if healthy:

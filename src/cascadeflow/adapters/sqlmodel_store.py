@@ -269,7 +269,9 @@ class _AsyncUsage:
         self._loop = loop
 
     def _on_loop_connections(self) -> bool:
-        return self._loop is not None and self._loop.serves_this_loop()
+        # psycopg's idle connections close as a loop switches: the ones its first calls
+        # opened would otherwise stay open beside its own (other loops reopen them)
+        return self._loop is not None and self._loop.serves_this_loop(self._connections.close)
 
     async def reserve_and_read(
         self, request: ReservationRequest
@@ -285,13 +287,14 @@ class _AsyncUsage:
         self, request: ReservationRequest, budget_user: str | None
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
         scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
-        prune_before = self._store._prune_due(request.now)
         if self._on_loop_connections():
             assert self._loop is not None
             async with self._loop.connection() as own:
-                return await self._sql.reserve_in_one_trip_asyncpg(own, request, scopes, prune_before, budget_user)
+                return await self._sql.reserve_in_one_trip_asyncpg(
+                    own, request, scopes, self._store._prune_due(request.now), budget_user)
         async with self._connections.connection() as conn:
-            return await self._sql.reserve_in_one_trip_async(conn, request, scopes, prune_before, budget_user)
+            return await self._sql.reserve_in_one_trip_async(
+                conn, request, scopes, self._store._prune_due(request.now), budget_user)
 
     async def reserve(self, request: ReservationRequest) -> Reservation | None:
         return (await self.reserve_and_read(request))[0]
