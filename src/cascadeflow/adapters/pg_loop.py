@@ -13,9 +13,9 @@ busy. A connection whose statement failed or was cancelled mid-flight is closed,
 reused; one idle for ``PING_AFTER_IDLE`` is pinged first. The connections of a loop
 that ends are closed while it shuts down (``asyncio.run`` and asyncio.Runner close a
 loop's async generators first: each loop has one that closes its connections), or, for
-a loop closed without that, when the next new loop comes. Connections are only opened for connection
-settings this module can pass on as libpq would (``translate``); for any other the
-store keeps to psycopg.
+a loop closed without that, when the next new loop comes. Connections are only opened
+where the connection settings can be passed on as libpq takes them (``translate``);
+for any others the store keeps to psycopg.
 """
 
 from __future__ import annotations
