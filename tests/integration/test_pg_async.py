@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 import pytest
@@ -35,6 +38,23 @@ def driver(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     first one on (pg_loop.py; by default from a loop's ninth)."""
     monkeypatch.setattr(pg_loop, "WARM_AFTER", 10**9 if request.param == "psycopg" else 0)
     return str(request.param)
+
+
+async def cut_off_mid_statement(connection: Callable[[], AbstractAsyncContextManager[Any]]) -> Any:
+    """The connection a statement was running on when its task was cancelled."""
+    seen = []
+
+    async def slow() -> None:
+        async with connection() as conn:
+            seen.append(conn)
+            await conn.execute("SELECT pg_sleep(5)")
+
+    task = asyncio.create_task(slow())
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return seen[0]
 
 
 def conninfo(store: SQLModelUsageStore) -> str:
@@ -160,21 +180,10 @@ async def test_a_statement_cut_off_by_cancellation_closes_its_connection(postgre
     store = SQLModelUsageStore(postgres_url)
     store.usage(["u"], datetime.now(UTC))
     pool = AsyncPostgres(conninfo(store), label="test", url="test", max_connections=1)
-    seen: list[psycopg.AsyncConnection[object]] = []
-
-    async def slow() -> None:
-        async with pool.connection() as conn:
-            seen.append(conn)
-            await conn.execute("SELECT pg_sleep(5)")
-
-    task = asyncio.create_task(slow())
-    await asyncio.sleep(0.2)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert seen[0].closed and pool._idle == [] and pool._open == 0
+    cut_off = await cut_off_mid_statement(pool.connection)
+    assert cut_off.closed and pool._idle == [] and pool._open == 0
     async with pool.connection() as conn:  # its place went to a new connection
-        assert conn is not seen[0]
+        assert conn is not cut_off
         assert await (await conn.execute("SELECT 41 + 1")).fetchone() == (42,)
     pool.close()
 
@@ -295,22 +304,11 @@ async def test_an_asyncpg_statement_cut_off_by_cancellation_closes_its_connectio
     store.usage(["u"], datetime.now(UTC))
     own = store._db.loop_postgres()
     assert own is not None
-    seen = []
-
-    async def slow() -> None:
-        async with own.connection() as conn:
-            seen.append(conn)
-            await conn.execute("SELECT pg_sleep(5)")
-
-    task = asyncio.create_task(slow())
-    await asyncio.sleep(0.3)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    cut_off = await cut_off_mid_statement(own.connection)
     state = own._loops[asyncio.get_running_loop()]
-    assert seen[0].is_closed() and state.idle == []
+    assert cut_off.is_closed() and state.idle == []
     async with own.connection() as conn:  # a new one in its place
-        assert conn is not seen[0] and await conn.fetchval("SELECT 41 + 1") == 42
+        assert conn is not cut_off and await conn.fetchval("SELECT 41 + 1") == 42
     store.close()
 
 

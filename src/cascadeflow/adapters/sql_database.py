@@ -108,13 +108,16 @@ class SQLDatabase:
 
             from cascadeflow.adapters.pg_async import for_database
 
-            # the connection parameters as SQLAlchemy passes them to psycopg (a URL's
-            # query, decoded: '+' in ``options`` is a space), in libpq's own syntax
-            args, params = self.engine.dialect.create_connect_args(self.engine.url)
-            params = {k: v for k, v in params.items() if isinstance(v, str | int)}
+            args, params = self._libpq_parameters()
             # shared by every store on this database, so named as the database alone
             self._async = for_database(make_conninfo(*args, **params), label="database", url=self.url)
         return self._async
+
+    def _libpq_parameters(self) -> tuple[list[Any], dict[str, Any]]:
+        """The connection parameters as SQLAlchemy passes them to psycopg (a URL's query,
+        decoded: '+' in ``options`` is a space), libpq's own."""
+        args, params = self.engine.dialect.create_connect_args(self.engine.url)
+        return list(args), {k: v for k, v in params.items() if isinstance(v, str | int)}
 
     def loop_postgres(self) -> LoopConnections | None:
         """PostgreSQL: asyncpg connections of each long-lived event loop (pg_loop.py),
@@ -125,8 +128,7 @@ class SQLDatabase:
                 return None
             from cascadeflow.adapters.pg_loop import for_database as loop_connections, translate
 
-            args, params = self.engine.dialect.create_connect_args(self.engine.url)
-            params = {k: v for k, v in params.items() if isinstance(v, str | int)}
+            args, params = self._libpq_parameters()
             connect = translate(params) if not args else None
             if connect is not None:
                 self._loop = loop_connections(connect, label="database", url=self.url)

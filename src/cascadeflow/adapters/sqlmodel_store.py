@@ -268,10 +268,13 @@ class _AsyncUsage:
         self._connections = connections
         self._loop = loop
 
-    def _on_loop_connections(self) -> bool:
-        # psycopg's idle connections close as a loop switches: the ones its first calls
-        # opened would otherwise stay open beside its own (other loops reopen them)
-        return self._loop is not None and self._loop.serves_this_loop(self._connections.close)
+    def _own_connections(self) -> LoopConnections | None:
+        """The running loop's asyncpg connections if this call should use them. psycopg's
+        idle connections close as a loop switches: the ones its first calls opened would
+        otherwise stay open beside its own (other loops reopen them)."""
+        if self._loop is not None and self._loop.serves_this_loop(self._connections.close):
+            return self._loop
+        return None
 
     async def reserve_and_read(
         self, request: ReservationRequest
@@ -287,9 +290,8 @@ class _AsyncUsage:
         self, request: ReservationRequest, budget_user: str | None
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
         scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
-        if self._on_loop_connections():
-            assert self._loop is not None
-            async with self._loop.connection() as own:
+        if (loop := self._own_connections()) is not None:
+            async with loop.connection() as own:
                 return await self._sql.reserve_in_one_trip_asyncpg(
                     own, request, scopes, self._store._prune_due(request.now), budget_user)
         async with self._connections.connection() as conn:
@@ -300,17 +302,15 @@ class _AsyncUsage:
         return (await self.reserve_and_read(request))[0]
 
     async def commit(self, reservation_id: str, entry: CostEntry) -> bool:
-        if self._on_loop_connections():
-            assert self._loop is not None
-            async with self._loop.connection() as own:
+        if (loop := self._own_connections()) is not None:
+            async with loop.connection() as own:
                 return await self._sql.store_asyncpg(own, entry, reservation_id)
         async with self._connections.connection() as conn:
             return await self._sql.store_async(conn, entry, reservation_id)
 
     async def release(self, reservation_id: str) -> None:
-        if self._on_loop_connections():
-            assert self._loop is not None
-            async with self._loop.connection() as own:
+        if (loop := self._own_connections()) is not None:
+            async with loop.connection() as own:
                 await self._sql.delete_reservation_asyncpg(own, reservation_id)
                 return
         async with self._connections.connection() as conn:
