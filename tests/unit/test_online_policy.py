@@ -8,6 +8,7 @@ from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.online_evidence import CallCosts, EvidenceBin, Observation, RouteEvidence
 from cascadeflow.domain.online_policy import (
     NO_LABEL_FLOOR,
+    UNRANKED_NOTE,
     Decision,
     OnlineSettings,
     decide,
@@ -50,6 +51,24 @@ def test_without_signal_the_cheapest_random_acceptance_the_bound_allows() -> Non
     assert 0.0 < plan.acceptance[5] < 0.25  # 0.05 / 0.2, less the margin
     assert plan.bound == pytest.approx(SETTINGS.target_quality, abs=1e-6)
     assert plan.quality > plan.bound
+
+
+def test_a_score_that_ranks_backwards_gives_way_to_random_acceptance() -> None:
+    # the top scores disagree most (30%), the middle ones least (10%): accepting from the
+    # top would spend the allowance on the worst drafts; at random, 20% disagree
+    evidence = bins(b9=(1000, 1000, 300), b5=(1000, 1000, 100), b0=(300, 300, 270))
+    plan = fit_plan(evidence, SETTINGS)
+    assert plan.notes == (UNRANKED_NOTE,)
+    assert plan.acceptance[9] == plan.acceptance[5] > 0.0
+    assert plan.acceptance[0] == 0.0  # drafts that broke a rule stay out
+    from_the_top = 0.05 / 0.3 * 1000 / 2300  # what the top bin alone could take, at most
+    assert plan.accepted_share > from_the_top
+    assert plan.bound == pytest.approx(SETTINGS.target_quality, abs=1e-6)
+
+
+def test_a_score_that_ranks_keeps_its_order() -> None:
+    plan = fit_plan(bins(b9=(1000, 1000, 20), b5=(1000, 1000, 200)), SETTINGS)
+    assert plan.notes == () and plan.acceptance[9] == 1.0 > plan.acceptance[5]
 
 
 def test_the_margin_shrinks_as_labels_accumulate() -> None:

@@ -11,8 +11,10 @@ Groups are accepted from the top while the one-sided upper confidence bound of t
 quality lost stays within the allowance (``1 - target_quality``); the group where the
 allowance runs out is accepted in part, at random, so that a score that separates
 nothing still buys the cheapest random acceptance rate the bound allows, never
-escalating everything. Until ``min_labels`` labels exist nothing is accepted: the
-warm-up. A disagreement is charged ``disagreement_loss`` of the verifier's quality: on
+escalating everything. Where the route's labels show that the score does not rank
+its drafts (accepting from the top would save less than accepting every drafted score
+alike), the plan accepts at random instead. Until ``min_labels`` labels exist nothing
+is accepted: the warm-up. A disagreement is charged ``disagreement_loss`` of the verifier's quality: on
 a disagreement the verifier is sometimes the one that is wrong, or both are.
 """
 
@@ -226,11 +228,8 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
             elif total.seen >= 4 * wanted:
                 plan = replace(plan, draft_share=settings.explore)
         return plan
-    groups = _groups(evidence, settings.group_labels)
-    share = _draft_share(groups, total.seen, settings, costs or CallCosts())
-    chosen = _accept(groups, total.seen, settings, settings.allowance / share)
-    if share < 1.0 and chosen.accepted > 1.0 - settings.explore:
-        chosen = _scaled(chosen, (1.0 - settings.explore) / chosen.accepted)
+    costs = costs or CallCosts()
+    share, chosen, ranked = _best_ordering(evidence, total.seen, settings, costs)
     charged = settings.disagreement_loss
     return AcceptancePlan(
         acceptance=chosen.table,
@@ -242,7 +241,57 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
         disagreed=total.disagreed,
         accepted_share=share * chosen.accepted,
         draft_share=share,
+        notes=() if ranked else (UNRANKED_NOTE,),
     )
+
+
+UNRANKED_NOTE = "the score does not rank drafts on this route: drafts are accepted at random"
+
+
+def _best_ordering(evidence: Sequence[EvidenceBin], seen: int, settings: OnlineSettings,
+                   costs: CallCosts) -> tuple[float, _Acceptance, bool]:
+    """The draft share and acceptance of the plan that saves the most of two: drafts
+    accepted from the highest score down, or every drafted score alike (at random).
+
+    The score is a prior, hand-set or learnt; on traffic it does not rank (or ranks
+    backwards), accepting from the top takes drafts that disagree more often than
+    average, and the same bound then buys less than random acceptance would. Whether
+    it ranks is judged on this route's own labels, at the plan's confidence, through
+    the two plans' bounds. Score 0 (drafts that broke a rule, which are never accepted)
+    stays out of the pooled group. Ties go to the score's order."""
+    ordered = _groups(evidence, settings.group_labels)
+    choices = [(_plan_for(ordered, seen, settings, costs), True)]
+    pooled = _pooled(evidence)
+    if pooled is not None and len(ordered) > 1:
+        choices.append((_plan_for([pooled], seen, settings, costs), False))
+    (share, chosen, saving), ranked = max(choices, key=lambda c: (c[0][2], c[1]))
+    return share, chosen, ranked
+
+
+def _plan_for(groups: Sequence[_Group], seen: int, settings: OnlineSettings,
+              costs: CallCosts) -> tuple[float, _Acceptance, float]:
+    """Draft share, acceptance and expected saving per query (accepted share when no
+    cost is known) of accepting ``groups`` in their order."""
+    share = _draft_share(groups, seen, settings, costs)
+    chosen = _accept(groups, seen, settings, settings.allowance / share)
+    if share < 1.0 and chosen.accepted > 1.0 - settings.explore:
+        chosen = _scaled(chosen, (1.0 - settings.explore) / chosen.accepted)
+    if not costs.known:
+        return share, chosen, chosen.accepted
+    return share, chosen, share * (chosen.accepted * costs.verifier - costs.draft)
+
+
+def _pooled(evidence: Sequence[EvidenceBin]) -> _Group | None:
+    """Every bin above the lowest as one group (None: no label there)."""
+    group = _Group([])
+    for index in range(len(evidence) - 1, 0, -1):
+        counts = evidence[index]
+        if counts.seen:
+            group.bins.append(index)
+            group.seen += counts.seen
+            group.labelled += counts.labelled
+            group.disagreed += counts.disagreed
+    return group if group.labelled else None
 
 
 def _draft_share(groups: Sequence[_Group], seen: int, settings: OnlineSettings, costs: CallCosts) -> float:
