@@ -60,6 +60,40 @@ def test_json_answers_compare_as_data_and_ignore_prose_fields() -> None:
                            json.dumps({**tool, "arguments": {"city": "Lyon", "unit": "celsius"}})).agree is False
 
 
+CODE_OUTPUT = ("Complete the assertion with the output.\n[PYTHON]\ndef f(nums):\n"
+               "    return sorted(nums)\nassert f([3, 1]) == ??\n[/PYTHON]")
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "agree"),
+    [
+        ("[(3, 1), (2, 3)]", "[(4, 1), (4, 1), (2, 3)]", False),  # brackets are the answer
+        ("['74', 31]", "[('74', 31)]", False),
+        ("{'foo': 'bar'}", "{'foo': ['bar']}", False),
+        ("(1, 2)", "[1, 2]", False),  # a tuple is not a list
+        ("0", "[0]", False),
+        ("'                '", "'           '", False),  # spaces counted
+        ("                ", "'           '", False),
+        ("1oE-ErrBzz-Bmm", "1Oe-ErrBzz-Bmm", False),  # a program's output: case counts
+        ("aa___bb", "aa++___bb", False),
+        ("['gloss', 'barn']", '["gloss", "barn"]', True),  # the same value, quoted otherwise
+        ("{'a': -1, 'b': 0}", "{'b': 0, 'a': -1}", True),
+        ("'CW'", "CW", True),  # quoted or not
+        ("8.50", "8.5", True),
+    ],
+)
+def test_literal_answers_compare_as_the_values_they_write(mine: str, theirs: str, agree: bool) -> None:
+    answer = lambda value: json.dumps({"reasoning": "I traced the loop step by step.", "answer": value})  # noqa: E731
+    result = compare_answers(CODE_OUTPUT, answer(mine), answer(theirs))
+    assert (result.agree, result.method) == (agree, "json")
+
+
+def test_short_json_answers_outside_code_still_ignore_case_and_punctuation() -> None:
+    answer = lambda value: json.dumps({"answer": value})  # noqa: E731
+    assert compare_answers("Capital of France?", answer("Paris."), answer("paris")).agree is True
+    assert compare_answers("Capital of France?", answer("The city of Paris"), answer("Lyon")).agree is False
+
+
 def test_code_compares_syntax_trees() -> None:
     query = "Write a function that adds two numbers."
     reference = "```python\ndef add(a, b):\n    return a + b\n```"

@@ -22,7 +22,7 @@ import re
 import string
 from dataclasses import dataclass
 
-from cascadeflow.domain.draft_features import number, stated_answer
+from cascadeflow.domain.draft_features import is_code_query, number, stated_answer
 
 __all__ = ["Agreement", "compare_answers", "extract_choice", "final_number", "normalise_short"]
 
@@ -149,23 +149,85 @@ PROSE_KEYS = frozenset({"reasoning", "explanation", "rationale", "thought", "tho
                         "analysis", "justification", "steps", "solution_steps", "notes", "comment"})
 
 
-def _same_data(mine: object, theirs: object) -> bool:
+def _same_data(mine: object, theirs: object, exact: bool = False) -> bool:
     """JSON values equal as data. Prose (a field named like ``reasoning``, or two long
-    strings) is not compared; short strings are compared as short answers."""
+    strings) is not compared; short strings are compared as short answers, or ``exact``ly
+    (a question about code, whose answer is a program's value: case and punctuation count)."""
     if isinstance(mine, dict) and isinstance(theirs, dict):
         return mine.keys() == theirs.keys() and all(
-            str(k).lower() in PROSE_KEYS or _same_data(mine[k], theirs[k]) for k in mine)
+            str(k).lower() in PROSE_KEYS or _same_data(mine[k], theirs[k], exact) for k in mine)
     if isinstance(mine, list) and isinstance(theirs, list):
-        return len(mine) == len(theirs) and all(_same_data(a, b) for a, b in zip(mine, theirs))
+        return len(mine) == len(theirs) and all(_same_data(a, b, exact) for a, b in zip(mine, theirs))
     if isinstance(mine, str) and isinstance(theirs, str):
-        a, b = normalise_short(mine), normalise_short(theirs)
-        if len(a.split()) > SHORT_WORDS or len(b.split()) > SHORT_WORDS:
-            return True
-        x, y = _number_only(mine), _number_only(theirs)
-        return a == b or (x is not None and y is not None and _same_number(x, y))
+        return _same_string(mine, theirs, exact)
     if isinstance(mine, (int, float)) and isinstance(theirs, (int, float)) and not isinstance(mine, bool):
         return not isinstance(theirs, bool) and _same_number(float(mine), float(theirs))
     return mine == theirs
+
+
+def _same_string(mine: str, theirs: str, exact: bool = False) -> bool:
+    """Two strings of JSON: data when either is written as a literal (a list, a tuple, a
+    dict, a quoted string: a program's output, say), where brackets, quotes and spaces
+    are the answer; else short answers (case, punctuation and articles aside, unless
+    ``exact``) or numbers."""
+    a, b = _literal(mine), _literal(theirs)
+    if a is not _NOT_LITERAL or b is not _NOT_LITERAL:
+        if a is _NOT_LITERAL or b is _NOT_LITERAL:  # one side is plain text
+            value = a if b is _NOT_LITERAL else b
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return _same_number_text(mine, theirs)
+            if not isinstance(value, str):  # a container against plain text
+                return False
+            a, b = (mine.strip() if a is _NOT_LITERAL else a), (theirs.strip() if b is _NOT_LITERAL else b)
+        return _same_literal(a, b)
+    if exact:
+        x, y = number(mine.strip()), number(theirs.strip())  # 8.50 and 8.5 print alike
+        return mine == theirs or (x is not None and y is not None and _same_number(x, y))
+    short_mine, short_theirs = normalise_short(mine), normalise_short(theirs)
+    if not short_mine or not short_theirs:  # spaces or punctuation only: they are the answer
+        return mine.strip() == theirs.strip() if mine.strip() or theirs.strip() else mine == theirs
+    if len(short_mine.split()) > SHORT_WORDS or len(short_theirs.split()) > SHORT_WORDS:
+        return True
+    return short_mine == short_theirs or _same_number_text(mine, theirs)
+
+
+_NOT_LITERAL = object()
+_LITERAL_START = ("[", "(", "{", "'", '"')
+
+
+def _literal(text: str) -> object:
+    """The Python literal ``text`` writes when it starts like a container or a quoted
+    string, else _NOT_LITERAL (a bare number or word is compared as before)."""
+    stripped = text.strip()
+    if not stripped.startswith(_LITERAL_START) or len(stripped) > _JSON_SCAN_CHARS:
+        return _NOT_LITERAL
+    try:
+        return ast.literal_eval(stripped)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return _NOT_LITERAL
+
+
+def _same_literal(mine: object, theirs: object) -> bool:
+    """Literal values equal as a program would print them: a tuple is not a list, strings
+    are compared exactly, numbers by value."""
+    if isinstance(mine, bool) or isinstance(theirs, bool):
+        return type(mine) is type(theirs) and mine == theirs
+    if isinstance(mine, (int, float)) and isinstance(theirs, (int, float)):
+        return _same_number(float(mine), float(theirs))
+    if type(mine) is not type(theirs):
+        return False
+    if isinstance(mine, (list, tuple)):
+        assert isinstance(theirs, (list, tuple))
+        return len(mine) == len(theirs) and all(_same_literal(x, y) for x, y in zip(mine, theirs))
+    if isinstance(mine, dict):
+        assert isinstance(theirs, dict)
+        return mine.keys() == theirs.keys() and all(_same_literal(mine[k], theirs[k]) for k in mine)
+    return mine == theirs
+
+
+def _same_number_text(mine: str, theirs: str) -> bool:
+    x, y = _number_only(mine), _number_only(theirs)
+    return x is not None and y is not None and _same_number(x, y)
 
 
 def _number_only(text: str) -> float | None:
@@ -188,7 +250,8 @@ def compare_answers(query: str, draft: str, reference: str) -> Agreement:
             return Agreement(mine == theirs, "choice")
     mine_json, theirs_json = _json_value(draft), _json_value(reference)
     if theirs_json is not None:
-        return Agreement(mine_json is not None and _same_data(mine_json, theirs_json), "json")
+        same = mine_json is not None and _same_data(mine_json, theirs_json, is_code_query(query))
+        return Agreement(same, "json")
     theirs_code = _python_tree(reference)
     if theirs_code is not None:
         mine_code = _python_tree(draft)
