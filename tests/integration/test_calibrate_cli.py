@@ -156,3 +156,18 @@ def test_fitted_scorers_report_the_penalty_cross_validation_chose(calibrated: tu
 def test_confidence_needs_calibrate(trace: Path) -> None:
     outcome = runner.invoke(app, ["simulate", "--trace", str(trace), "--confidence", "0.5"])
     assert outcome.exit_code == 2 and "--calibrate" in outcome.output
+
+
+def test_models_name_the_drafter_and_the_verifier_of_a_calibration(trace: Path) -> None:
+    def calibrate(*models: str) -> dict:  # type: ignore[type-arg]
+        outcome = runner.invoke(app, ["simulate", "--trace", str(trace), "--calibrate", "--json", *models])
+        assert outcome.exit_code == 0, outcome.output
+        return json.loads(outcome.stdout)  # type: ignore[no-any-return]
+
+    named = calibrate("--models", "small,large")
+    assert named == calibrate("--drafter", "small", "--verifier", "large")
+    assert (named["drafter"], named["verifier"]) == ("small", "large")
+    for wrong in (["--models", "small,large,small"], ["--models", "small,large", "--drafter", "small"]):
+        outcome = runner.invoke(app, ["simulate", "--trace", str(trace), "--calibrate", *wrong],
+                                env={"COLUMNS": "200"})
+        assert outcome.exit_code != 0 and "--models DRAFTER,VERIFIER" in outcome.output

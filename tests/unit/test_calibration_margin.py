@@ -5,11 +5,12 @@ half as often as not; one whose lower confidence bound reaches it holds."""
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import pytest
 
 from cascadeflow import ConfigurationError, QualityConfig
-from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE, CalibrateCascade
+from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE, CalibrateCascade, predictive
 from cascadeflow.application.cross_fit import cross_fit, log_loss
 from cascadeflow.domain.calibration import (
     Outcome,
@@ -17,6 +18,7 @@ from cascadeflow.domain.calibration import (
     curve,
     evaluate,
     in_calibration_half,
+    in_sequence,
     relative_quality_bound,
 )
 from cascadeflow.domain.messages import Message
@@ -143,3 +145,22 @@ def test_the_one_pass_curve_agrees_with_evaluating_each_threshold() -> None:
             for name in ("quality", "relative_quality", "relative_quality_bound", "cost", "escalation_share",
                          "pre_routed_share"):
                 assert getattr(point, name) == pytest.approx(getattr(again, name), abs=1e-9), name
+
+
+def test_thresholds_are_tested_in_a_fixed_sequence_from_the_strictest() -> None:
+    # by score: good drafts on top, drafts that beat a wrong verifier in the middle, bad
+    # drafts at the bottom; quality over the thresholds is not monotone
+    outcomes = ([Outcome(f"t{i}", 1.0, 1.0, 0.1, 1.0, score=0.9) for i in range(60)]
+                + [Outcome(f"m{i}", 1.0, 0.0, 0.1, 1.0, score=0.5) for i in range(10)]
+                + [Outcome(f"b{i}", 0.0, 1.0, 0.1, 1.0, score=0.1) for i in range(30)])
+    line = curve(outcomes, confidence=0.0)
+    assert [round(p.relative_quality, 2) for p in line] == [0.78, 1.11, 1.0, 1.0]
+    assert [p.threshold for p in in_sequence(line, 0.95)] == [line[3].threshold, 0.7, 0.3]
+    # a point past the first shortfall is never picked, however good it looks
+    assert in_sequence(line, 1.05) == [] and cheapest_reaching(line, 1.05) is line[1]
+
+
+def test_the_bound_covers_the_test_half_as_well_as_the_calibration_half() -> None:
+    assert predictive(0.0, 400, 400) == 0.0
+    assert predictive(0.9, 400, 400) == pytest.approx(NormalDist().cdf(1.2816 * math.sqrt(2)), abs=1e-4)
+    assert 0.9 < predictive(0.9, 400, 40_000) < predictive(0.9, 400, 400)

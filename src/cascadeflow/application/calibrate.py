@@ -5,17 +5,20 @@ for is fitted (its L2 penalty chosen by cross-validation), its draft scores are 
 out-of-fold (each draft scored by a model that never saw it), and the cheapest threshold
 (and pre-routing cut) is chosen whose quality relative to always-verifier reaches the
 target with the asked confidence: the one-sided lower bound, not the point estimate,
-must reach it, because the calibration half is only a sample of the traffic. The
-cheapest scorer wins. The chosen configuration is then replayed through the unchanged
+must reach it, because the calibration half is only a sample of the traffic, and on a
+sample as large as the test half (``predictive``). Thresholds are tried in a fixed
+sequence from the strictest (``in_sequence``). The cheapest scorer wins. The chosen configuration is then replayed through the unchanged
 cascade on the test half, beside random escalation and a perfect router at the same
 quality.
 """
 
 from __future__ import annotations
 
+import math
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import Protocol
 
 from cascadeflow.application.cross_fit import cross_fit
@@ -27,6 +30,7 @@ from cascadeflow.domain.calibration import (
     auc,
     cheapest_reaching,
     curve,
+    in_sequence,
     evaluate,
     oracle,
     random_escalation,
@@ -167,9 +171,10 @@ class CalibrateCascade:
         query_cuts: list[tuple[ScoreModel | None, dict[str, float]]] = [(None, {})]
         if pre_route and can_fit:
             query_cuts.append(self._query_model(cal))
+        margin = predictive(confidence, len(cal), len(test))
         candidates = [
             replace(self._candidate(name, scorer, oof, qmodel, qoof, cal, test, rules, target_quality,
-                                    confidence), regularisation=strength)
+                                    margin), regularisation=strength)
             for name, scorer, oof, strength in self._scorers(cal, learned and can_fit, fit=can_fit)
             for qmodel, qoof in query_cuts
         ]
@@ -263,12 +268,17 @@ class CalibrateCascade:
         if qmodel is not None:
             ranked = sorted(qoof.values())
             cuts += [ranked[int(share * len(ranked))] for share in PRE_ROUTE_SHARES]
-        points = [p for cut in cuts for p in curve(outcomes, cut, confidence)]
         mean_quality = sum(o.verifier_quality for o in outcomes) / len(outcomes)
         verifier_cost = sum(o.verifier_cost for o in outcomes)
-        # drafting only a random share of queries: the allowance goes further per draft
-        points += [p.drafting(share, mean_quality, verifier_cost) for p in points for share in DRAFT_SHARES[1:]]
-        best = cheapest_reaching(points, target) or max(points, key=lambda p: (p.quality, -p.cost))
+        points, reaching = [], []
+        for cut in cuts:
+            line = curve(outcomes, cut, confidence)
+            # drafting only a random share of queries: the allowance goes further per draft
+            for share in DRAFT_SHARES:
+                drafted = line if share == 1.0 else [p.drafting(share, mean_quality, verifier_cost) for p in line]
+                points += drafted
+                reaching += in_sequence(drafted, target)
+        best = cheapest_reaching(reaching, target) or max(points, key=lambda p: (p.quality, -p.cost))
         routed = qmodel is not None and best.pre_route_below > 0
         config = replace(rules, scorer=scorer, min_score=best.threshold, name=f"calibrated: {name}",
                          pre_router=PreRouter(qmodel if routed else None,
@@ -290,6 +300,17 @@ class CalibrateCascade:
         router = config.pre_router
         query_score = router.query_score(draft.context.query) if isinstance(router, PreRouter) else 1.0
         return replace(fact.outcome, score=score, query_score=query_score)
+
+
+def predictive(confidence: float, calibration: int, test: int) -> float:
+    """The confidence of a bound on the calibration half that makes the settings reach the
+    target on the test half with ``confidence``: both halves are samples, so the margin
+    widens by sqrt(1 + calibration / test) (a prediction bound; for traffic much larger
+    than the calibration half it is the confidence bound itself)."""
+    if confidence <= 0.0 or test <= 0:
+        return confidence
+    normal = NormalDist()
+    return normal.cdf(normal.inv_cdf(confidence) * math.sqrt(1.0 + calibration / test))
 
 
 def _evaluate_config(outcomes: list[Outcome], config: QualityConfig) -> Point:

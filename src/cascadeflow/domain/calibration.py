@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound
+from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound, t_quantile
 
 __all__ = ["Outcome", "Point", "auc", "cheapest_reaching", "curve", "evaluate", "fold_of",
            "in_calibration_half", "oracle", "random_escalation", "relative_quality_bound",
@@ -78,13 +78,19 @@ class Point:
     # one-sided lower confidence bound of relative_quality (equal to it when no confidence is asked)
     relative_quality_bound: float = math.nan
     draft_share: float = 1.0  # share of queries drafted at all (the rest go to the verifier)
+    # the paired sums and t quantile the bound was taken with (drafting() re-bounds from them)
+    sums: tuple[int, float, float, float, float, float] | None = None
+    quantile: float = 0.0
 
     def drafting(self, share: float, verifier_quality: float, verifier_cost: float) -> Point:
         """The same settings when only ``share`` of the queries (drawn at random) are drafted
-        and the rest go straight to the verifier: every figure mixes linearly, and so does
-        the lower bound's margin."""
+        and the rest go straight to the verifier: every figure mixes linearly; the lower
+        bound's margin shrinks less, since which queries are drafted is noise of its own."""
         rest = 1.0 - share
         cost = share * self.cost + rest * verifier_cost
+        bound = 1.0 - share * (1.0 - self.relative_quality_bound)
+        if self.sums is not None:
+            bound = PairedSums(*self.sums).drafted_bound(share * self.draft_share, self.quantile)
         return replace(
             self,
             quality=share * self.quality + rest * verifier_quality,
@@ -93,7 +99,7 @@ class Point:
             cost_reduction=1.0 - cost / verifier_cost if verifier_cost else 0.0,
             escalation_share=share * self.escalation_share + rest,
             pre_routed_share=share * self.pre_routed_share + rest,
-            relative_quality_bound=1.0 - share * (1.0 - self.relative_quality_bound),
+            relative_quality_bound=bound,
             draft_share=share * self.draft_share,
         )
 
@@ -112,7 +118,8 @@ class _Totals:
                    sum(o.verifier_cost for o in outcomes))
 
     def point(self, quality_sum: float, cost: float, called: float, pre_routed: int,
-              threshold: float, pre_route_below: float, bound: float | None = None) -> Point:
+              threshold: float, pre_route_below: float, bound: float | None = None,
+              sums: PairedSums | None = None, quantile: float = 0.0) -> Point:
         relative = quality_sum / self.verifier_quality if self.verifier_quality else 1.0
         return Point(
             threshold=threshold,
@@ -124,6 +131,8 @@ class _Totals:
             escalation_share=called / self.n,
             pre_routed_share=pre_routed / self.n,
             relative_quality_bound=relative if bound is None else bound,
+            sums=None if sums is None else sums.snapshot(),
+            quantile=quantile,
         )
 
 
@@ -162,8 +171,9 @@ class _Cascade:
         self.sums.change(o.draft_quality, o.verifier_quality, o.verifier_quality)
 
     def point(self, threshold: float, pre_route_below: float, confidence: float) -> Point:
+        quantile = t_quantile(confidence, self.sums.n - 1) if confidence > 0 and self.sums.n > 1 else 0.0
         return self.totals.point(self.sums.c, self.cost, self.called, self.pre_routed, threshold,
-                                 pre_route_below, self.sums.bound(confidence))
+                                 pre_route_below, self.sums.bound(confidence), self.sums, quantile)
 
 
 def evaluate(outcomes: Sequence[Outcome], threshold: float, pre_route_below: float = 0.0,
@@ -194,6 +204,21 @@ def curve(outcomes: Sequence[Outcome], pre_route_below: float = 0.0, confidence:
             i += 1
         points.append(state.point(threshold, pre_route_below, confidence))
     return points
+
+
+def in_sequence(line: Sequence[Point], target: float) -> list[Point]:
+    """The points of one curve (``curve``'s order: loosest threshold first) that reach the
+    target in a fixed sequence: from escalating every draft towards escalating fewer,
+    up to the first whose bound falls short. Among the hundreds of thresholds of a
+    curve, some beyond that first shortfall reach the target only by the luck of the
+    sample; testing them in a fixed order keeps the bound's confidence for the one
+    chosen, which picking the cheapest of all that reach does not."""
+    found = []
+    for point in reversed(line):
+        if point.relative_quality_bound < target - 1e-12:
+            break
+        found.append(point)
+    return found
 
 
 def cheapest_reaching(points: Iterable[Point], target: float) -> Point | None:

@@ -50,6 +50,24 @@ class PairedSums:
     def ratio(self) -> float:
         return self.c / self.v if self.v else 1.0
 
+    def drafted_bound(self, share: float, quantile: float) -> float:
+        """The lower bound (``quantile``: the t quantile the bound was taken with) of the
+        ratio when each query is drafted only with probability ``share`` and otherwise
+        answered by the verifier: which queries are drafted is one more source of noise,
+        so the margin shrinks less than the share does (at share 1 it is ``bound``'s)."""
+        n = self.n
+        if quantile <= 0.0 or n < 2 or not self.v:
+            return 1.0 - share * (1.0 - self.ratio)
+        ratio = 1.0 - share * (1.0 - self.ratio)
+        rest = 1.0 - ratio  # per query: v (1 - ratio) + d (c - v), d drawn with probability share
+        second = (rest * rest * self.vv + 2 * rest * share * (self.cv - self.vv)
+                  + share * (self.cc - 2 * self.cv + self.vv))
+        residual = max(0.0, second) / (n - 1)
+        return ratio - quantile * math.sqrt(residual / n) / (self.v / n)
+
+    def snapshot(self) -> tuple[int, float, float, float, float, float]:
+        return (self.n, self.c, self.v, self.cc, self.cv, self.vv)
+
     def bound(self, confidence: float) -> float:
         """Lower ``confidence`` bound of the ratio over the population the queries came
         from: the ratio minus a t quantile times its delta-method standard error."""

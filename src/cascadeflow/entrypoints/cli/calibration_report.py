@@ -84,7 +84,9 @@ def calibration_tables(report: CalibrationReport, title: str) -> Group:
 def _margin(report: CalibrationReport) -> str:
     if report.confidence <= 0:
         return "no margin (--confidence 0)"
-    return f"chosen so that its {report.confidence:.0%} one-sided bound reaches the target"
+    return (f"chosen so that its {report.confidence:.0%} one-sided bound reaches the target on a "
+            "sample the size of the test half (thresholds tried from the strictest, up to the "
+            "first that falls short)")
 
 
 def _clean(value: Any) -> Any:

@@ -93,10 +93,13 @@ def simulate(
         raise typer.BadParameter("--draft-samples needs --online")
     if learn_score:
         raise typer.BadParameter("--learn-score needs --online")
-    if models and calibrate:
-        raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --drafter and "
-                                 "--verifier (chains: plain simulate or --online)")
     chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    if chain and calibrate:
+        if len(chain) != 2 or drafter or verifier:
+            raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --models "
+                                     "DRAFTER,VERIFIER, or --drafter and --verifier (longer chains: "
+                                     "plain simulate or --online)")
+        (drafter, verifier), chain = chain, None
     with reporting_errors():
         config = quality_config(quality) if quality else None
         sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit,
