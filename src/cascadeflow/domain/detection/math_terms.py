@@ -132,7 +132,7 @@ MATH_RULE = DomainRule(
         Pattern(QUANTITY, 1.5, min_count=3, requires_chars=DIGITS, stem_only=True),
         # the shape of a word problem: quantities given, then a closing question for a value
         Pattern(r"(?:what|how|which|find|calculate|determine)\b[^.!?\n]*\?\s*$", 2.5,
-                lowercase=True, requires_chars="?", stem_only=True, min_numbers=2,
+                lowercase=True, requires_chars="?", stem_only=True, min_numbers=2, requires_match=r"\?\s*$",
                 requires_words=frozenset({"what", "how", "which", "find", "calculate", "determine"})),
     ),
 )

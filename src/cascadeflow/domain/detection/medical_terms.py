@@ -216,7 +216,8 @@ MEDICAL_RULE = DomainRule(
         Pattern(r"\d\s?°\s?[cf]\b", 4, lowercase=True, requires_chars="°"),
         Pattern(r"/min\b|mg/dl|mmol/l|g/dl|/mm3|\bu/l\b|/µl", 4, lowercase=True,
                 requires_words=frozenset({"min", "dl", "mmol", "mm3", "l"})),
-        Pattern(r"\b(?:which of the following|what is the most likely|most likely cause)\b"
+        # no leading \b: an alternation of literals is then scanned for by its first letters
+        Pattern(r"(?:which of the following|what is the most likely|most likely cause)\b"
                 r"[^?]{0,80}\b(?:diagnosis|treatment|pathogen|drug|medication|mechanism|finding|"
                 r"management)\b", 4, lowercase=True,
                 requires_words=frozenset({"following", "likely"})),
