@@ -88,10 +88,25 @@ def test_literal_answers_compare_as_the_values_they_write(mine: str, theirs: str
     assert (result.agree, result.method) == (agree, "json")
 
 
-def test_short_json_answers_outside_code_still_ignore_case_and_punctuation() -> None:
+@pytest.mark.parametrize(
+    ("mine", "theirs", "agree"),
+    [
+        ("Paris.", "paris", True),
+        ("The city of Paris", "Lyon", False),
+        ("A", "a", True),  # a letter, not an article to drop
+        ("A", "(A)", True),
+        ("'Paris'", "paris", True),  # quoted or not
+        ("(1, 2)", "1, 2", True),
+        ("['Paris', 'London']", "['paris', 'london']", True),  # data, its words as short answers
+        ("[(3, 1), (2, 3)]", "[(4, 1), (2, 3)]", False),
+    ],
+)
+def test_short_json_answers_outside_code_still_ignore_case_and_punctuation(
+        mine: str, theirs: str, agree: bool) -> None:
+    # a JSON example in the prompt does not make it a question about code
+    query = 'Capital of France? Reply with JSON like:\n{\n  "answer": "<name>"\n}'
     answer = lambda value: json.dumps({"answer": value})  # noqa: E731
-    assert compare_answers("Capital of France?", answer("Paris."), answer("paris")).agree is True
-    assert compare_answers("Capital of France?", answer("The city of Paris"), answer("Lyon")).agree is False
+    assert compare_answers(query, answer(mine), answer(theirs)).agree is agree
 
 
 def test_code_compares_syntax_trees() -> None:

@@ -69,6 +69,22 @@ def test_a_score_that_ranks_backwards_gives_way_to_random_acceptance() -> None:
 def test_a_score_that_ranks_keeps_its_order() -> None:
     plan = fit_plan(bins(b9=(1000, 1000, 20), b5=(1000, 1000, 200)), SETTINGS)
     assert plan.notes == () and plan.acceptance[9] == 1.0 > plan.acceptance[5]
+    # no disagreement at the top, 10% lower down: the order is shown, the prior each
+    # group pays notwithstanding
+    plan = fit_plan(bins(b9=(300, 30, 0), b8=(300, 30, 0), b5=(1000, 1000, 100)), SETTINGS)
+    assert plan.notes == () and plan.acceptance[9] == plan.acceptance[8] == 1.0
+
+
+def test_random_acceptance_weighs_each_bin_by_its_traffic_not_its_labels() -> None:
+    # the accepted bin is labelled only in the shadow (100 of 1000) and disagrees 30%;
+    # the escalated one is labelled in full and disagrees 10%: at random, 20% disagree
+    # (label counts would say 12%, and accept two thirds more than the bound allows)
+    plan = fit_plan(bins(b9=(1000, 100, 30), b5=(1000, 1000, 100), b0=(100, 100, 90)), SETTINGS)
+    assert plan.notes == (UNRANKED_NOTE,)
+    take = plan.acceptance[9]
+    assert take == plan.acceptance[5] == plan.acceptance[1] and plan.acceptance[0] == 0.0
+    assert take * 0.2 <= SETTINGS.allowance  # what random acceptance loses stays in the allowance
+    assert 1 - take * (1000 * 0.3 + 1000 * 0.1) / 2100 >= plan.bound - 1e-9
 
 
 def test_the_margin_shrinks_as_labels_accumulate() -> None:

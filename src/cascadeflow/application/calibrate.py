@@ -310,7 +310,10 @@ def predictive(confidence: float, calibration: int, test: int) -> float:
     if confidence <= 0.0 or test <= 0:
         return confidence
     normal = NormalDist()
-    return normal.cdf(normal.inv_cdf(confidence) * math.sqrt(1.0 + calibration / test))
+    return min(MAX_CONFIDENCE, normal.cdf(normal.inv_cdf(confidence) * math.sqrt(1.0 + calibration / test)))
+
+
+MAX_CONFIDENCE = 0.999999  # a cdf of exactly 1 has no quantile
 
 
 def _evaluate_config(outcomes: list[Outcome], config: QualityConfig) -> Point:

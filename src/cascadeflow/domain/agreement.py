@@ -22,7 +22,7 @@ import re
 import string
 from dataclasses import dataclass
 
-from cascadeflow.domain.draft_features import is_code_query, number, stated_answer
+from cascadeflow.domain.draft_features import number, stated_answer
 
 __all__ = ["Agreement", "compare_answers", "extract_choice", "final_number", "normalise_short"]
 
@@ -166,40 +166,51 @@ def _same_data(mine: object, theirs: object, exact: bool = False) -> bool:
 
 
 def _same_string(mine: str, theirs: str, exact: bool = False) -> bool:
-    """Two strings of JSON: data when either is written as a literal (a list, a tuple, a
-    dict, a quoted string: a program's output, say), where brackets, quotes and spaces
-    are the answer; else short answers (case, punctuation and articles aside, unless
-    ``exact``) or numbers."""
+    """Two strings of JSON. When both write Python literals of containers (a list, a
+    tuple, a dict: a program's output, say), they are compared as the values they write,
+    where brackets, quotes and spaces are the answer. On a question about code
+    (``exact``) every string is such a value: a quoted one is unquoted, and case,
+    punctuation and spaces count. Otherwise strings are short answers (case,
+    punctuation and articles aside) or numbers, as before."""
     a, b = _literal(mine), _literal(theirs)
-    if a is not _NOT_LITERAL or b is not _NOT_LITERAL:
-        if a is _NOT_LITERAL or b is _NOT_LITERAL:  # one side is plain text
-            value = a if b is _NOT_LITERAL else b
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return _same_number_text(mine, theirs)
-            if not isinstance(value, str):  # a container against plain text
-                return False
-            a, b = (mine.strip() if a is _NOT_LITERAL else a), (theirs.strip() if b is _NOT_LITERAL else b)
-        return _same_literal(a, b)
-    if exact:
-        x, y = number(mine.strip()), number(theirs.strip())  # 8.50 and 8.5 print alike
-        return mine == theirs or (x is not None and y is not None and _same_number(x, y))
-    short_mine, short_theirs = normalise_short(mine), normalise_short(theirs)
-    if not short_mine or not short_theirs:  # spaces or punctuation only: they are the answer
-        return mine.strip() == theirs.strip() if mine.strip() or theirs.strip() else mine == theirs
-    if len(short_mine.split()) > SHORT_WORDS or len(short_theirs.split()) > SHORT_WORDS:
+    if isinstance(a, _CONTAINERS) and isinstance(b, _CONTAINERS):
+        return _same_literal(a, b, exact)
+    if not exact:
+        return _same_short(mine, theirs)
+    if a is _NOT_LITERAL and b is _NOT_LITERAL:
+        return _same_plain(mine, theirs)
+    va, vb = (mine if a is _NOT_LITERAL else a), (theirs if b is _NOT_LITERAL else b)
+    if isinstance(va, str) and isinstance(vb, str):
+        return _same_plain(va, vb)
+    if isinstance(va, _CONTAINERS) or isinstance(vb, _CONTAINERS):
+        return False  # a container against a scalar or plain text
+    return _same_plain(str(va), str(vb))
+
+
+def _same_short(mine: str, theirs: str) -> bool:
+    a, b = normalise_short(mine), normalise_short(theirs)
+    if len(a.split()) > SHORT_WORDS or len(b.split()) > SHORT_WORDS:
         return True
-    return short_mine == short_theirs or _same_number_text(mine, theirs)
+    return a == b or _same_number_text(mine, theirs)
+
+
+def _same_plain(mine: str, theirs: str) -> bool:
+    """Exactly the same text, or the same number written otherwise (8.50 and 8.5)."""
+    x, y = number(mine.strip()), number(theirs.strip())
+    return mine == theirs or (x is not None and y is not None and _same_number(x, y))
 
 
 _NOT_LITERAL = object()
+_CONTAINERS = (list, tuple, dict, set)
 _LITERAL_START = ("[", "(", "{", "'", '"')
+_LITERAL_CHARS = 2_000  # longer strings are not parsed as literals (parsing is not free)
 
 
 def _literal(text: str) -> object:
     """The Python literal ``text`` writes when it starts like a container or a quoted
-    string, else _NOT_LITERAL (a bare number or word is compared as before)."""
+    string, else _NOT_LITERAL (a bare number or word is compared as text)."""
     stripped = text.strip()
-    if not stripped.startswith(_LITERAL_START) or len(stripped) > _JSON_SCAN_CHARS:
+    if not stripped.startswith(_LITERAL_START) or len(stripped) > _LITERAL_CHARS:
         return _NOT_LITERAL
     try:
         return ast.literal_eval(stripped)
@@ -207,27 +218,39 @@ def _literal(text: str) -> object:
         return _NOT_LITERAL
 
 
-def _same_literal(mine: object, theirs: object) -> bool:
-    """Literal values equal as a program would print them: a tuple is not a list, strings
-    are compared exactly, numbers by value."""
+def _same_literal(mine: object, theirs: object, exact: bool) -> bool:
+    """Literal values equal as a program would print them: a tuple is not a list, numbers
+    by value, strings as ``_same_string`` compares them."""
     if isinstance(mine, bool) or isinstance(theirs, bool):
         return type(mine) is type(theirs) and mine == theirs
     if isinstance(mine, (int, float)) and isinstance(theirs, (int, float)):
         return _same_number(float(mine), float(theirs))
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return _same_plain(mine, theirs) if exact else _same_short(mine, theirs)
     if type(mine) is not type(theirs):
         return False
     if isinstance(mine, (list, tuple)):
         assert isinstance(theirs, (list, tuple))
-        return len(mine) == len(theirs) and all(_same_literal(x, y) for x, y in zip(mine, theirs))
+        return len(mine) == len(theirs) and all(_same_literal(x, y, exact) for x, y in zip(mine, theirs))
     if isinstance(mine, dict):
         assert isinstance(theirs, dict)
-        return mine.keys() == theirs.keys() and all(_same_literal(mine[k], theirs[k]) for k in mine)
+        return mine.keys() == theirs.keys() and all(_same_literal(mine[k], theirs[k], exact) for k in mine)
     return mine == theirs
 
 
 def _same_number_text(mine: str, theirs: str) -> bool:
     x, y = _number_only(mine), _number_only(theirs)
     return x is not None and y is not None and _same_number(x, y)
+
+
+# a question about code shows code: a fence, a definition, an import or an assertion
+# (a JSON example's braces do not make a question about code)
+_CODE_QUESTION = re.compile(r"```|\[PYTHON\]|^\s*(?:def|class|import|assert)\s|^\s*from\s+\S+\s+import\s", re.M)
+
+
+def about_code(query: str) -> bool:
+    """Whether ``query`` asks about code, whose answers are a program's values."""
+    return _CODE_QUESTION.search(query) is not None
 
 
 def _number_only(text: str) -> float | None:
@@ -250,7 +273,7 @@ def compare_answers(query: str, draft: str, reference: str) -> Agreement:
             return Agreement(mine == theirs, "choice")
     mine_json, theirs_json = _json_value(draft), _json_value(reference)
     if theirs_json is not None:
-        same = mine_json is not None and _same_data(mine_json, theirs_json, is_code_query(query))
+        same = mine_json is not None and _same_data(mine_json, theirs_json, about_code(query))
         return Agreement(same, "json")
     theirs_code = _python_tree(reference)
     if theirs_code is not None:

@@ -211,8 +211,10 @@ def in_sequence(line: Sequence[Point], target: float) -> list[Point]:
     target in a fixed sequence: from escalating every draft towards escalating fewer,
     up to the first whose bound falls short. Among the hundreds of thresholds of a
     curve, some beyond that first shortfall reach the target only by the luck of the
-    sample; testing them in a fixed order keeps the bound's confidence for the one
-    chosen, which picking the cheapest of all that reach does not."""
+    sample; testing them in a fixed order keeps the bound's confidence within the curve,
+    which picking the cheapest of all that reach does not. (The cheapest of several
+    curves, one per draft share, pre-routing cut and scorer, is still taken: a far
+    smaller choice than among every point of them.)"""
     found = []
     for point in reversed(line):
         if point.relative_quality_bound < target - 1e-12:

@@ -11,10 +11,9 @@ Groups are accepted from the top while the one-sided upper confidence bound of t
 quality lost stays within the allowance (``1 - target_quality``); the group where the
 allowance runs out is accepted in part, at random, so that a score that separates
 nothing still buys the cheapest random acceptance rate the bound allows, never
-escalating everything. Where the route's labels show that the score does not rank
-its drafts (accepting from the top would save less than accepting every drafted score
-alike), the plan accepts at random instead. Until ``min_labels`` labels exist nothing
-is accepted: the warm-up. A disagreement is charged ``disagreement_loss`` of the verifier's quality: on
+escalating everything. Groups are taken from the top only once the route's labels
+show the score ranking its drafts; until then every drafted score is accepted alike, at
+random. Until ``min_labels`` labels exist nothing is accepted: the warm-up. A disagreement is charged ``disagreement_loss`` of the verifier's quality: on
 a disagreement the verifier is sometimes the one that is wrong, or both are.
 """
 
@@ -151,8 +150,8 @@ class AcceptancePlan:
 class _Group:
     bins: list[int]
     seen: int = 0
-    labelled: int = 0
-    disagreed: int = 0
+    labelled: float = 0  # a pooled group's are effective numbers (weighted by traffic)
+    disagreed: float = 0
 
 
 def _groups(evidence: Sequence[EvidenceBin], wanted: int) -> list[_Group]:
@@ -250,22 +249,56 @@ UNRANKED_NOTE = "the score does not rank drafts on this route: drafts are accept
 
 def _best_ordering(evidence: Sequence[EvidenceBin], seen: int, settings: OnlineSettings,
                    costs: CallCosts) -> tuple[float, _Acceptance, bool]:
-    """The draft share and acceptance of the plan that saves the most of two: drafts
-    accepted from the highest score down, or every drafted score alike (at random).
+    """The draft share and acceptance of the plan, and whether it follows the score.
 
     The score is a prior, hand-set or learnt; on traffic it does not rank (or ranks
     backwards), accepting from the top takes drafts that disagree more often than
-    average, and the same bound then buys less than random acceptance would. Whether
-    it ranks is judged on this route's own labels, at the plan's confidence, through
-    the two plans' bounds. Score 0 (drafts that broke a rule, which are never accepted)
-    stays out of the pooled group. Ties go to the score's order."""
+    average, and the same bound then buys less than random acceptance would. So drafts
+    are accepted from the highest score down only once this route's own labels show the
+    score ranking them (the agreement AUC of the scores, each bin weighted by its
+    traffic, above 0.5 at the plan's confidence); until then every drafted score is
+    accepted alike, at random. Score 0 (drafts that broke a rule, which are never
+    accepted) stays out of that pooled group."""
     ordered = _groups(evidence, settings.group_labels)
-    choices = [(_plan_for(ordered, seen, settings, costs), True)]
     pooled = _pooled(evidence)
-    if pooled is not None and len(ordered) > 1:
-        choices.append((_plan_for([pooled], seen, settings, costs), False))
-    (share, chosen, saving), ranked = max(choices, key=lambda c: (c[0][2], c[1]))
-    return share, chosen, ranked
+    if pooled is None or len(ordered) <= 1 or _score_ranks(evidence, settings.confidence):
+        share, chosen, _ = _plan_for(ordered, seen, settings, costs)
+        return share, chosen, True
+    share, chosen, _ = _plan_for([pooled], seen, settings, costs)
+    return share, chosen, False
+
+
+def _score_ranks(evidence: Sequence[EvidenceBin], confidence: float) -> bool:
+    """Whether the drafts that agreed score higher than those that disagreed, beyond
+    chance at ``confidence``: the AUC over the bins above 0, each bin's agreeing and
+    disagreeing drafts estimated from its labels and weighted by its traffic (accepted
+    bins are labelled only in the shadow), with Hanley and McNeil's standard error on
+    the labels' effective number."""
+    agreeing = disagreeing = total = 0.0
+    above = below = 0.0  # pairs ranked right, counted by the running disagreeing mass
+    weights = 0.0
+    for counts in evidence[1:]:
+        if not counts.labelled:
+            continue
+        rate = counts.disagreed / counts.labelled
+        good, bad = counts.seen * (1.0 - rate), counts.seen * rate
+        above += good * (disagreeing + bad / 2)
+        agreeing += good
+        disagreeing += bad
+        total += counts.seen
+        weights += counts.seen * counts.seen / counts.labelled
+    if not disagreeing or not agreeing:
+        return True  # nothing to rank: the score's order costs nothing
+    auc = above / (agreeing * disagreeing)
+    effective = total * total / weights
+    n_good, n_bad = effective * agreeing / total, effective * disagreeing / total
+    if n_good < 1 or n_bad < 1:
+        return False
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    variance = (auc * (1 - auc) + (n_good - 1) * (q1 - auc * auc)
+                + (n_bad - 1) * (q2 - auc * auc)) / (n_good * n_bad)
+    z = NormalDist().inv_cdf(confidence) if confidence > 0 else 0.0
+    return auc - z * math.sqrt(max(0.0, variance)) > 0.5
 
 
 def _plan_for(groups: Sequence[_Group], seen: int, settings: OnlineSettings,
@@ -282,16 +315,21 @@ def _plan_for(groups: Sequence[_Group], seen: int, settings: OnlineSettings,
 
 
 def _pooled(evidence: Sequence[EvidenceBin]) -> _Group | None:
-    """Every bin above the lowest as one group (None: no label there)."""
-    group = _Group([])
-    for index in range(len(evidence) - 1, 0, -1):
-        counts = evidence[index]
-        if counts.seen:
-            group.bins.append(index)
-            group.seen += counts.seen
-            group.labelled += counts.labelled
-            group.disagreed += counts.disagreed
-    return group if group.labelled else None
+    """Every bin above the lowest as one group (None: no label there), its disagreement
+    rate the bins' rates weighted by their traffic and its labels their effective
+    number (accepted bins are labelled only in the shadow: plain counts would let the
+    escalated bins speak for them)."""
+    seen = labels = weights = disagreed = 0.0
+    for counts in evidence[1:]:
+        if counts.labelled:
+            labels += counts.seen
+            disagreed += counts.seen * counts.disagreed / counts.labelled
+            weights += counts.seen * counts.seen / counts.labelled
+        seen += counts.seen
+    if not labels:
+        return None
+    effective = labels * labels / weights
+    return _Group(list(range(len(evidence) - 1, 0, -1)), int(seen), effective, effective * disagreed / labels)
 
 
 def _draft_share(groups: Sequence[_Group], seen: int, settings: OnlineSettings, costs: CallCosts) -> float:

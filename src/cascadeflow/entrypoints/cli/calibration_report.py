@@ -100,7 +100,12 @@ def _clean(value: Any) -> Any:
 
 
 def _point(point: Point | None) -> Any:
-    return None if point is None else _clean(asdict(point))
+    if point is None:
+        return None
+    figures = asdict(point)
+    for internal in ("sums", "quantile"):  # what the bound was computed from, not a figure
+        figures.pop(internal, None)
+    return _clean(figures)
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
