@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.bootstrap import bootstrap
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message, call_options
-from cascadeflow.domain.online_policy import OnlineSettings
+from cascadeflow.domain.online_policy import Decision, OnlineSettings
 from cascadeflow.domain.quality_presets import ONLINE_QUALITY
 from cascadeflow.domain.results import CascadeResult, ModelCall, Verdict
 from cascadeflow.testing import (
@@ -404,3 +406,30 @@ async def test_a_drafts_fold_is_fixed_by_its_query_even_with_fresh_random_draws(
     assert len(stored) == len(drafted) >= 20
     assert stored == [OnlineCalibration.fold_of(f"q{i}") for i in drafted]
     assert 0 < sum(stored) < len(stored)
+
+
+def test_a_domain_still_learning_accepts_no_more_of_its_queries_than_the_route_plans() -> None:
+    """The route's plan drafts a share of queries and spreads its allowance over those; a
+    domain without a plan of its own yet drafts by its own evidence (here: every query)
+    and accepts by the route's plan, so each of its drafts is accepted that much less
+    often, and the route's share of queries answered by drafts holds."""
+    from cascadeflow.domain.online_evidence import Observation
+
+    settings = OnlineSettings(bins=10, min_labels=50, domain_min_labels=100, shadow_share=0.0)
+    store = InMemoryCalibrationStore()
+    online = OnlineCalibration(store, HashChance(), settings)
+    route = online.route("small", "large")
+    domain = online.domain_route(route, "law")
+    # no signal, 40% of drafts disagree, drafts a fifth of a verifier call: skip most drafts
+    store.record(route, 10, [Observation(5, True, i % 5 < 2, 0.002, 0.01) for i in range(3000)])
+    store.record(domain, 10, [Observation(5, True, i % 5 < 2, 0.002, 0.01) for i in range(10)])
+    online.prepare([route, domain])
+    pooled = online.plan(route)
+    assert pooled.draft_share < 0.5 and online.plan(domain).draft_share == 1.0
+    assert online.choose(route, domain) == route  # the domain's 10 labels decide nothing yet
+    accepted = sum(online.decide_draft(route, 0.55, (), f"q{i}", drafted_by=domain)[1] != Decision.ESCALATE
+                   for i in range(4000)) / 4000
+    assert accepted == pytest.approx(pooled.accepted_share, abs=0.02)  # not accepted_share / draft_share
+    by_route = sum(online.decide_draft(route, 0.55, (), f"q{i}")[1] != Decision.ESCALATE
+                   for i in range(4000)) / 4000
+    assert by_route == pytest.approx(pooled.accepted_share / pooled.draft_share, abs=0.03)

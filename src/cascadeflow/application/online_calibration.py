@@ -152,16 +152,25 @@ class OnlineCalibration:
         return hashed_uniform(f"{key}\x1ffold") < 0.5
 
     def decide_draft(self, route: str, prior: float, features: Sequence[float], key: str,
-                     stages: int = 2) -> tuple[float, Decision]:
+                     stages: int = 2, drafted_by: str | None = None) -> tuple[float, Decision]:
         """The draft's score on the scale of the route's current plan (the learnt one once
         adopted, else ``prior``, the built-in score; plan and scale read together) and the
-        plan's decision on it."""
+        plan's decision on it. ``drafted_by``: the route whose plan chose to draft this
+        query, when not ``route`` (a domain still learning drafts by its own plan and
+        accepts by its route's): the route's plan spread its allowance over the share of
+        queries it drafts, so a query drafted more often than that is accepted less often,
+        in proportion, and the plan's share of queries answered by drafts holds."""
         self.plan(route, stages)  # fitted (from the store) if not in memory yet
         with self._lock:
             plan, learned = self._plans[route], self._scores.get(route)
+        scale = 1.0
+        if drafted_by is not None and drafted_by != route:
+            drafted = self.plan(drafted_by, stages).draft_share
+            scale = min(1.0, plan.draft_share / drafted) if drafted > 0 else 1.0
         score = prior if learned is None else learned.score(features, self.fold_of(key))
         return score, decide(plan, score, self._chance.uniform(f"{key}\x1faccept\x1f{route}"),
-                             self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share)
+                             self._chance.uniform(f"{key}\x1fshadow\x1f{route}"), self.settings.shadow_share,
+                             scale)
 
     def bin_of(self, score: float) -> int:
         return self.settings.bin_of(score)

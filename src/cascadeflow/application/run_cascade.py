@@ -207,7 +207,7 @@ class RunCascade:
                         elif online.learns:
                             answer = answers[index] = replace(answer, features=self._features(answer, request))
                         score, decision = online.decide_draft(route, answer.verdict.score, answer.features,
-                                                              key, len(chain))
+                                                              key, len(chain), draft_route)
                         answer = _online_verdict(answer, decision, chain[-1].name, score)
                     calls.append(_answered_call(answer, attempts))
                     if sampled is not None:

@@ -407,10 +407,10 @@ def drafts(plan: AcceptancePlan, draw: float) -> bool:
 
 
 def decide(plan: AcceptancePlan, score: float, accept_draw: float, shadow_draw: float,
-           shadow_share: float) -> Decision:
-    """Accept with the plan's probability for this score (``accept_draw`` uniform in [0, 1));
-    an accepted draft is shadowed with probability ``shadow_share``."""
-    if accept_draw >= plan.acceptance_of(score):
+           shadow_share: float, scale: float = 1.0) -> Decision:
+    """Accept with the plan's probability for this score (``accept_draw`` uniform in [0, 1)),
+    times ``scale``; an accepted draft is shadowed with probability ``shadow_share``."""
+    if accept_draw >= plan.acceptance_of(score) * scale:
         return Decision.ESCALATE
     return Decision.SHADOW if shadow_draw < shadow_share else Decision.ACCEPT
 
