@@ -13,8 +13,9 @@ allowance runs out is accepted in part, at random, so that a score that separate
 nothing still buys the cheapest random acceptance rate the bound allows, never
 escalating everything. Groups are taken from the top only once the route's labels
 show the score ranking its drafts; until then every drafted score is accepted alike, at
-random. Until ``min_labels`` labels exist nothing is accepted: the warm-up. A disagreement is charged ``disagreement_loss`` of the verifier's quality: on
-a disagreement the verifier is sometimes the one that is wrong, or both are.
+random. Until ``min_labels`` labels exist nothing is accepted: the warm-up. A
+disagreement is charged ``disagreement_loss`` of the verifier's quality: on a
+disagreement the verifier is sometimes the one that is wrong, or both are.
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
                 plan = replace(plan, draft_share=settings.explore)
         return plan
     costs = costs or CallCosts()
-    share, chosen, ranked = _best_ordering(evidence, total.seen, settings, costs)
+    share, chosen, ranked = _ordering(evidence, total.seen, settings, costs)
     charged = settings.disagreement_loss
     return AcceptancePlan(
         acceptance=chosen.table,
@@ -247,7 +248,7 @@ def fit_plan(evidence: Sequence[EvidenceBin], settings: OnlineSettings,
 UNRANKED_NOTE = "the score does not rank drafts on this route: drafts are accepted at random"
 
 
-def _best_ordering(evidence: Sequence[EvidenceBin], seen: int, settings: OnlineSettings,
+def _ordering(evidence: Sequence[EvidenceBin], seen: int, settings: OnlineSettings,
                    costs: CallCosts) -> tuple[float, _Acceptance, bool]:
     """The draft share and acceptance of the plan, and whether it follows the score.
 
@@ -262,10 +263,8 @@ def _best_ordering(evidence: Sequence[EvidenceBin], seen: int, settings: OnlineS
     ordered = _groups(evidence, settings.group_labels)
     pooled = _pooled(evidence)
     if pooled is None or len(ordered) <= 1 or _score_ranks(evidence, settings.confidence):
-        share, chosen, _ = _plan_for(ordered, seen, settings, costs)
-        return share, chosen, True
-    share, chosen, _ = _plan_for([pooled], seen, settings, costs)
-    return share, chosen, False
+        return (*_plan_for(ordered, seen, settings, costs), True)
+    return (*_plan_for([pooled], seen, settings, costs), False)
 
 
 def _score_ranks(evidence: Sequence[EvidenceBin], confidence: float) -> bool:
@@ -274,9 +273,8 @@ def _score_ranks(evidence: Sequence[EvidenceBin], confidence: float) -> bool:
     disagreeing drafts estimated from its labels and weighted by its traffic (accepted
     bins are labelled only in the shadow), with Hanley and McNeil's standard error on
     the labels' effective number."""
-    agreeing = disagreeing = total = 0.0
-    above = below = 0.0  # pairs ranked right, counted by the running disagreeing mass
-    weights = 0.0
+    agreeing = disagreeing = total = weights = 0.0
+    above = 0.0  # (agreeing, disagreeing) pairs in the right order, ties counting half
     for counts in evidence[1:]:
         if not counts.labelled:
             continue
@@ -302,16 +300,13 @@ def _score_ranks(evidence: Sequence[EvidenceBin], confidence: float) -> bool:
 
 
 def _plan_for(groups: Sequence[_Group], seen: int, settings: OnlineSettings,
-              costs: CallCosts) -> tuple[float, _Acceptance, float]:
-    """Draft share, acceptance and expected saving per query (accepted share when no
-    cost is known) of accepting ``groups`` in their order."""
+              costs: CallCosts) -> tuple[float, _Acceptance]:
+    """Draft share and acceptance of accepting ``groups`` in their order."""
     share = _draft_share(groups, seen, settings, costs)
     chosen = _accept(groups, seen, settings, settings.allowance / share)
     if share < 1.0 and chosen.accepted > 1.0 - settings.explore:
         chosen = _scaled(chosen, (1.0 - settings.explore) / chosen.accepted)
-    if not costs.known:
-        return share, chosen, chosen.accepted
-    return share, chosen, share * (chosen.accepted * costs.verifier - costs.draft)
+    return share, chosen
 
 
 def _pooled(evidence: Sequence[EvidenceBin]) -> _Group | None:
