@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound, t_quantile
+from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound
 
 __all__ = ["Outcome", "Point", "auc", "cheapest_reaching", "curve", "evaluate", "fold_of",
            "in_calibration_half", "oracle", "random_escalation", "relative_quality_bound",
@@ -90,7 +90,7 @@ class Point:
         cost = share * self.cost + rest * verifier_cost
         bound = 1.0 - share * (1.0 - self.relative_quality_bound)
         if self.sums is not None:
-            bound = PairedSums(*self.sums).drafted_bound(share * self.draft_share, self.quantile)
+            bound = PairedSums(*self.sums).bound_at(self.quantile, share * self.draft_share)
         return replace(
             self,
             quality=share * self.quality + rest * verifier_quality,
@@ -171,9 +171,9 @@ class _Cascade:
         self.sums.change(o.draft_quality, o.verifier_quality, o.verifier_quality)
 
     def point(self, threshold: float, pre_route_below: float, confidence: float) -> Point:
-        quantile = t_quantile(confidence, self.sums.n - 1) if confidence > 0 and self.sums.n > 1 else 0.0
+        quantile = self.sums.quantile(confidence)
         return self.totals.point(self.sums.c, self.cost, self.called, self.pre_routed, threshold,
-                                 pre_route_below, self.sums.bound(confidence), self.sums, quantile)
+                                 pre_route_below, self.sums.bound_at(quantile), self.sums, quantile)
 
 
 def evaluate(outcomes: Sequence[Outcome], threshold: float, pre_route_below: float = 0.0,

@@ -226,14 +226,6 @@ def draft_features(
     }
 
 
-_CODE_LINE = re.compile(r"\bdef |\bclass |[{};]\s*$", re.M)
-
-
-def is_code_query(query: str) -> bool:
-    """Whether the query shows code (a fence, a definition, a line ending as code does)."""
-    return "```" in query or _CODE_LINE.search(query) is not None
-
-
 def query_features(query: str) -> dict[str, float]:
     """The QUERY_FEATURES: what can be known before any model answers."""
     length = len(query)
@@ -243,7 +235,7 @@ def query_features(query: str) -> dict[str, float]:
         "q_numbers": math.log1p(len(_numbers(query))),
         "q_questions": math.log1p(query.count("?")),
         "q_enumerated": math.log1p(len(_ENUMERATION.findall(query))),
-        "q_code": float(is_code_query(query)),
+        "q_code": float("```" in query or bool(re.search(r"\bdef |\bclass |[{};]\s*$", query, re.M))),
         "q_reasoning_words": math.log1p(len(_REASONING.findall(query))),
         "q_percent": float("%" in query or "percent" in query.lower()),
         "q_fraction": float(bool(re.search(r"\b\d+/\d+\b|\bhalf\b|\bthird\b|\bquarter\b", query, re.I))),

@@ -262,34 +262,30 @@ def _ordering(evidence: Sequence[EvidenceBin], seen: int, settings: OnlineSettin
     accepted) stays out of that pooled group."""
     ordered = _groups(evidence, settings.group_labels)
     pooled = _pooled(evidence)
-    if pooled is None or len(ordered) <= 1 or _score_ranks(evidence, settings.confidence):
+    if pooled is None or len(ordered) <= 1 or _score_ranks(evidence, pooled, settings.confidence):
         return (*_plan_for(ordered, seen, settings, costs), True)
     return (*_plan_for([pooled], seen, settings, costs), False)
 
 
-def _score_ranks(evidence: Sequence[EvidenceBin], confidence: float) -> bool:
+def _score_ranks(evidence: Sequence[EvidenceBin], pooled: _Group, confidence: float) -> bool:
     """Whether the drafts that agreed score higher than those that disagreed, beyond
     chance at ``confidence``: the AUC over the bins above 0, each bin's agreeing and
     disagreeing drafts estimated from its labels and weighted by its traffic (accepted
     bins are labelled only in the shadow), with Hanley and McNeil's standard error on
-    the labels' effective number."""
-    agreeing = disagreeing = total = weights = 0.0
-    above = 0.0  # (agreeing, disagreeing) pairs in the right order, ties counting half
+    the labels' effective number (``pooled``'s, from ``_pooled``)."""
+    agreeing = disagreeing = above = 0.0  # above: pairs in the right order, ties counting half
     for counts in evidence[1:]:
-        if not counts.labelled:
-            continue
-        rate = counts.disagreed / counts.labelled
-        good, bad = counts.seen * (1.0 - rate), counts.seen * rate
-        above += good * (disagreeing + bad / 2)
-        agreeing += good
-        disagreeing += bad
-        total += counts.seen
-        weights += counts.seen * counts.seen / counts.labelled
+        if counts.labelled:
+            rate = counts.disagreed / counts.labelled
+            good, bad = counts.seen * (1.0 - rate), counts.seen * rate
+            above += good * (disagreeing + bad / 2)
+            agreeing += good
+            disagreeing += bad
     if not disagreeing or not agreeing:
         return True  # nothing to rank: the score's order costs nothing
     auc = above / (agreeing * disagreeing)
-    effective = total * total / weights
-    n_good, n_bad = effective * agreeing / total, effective * disagreeing / total
+    n_bad = pooled.disagreed
+    n_good = pooled.labelled - n_bad
     if n_good < 1 or n_bad < 1:
         return False
     q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)

@@ -50,15 +50,15 @@ class PairedSums:
     def ratio(self) -> float:
         return self.c / self.v if self.v else 1.0
 
-    def drafted_bound(self, share: float, quantile: float) -> float:
-        """The lower bound (``quantile``: the t quantile the bound was taken with) of the
-        ratio when each query is drafted only with probability ``share`` and otherwise
-        answered by the verifier: which queries are drafted is one more source of noise,
-        so the margin shrinks less than the share does (at share 1 it is ``bound``'s)."""
+    def bound_at(self, quantile: float, share: float = 1.0) -> float:
+        """The ratio minus ``quantile`` (a t quantile) times its delta-method standard
+        error, when each query is drafted with probability ``share`` and otherwise answered
+        by the verifier: which queries are drafted is one more source of noise, so the
+        margin shrinks less than the share does (at share 1 it is the plain bound)."""
+        ratio = 1.0 - share * (1.0 - self.ratio)
         n = self.n
         if quantile <= 0.0 or n < 2 or not self.v:
-            return 1.0 - share * (1.0 - self.ratio)
-        ratio = 1.0 - share * (1.0 - self.ratio)
+            return ratio
         rest = 1.0 - ratio  # per query: v (1 - ratio) + d (c - v), d drawn with probability share
         second = (rest * rest * self.vv + 2 * rest * share * (self.cv - self.vv)
                   + share * (self.cc - 2 * self.cv + self.vv))
@@ -71,11 +71,11 @@ class PairedSums:
     def bound(self, confidence: float) -> float:
         """Lower ``confidence`` bound of the ratio over the population the queries came
         from: the ratio minus a t quantile times its delta-method standard error."""
-        ratio = self.ratio
-        if confidence <= 0.0 or self.n < 2 or not self.v:
-            return ratio
-        residual = max(0.0, self.cc - 2 * ratio * self.cv + ratio * ratio * self.vv) / (self.n - 1)
-        return ratio - t_quantile(confidence, self.n - 1) * math.sqrt(residual / self.n) / (self.v / self.n)
+        return self.bound_at(self.quantile(confidence))
+
+    def quantile(self, confidence: float) -> float:
+        """The t quantile a ``confidence`` bound over these queries uses (0: no margin)."""
+        return t_quantile(confidence, self.n - 1) if confidence > 0.0 and self.n > 1 else 0.0
 
 
 def relative_quality_bound(cascade: Sequence[float], verifier: Sequence[float], confidence: float) -> float:
