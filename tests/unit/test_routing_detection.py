@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cascadeflow import ConfigurationError
-from cascadeflow.routing import DomainDetector, DomainRule, Pattern
+from cascadeflow.routing import DomainDetector, DomainRule, Pattern, WordForm
 
 from .routing_queries import LABELLED
 
@@ -99,3 +99,27 @@ def test_bad_rules_are_rejected_clearly(bad: object) -> None:
 def test_only_strings_are_detected() -> None:
     with pytest.raises(ConfigurationError, match="string"):
         DETECTOR.detect(42)  # type: ignore[arg-type]
+
+
+def test_word_forms_hold_while_the_memo_of_words_fills_and_empties() -> None:
+    from cascadeflow.domain.detection import compiled_rules
+
+    detector = DomainDetector(rules=[DomainRule("med", word_forms=(WordForm(4, suffixes=("itis",)),))],
+                              min_score=3.5, min_margin=0)
+    query = "Is my tendinitis getting worse?"
+    assert detector.detect(query)[0] == "med"
+    index = detector._index
+    limit = compiled_rules._FORM_CACHE_LIMIT
+    for batch in range(limit // 100 + 20):  # past the memo's limit: it is emptied, never grows without end
+        detector.detect(" ".join(f"w{batch}x{i}" for i in range(200)))
+        assert len(index.form_cache) + len(index.formless) <= limit
+    assert len(index.formless) < limit // 2  # it was emptied at least once
+    assert detector.detect(query)[0] == "med"
+    assert detector.detect("Is my tendon getting worse?")[0] == "general"
+
+
+def test_a_word_seen_without_a_form_gains_one_when_a_rule_adds_it() -> None:
+    detector = DomainDetector(rules=[DomainRule("med", {"pain": 1})])
+    assert detector.detect("Is my tendinitis getting worse?")[0] == "general"
+    detector.add_rule(DomainRule("med", word_forms=(WordForm(4, suffixes=("itis",)),)))
+    assert detector.detect("Is my tendinitis getting worse?")[0] == "med"

@@ -83,6 +83,8 @@ class CompiledRules:
         self.triple_keys = frozenset(self.trigrams) | frozenset(self.combo_terms[2])
         self.min_form_length = min((f.min_length for _, f in self.forms), default=0)
         self.form_cache: dict[str, tuple[int, ...]] = {}
+        # words already seen to have no form: most words, skipped in one set difference
+        self.formless: set[str] = set()
         # each pattern is filed under its words when it has some (the more selective
         # precondition), else under its characters, else it runs on every query
         self.ungated: list[int] = []
@@ -135,15 +137,29 @@ class CompiledRules:
         return [(domain, combo) for domain, combo in fired
                 if not combo.requires_words or not distinct.isdisjoint(combo.requires_words)]
 
-    def forms_of(self, word: str) -> tuple[int, ...]:
-        """Indexes of the word forms ``word`` has; memoised, words recur across queries."""
-        found = self.form_cache.get(word)
-        if found is None:
-            found = tuple(i for i, (_, form) in enumerate(self.forms) if form.matches(word))
-            if len(self.form_cache) >= _FORM_CACHE_LIMIT:
-                self.form_cache.clear()
-            self.form_cache[word] = found
-        return found
+    def form_hits(self, distinct: set[str]) -> list[tuple[str, tuple[int, ...]]]:
+        """Each word of ``distinct`` that has word forms, with their indexes. Memoised,
+        since words recur across queries: the words known to have none are dropped in
+        one set difference, so only new words and those with forms are looked at."""
+        hits = []
+        cache, formless, shortest = self.form_cache, self.formless, self.min_form_length
+        for word in distinct - formless:
+            found = cache.get(word)
+            if found is None:
+                if len(word) < shortest:
+                    found = ()
+                else:
+                    found = tuple(i for i, (_, form) in enumerate(self.forms) if form.matches(word))
+                if len(cache) + len(formless) >= _FORM_CACHE_LIMIT:
+                    cache.clear()
+                    formless.clear()
+                if found:
+                    cache[word] = found
+                else:
+                    formless.add(word)
+            if found:
+                hits.append((word, found))
+        return hits
 
     def patterns_firing(
         self, text: str, lower: str, tokens: list[str], distinct: set[str]

@@ -145,13 +145,11 @@ class DomainDetector:
                     evidence.append(f"{names[domain]} +{weight:g} {_label(key)!r}")
         if index.forms:
             counts = [0] * len(index.forms)
-            shortest = index.min_form_length
-            for word in distinct:
-                if len(word) >= shortest:
-                    for i in index.forms_of(word):
-                        counts[i] += 1
-                        if evidence is not None:
-                            evidence.append(f"{names[index.forms[i][0]]} word form {word!r}")
+            for word, found in index.form_hits(distinct):
+                for i in found:
+                    counts[i] += 1
+                    if evidence is not None:
+                        evidence.append(f"{names[index.forms[i][0]]} word form {word!r}")
             for (domain, form), count in zip(index.forms, counts):
                 if count:
                     totals[domain] += form.weight * min(count, form.cap)
@@ -173,9 +171,14 @@ def _label(key: object) -> str:
 
 def _confidence(scores: Mapping[str, float], winner: str, floor: float) -> float:
     """A softmax over the scores, general counting at least the winning threshold:
-    near 1 when one domain's evidence dominates, lower when it is thin or contested."""
-    adjusted = {d: max(s, 0.0) for d, s in scores.items()}
-    adjusted[GENERAL] = max(adjusted.get(GENERAL, 0.0), floor)
-    peak = max(adjusted.values())
-    weights = {d: math.exp((s - peak) / 2.0) for d, s in adjusted.items()}
-    return round(weights[winner] / sum(weights.values()), 4)
+    near 1 when one domain's evidence dominates, lower when it is thin or contested.
+    (Written for speed: it runs on every query.)"""
+    values = {d: (s if s > floor else floor) if d == GENERAL else (s if s > 0.0 else 0.0)
+              for d, s in scores.items()}
+    values.setdefault(GENERAL, floor)
+    peak = max(values.values())
+    exp = math.exp
+    total = 0.0
+    for value in values.values():
+        total += exp((value - peak) / 2.0)
+    return round(exp((values[winner] - peak) / 2.0) / total, 4)
