@@ -52,6 +52,7 @@ from cascadeflow.domain.retry import RetryPolicy
 if TYPE_CHECKING:  # the replay, simulation and calibration wiring loads when first used
     from cascadeflow.application.run_strategy import RunStrategy
     from cascadeflow.application.calibrate import CalibrateCascade, CalibrationReport
+    from cascadeflow.application.calibrate_chain import CalibrateChain
     from cascadeflow.application.simulate import SimulateCascade, SimulationReport
     from cascadeflow.application.simulate_online import OnlineReport, SimulateOnline
     from cascadeflow.domain.budgets import CostEntry
@@ -440,6 +441,15 @@ def calibration(sim: Simulation, *, learned: bool = False) -> CalibrateCascade:
     if sim.cascade_for is None:
         raise ConfigurationError("this simulation was not built by simulation(): it cannot calibrate")
     return CalibrateCascade(sim.cascade_for, trainer)
+
+
+def chain_calibration(sim: Simulation) -> CalibrateChain:
+    """Calibration of a simulation's chain of three models or more."""
+    from cascadeflow.application.calibrate_chain import CalibrateChain
+
+    if sim.cascade_for is None:
+        raise ConfigurationError("this simulation was not built by simulation(): it cannot calibrate")
+    return CalibrateChain(sim.cascade_for)
 
 
 def quality_config(preset_or_path: str | QualityConfig) -> QualityConfig:

@@ -166,8 +166,41 @@ def test_models_name_the_drafter_and_the_verifier_of_a_calibration(trace: Path) 
 
     named = calibrate("--models", "small,large")
     assert named == calibrate("--drafter", "small", "--verifier", "large")
-    assert (named["drafter"], named["verifier"]) == ("small", "large")
-    for wrong in (["--models", "small,large,small"], ["--models", "small,large", "--drafter", "small"]):
+    assert (named["drafter"], named["between"], named["verifier"]) == ("small", [], "large")
+    for wrong, why in ((["--models", "small,large,small"], "different models"),
+                       (["--models", "small,large", "--drafter", "small"], "not both")):
         outcome = runner.invoke(app, ["simulate", "--trace", str(trace), "--calibrate", *wrong],
                                 env={"COLUMNS": "200"})
-        assert outcome.exit_code != 0 and "--models DRAFTER,VERIFIER" in outcome.output
+        assert outcome.exit_code != 0 and why in outcome.output
+
+
+@pytest.fixture(scope="module")
+def chain_trace(trace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pens trace with a middle model between small and large: right wherever small
+    is, and on half of the rest."""
+    rows = [json.loads(line) for line in trace.read_text().splitlines()]
+    for i, row in enumerate(rows):
+        small, large = row["responses"]["small"], row["responses"]["large"]
+        middle = dict(small if small["correct"] or i % 2 else large, cost_usd=0.001)
+        row["responses"]["medium"] = middle
+    path = tmp_path_factory.mktemp("traces") / "pens3.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_a_chain_of_three_models_is_calibrated_and_replayed(chain_trace: Path) -> None:
+    outcome = runner.invoke(app, ["simulate", "--trace", str(chain_trace), "--calibrate", "--json",
+                                  "--models", "small,medium,large", "--target-quality", "1.0"])
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.stdout)
+    assert (report["drafter"], report["between"], report["verifier"]) == ("small", ["medium"], "large")
+    cascade = report["test"]["cascade"]
+    assert cascade["total_cost"] == pytest.approx(report["chosen"]["test"]["cost"])
+    assert cascade["total_cost"] < report["test"]["always-verifier"]["total_cost"]
+    assert report["reached_target_on_calibration"] and cascade["quality"] == 1.0
+    table = runner.invoke(app, ["simulate", "--trace", str(chain_trace), "--calibrate",
+                                "--models", "small,medium,large"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "a chain: small → medium → large" in table.output
+    refused = runner.invoke(app, ["simulate", "--trace", str(chain_trace), "--calibrate", "--learned",
+                                  "--models", "small,medium,large"], env={"COLUMNS": "200"})
+    assert refused.exit_code == 2 and "--models DRAFTER,VERIFIER" in refused.output

@@ -27,9 +27,13 @@ def plot_calibration(report: CalibrationReport, path: str | Path, title: str = "
     curve = sorted(report.test_curve, key=lambda p: p.cost)
     axes.plot([x(p.cost_reduction) for p in curve], [p.relative_quality for p in curve],
               color="#1f77b4", label=f"cascade ({report.chosen.name}), every threshold")
-    axes.plot([x(drafter.savings_vs_verifier), 1.0 + x(drafter.savings_vs_verifier)],
-              [drafter.quality / scale, 1.0], color="#7f7f7f", linestyle="--",
-              label="random escalation")
+    if report.between:  # a chain's random escalation is no straight line: its point only
+        axes.scatter([x(report.random.cost_reduction)], [report.random.relative_quality], marker="s",
+                     color="#7f7f7f", zorder=3, label="random escalation, same quality")
+    else:
+        axes.plot([x(drafter.savings_vs_verifier), 1.0 + x(drafter.savings_vs_verifier)],
+                  [drafter.quality / scale, 1.0], color="#7f7f7f", linestyle="--",
+                  label="random escalation")
     axes.scatter([x(drafter.savings_vs_verifier)], [drafter.quality / scale], color="#d62728",
                  zorder=3, label=f"always {report.drafter}")
     axes.scatter([1.0], [1.0], color="#2ca02c", zorder=3, label=f"always {report.verifier}")
@@ -40,9 +44,10 @@ def plot_calibration(report: CalibrationReport, path: str | Path, title: str = "
     axes.axhline(report.target_quality, color="#bbbbbb", linewidth=0.8)
     axes.set_xlabel(f"cost, as a share of always-{report.verifier} (test half)")
     axes.set_ylabel(f"quality relative to always-{report.verifier}")
-    heading = f"{report.drafter} → {report.verifier}: test half ({report.test_size} queries)"
+    chain = " → ".join((report.drafter, *report.between, report.verifier))
+    heading = f"{chain}: test half ({report.test_size} queries)"
     if title:
-        heading = title.split(" · ")[0].replace("$", r"\$") + " · " + heading
+        heading = title.split(" · ")[0].replace("$", r"\$") + ("\n" if len(heading) > 60 else " · ") + heading
     axes.set_title(heading, fontsize=9)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=7.5, loc="lower right")
@@ -80,7 +85,7 @@ def plot_online(report: OnlineReport, path: str | Path, title: str = "") -> Path
     bottom.grid(alpha=0.3)
     heading = " → ".join(report.models) + f": online, target {report.target_quality:.0%}"
     if title:
-        heading = title.split(" · ")[0].replace("$", r"\$") + " · " + heading
+        heading = title.split(" · ")[0].replace("$", r"\$") + ("\n" if len(heading) > 60 else " · ") + heading
     top.set_title(heading, fontsize=9)
     figure.tight_layout()
     target = Path(path)

@@ -117,6 +117,7 @@ class CalibrationReport:
     confidence: float = 0.0
     # each raw signal's AUC against the labels on the calibration half (0.5: no signal)
     signals: tuple[tuple[str, float], ...] = ()
+    between: tuple[str, ...] = ()  # a longer chain's models between drafter and verifier
 
 
 @dataclass(frozen=True, slots=True)

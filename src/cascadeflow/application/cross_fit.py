@@ -40,14 +40,16 @@ def log_loss(probabilities: Sequence[float], labels: Sequence[bool]) -> float:
 def cross_fit(
     items: Sequence[T], id_of: Callable[[T], str], labels: Sequence[bool],
     fit: Callable[[Sequence[T], float], M], score: Callable[[M, T], float],
-    strengths: Sequence[float], folds: int,
+    strengths: Sequence[float], folds: int, group_of: Callable[[T], str] | None = None,
 ) -> CrossFitted[M]:
     """For each strength, fit on all folds but one and score the one left out; keep the
     strength whose out-of-fold scores have the lowest log loss (ties: the one listed
-    first) and refit it on every item."""
+    first) and refit it on every item. Items of one ``group_of`` (the answers of several
+    models to one query) share a fold."""
     if not strengths:
         raise ConfigurationError("cross_fit needs at least one regularisation strength")
-    fold = {id_of(item): fold_of(id_of(item), folds) for item in items}
+    grouped = group_of or id_of
+    fold = {id_of(item): fold_of(grouped(item), folds) for item in items}
     candidates = []
     for strength in strengths:
         oof: dict[str, float] = {}

@@ -45,6 +45,10 @@ def calibration_tables(report: CalibrationReport, title: str) -> Group:
     if report.signals:
         caption += "\nsignals on the calibration half, AUC (0.5: none): " + ", ".join(
             f"{name} {value:.2f}" for name, value in report.signals if value == value)
+    if report.between:
+        caption += (f"\na chain: {' → '.join((report.drafter, *report.between, report.verifier))}, one "
+                    "threshold at every step; random escalation passes a query on at every step alike, "
+                    "the perfect router calls one model per query")
     caption += "".join(f"\nnote: {n}" for n in report.notes)
     main = Table(title=f"{title}\ncalibrated on {report.calibration_size} queries, reported on the "
                  f"{report.test_size} others (test half); target {report.target_quality:.0%} of "
@@ -118,7 +122,7 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 def calibration_json(report: CalibrationReport) -> dict[str, Any]:
     replay = report.test_replay
     return {
-        "drafter": report.drafter, "verifier": report.verifier,
+        "drafter": report.drafter, "between": list(report.between), "verifier": report.verifier,
         "target_quality": report.target_quality, "confidence": report.confidence,
         "quality_metric": replay.quality_metric,
         "calibration_size": report.calibration_size, "test_size": report.test_size,
@@ -136,5 +140,5 @@ def calibration_json(report: CalibrationReport) -> dict[str, Any]:
 def calibration_summary(report: CalibrationReport) -> dict[str, Any]:
     """What a saved config records about where its settings came from."""
     data = calibration_json(report)
-    return {k: data[k] for k in ("drafter", "verifier", "target_quality", "confidence", "quality_metric",
+    return {k: data[k] for k in ("drafter", "between", "verifier", "target_quality", "confidence", "quality_metric",
                                  "calibration_size", "test_size", "chosen", "test")}

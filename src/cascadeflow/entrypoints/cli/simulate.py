@@ -95,11 +95,11 @@ def simulate(
         raise typer.BadParameter("--learn-score needs --online")
     chain = [m.strip() for m in models.split(",") if m.strip()] if models else None
     if chain and calibrate:
-        if len(chain) != 2 or drafter or verifier:
-            raise typer.BadParameter("--calibrate fits a drafter and a verifier: give --models "
-                                     "DRAFTER,VERIFIER, or --drafter and --verifier (longer chains: "
-                                     "plain simulate or --online)")
-        (drafter, verifier), chain = chain, None
+        if len(chain) == 2 and not (drafter or verifier):
+            (drafter, verifier), chain = chain, None
+        elif learned or pre_route:
+            raise typer.BadParameter("--learned and --pre-route calibrate a drafter and a verifier: "
+                                     "give --models DRAFTER,VERIFIER")
     with reporting_errors():
         config = quality_config(quality) if quality else None
         sim = simulation(trace, drafter=drafter, verifier=verifier, threshold=threshold, limit=limit,
@@ -142,7 +142,7 @@ def _online(trace: str, models: str | None, drafter: str | None, verifier: str |
 def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: float,
                confidence: float, learned: bool, pre_route: bool, plot: Path | None,
                save_config: Path | None, json_output: bool) -> None:
-    from cascadeflow.bootstrap import calibration, plot_calibration, save_quality_config
+    from cascadeflow.bootstrap import calibration, chain_calibration, plot_calibration, save_quality_config
     from cascadeflow.entrypoints.cli.calibration_report import (
         calibration_json,
         calibration_summary,
@@ -150,9 +150,14 @@ def _calibrate(sim: Simulation, trace: str, base: QualityConfig | None, target: 
     )
 
     with err.status("calibrating (fitting on one half, replaying the other)"):
-        report = asyncio.run(calibration(sim, learned=learned).execute(
-            sim.records, sim.drafter, sim.verifier, target_quality=target, confidence=confidence,
-            base=base, learned=learned, pre_route=pre_route))
+        if sim.between:
+            chain = (sim.drafter, *sim.between, sim.verifier)
+            report = asyncio.run(chain_calibration(sim).execute(
+                sim.records, chain, target_quality=target, confidence=confidence, base=base))
+        else:
+            report = asyncio.run(calibration(sim, learned=learned).execute(
+                sim.records, sim.drafter, sim.verifier, target_quality=target, confidence=confidence,
+                base=base, learned=learned, pre_route=pre_route))
     if save_config is not None:
         save_quality_config(report.chosen.config, save_config, trace=trace,
                             **calibration_summary(report))
