@@ -91,7 +91,8 @@ def test_a_chain_of_three_models(tmp_path: Path) -> None:
     (["--online", "--models", "gpt-4-1106-preview,mixtral-8x7b-instruct"], "cheapest first"),
     (["--online", "--target-quality", "1.2"], "target_quality"),
     (["--shadow-share", "0.2"], "needs --online"),
-    (["--calibrate", "--models", "mixtral-8x7b-instruct,gpt-4-1106-preview,gpt-4-1106-preview"], "--drafter"),
+    (["--calibrate", "--models", "mixtral-8x7b-instruct,gpt-4-1106-preview,gpt-4-1106-preview"],
+     "different models"),
 ])
 def test_bad_online_options_are_clear_errors(args: list[str], fragment: str) -> None:
     outcome = runner.invoke(app, ["simulate", "--trace", "gsm8k", *args])

@@ -3,13 +3,15 @@ case and against itself, and the use case against a replay of the real cascade."
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 
 import pytest
 
-from cascadeflow import ModelConfig, QualityConfig
+from cascadeflow import CascadeAgent, ModelConfig, QualityConfig
 from cascadeflow.application.calibrate_chain import CalibrateChain
+from cascadeflow.application.cross_fit import cross_fit
 from cascadeflow.domain.calibration import Outcome, curve, in_calibration_half, oracle, random_escalation
 from cascadeflow.domain.chain_calibration import (
     ChainOutcome,
@@ -21,7 +23,9 @@ from cascadeflow.domain.chain_calibration import (
 )
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.messages import Message
+from cascadeflow.domain.scoring import PreRouter
 from cascadeflow.domain.trace import RecordedResponse, TraceRecord
+from cascadeflow.testing import ConfiguredPricing, FakeProvider, ReplayProvider
 
 from .test_calibration import cascade_factory
 
@@ -134,15 +138,115 @@ async def test_chain_calibration_holds_the_target_and_agrees_with_the_replay() -
     test_ids = [r.id for r in records if not in_calibration_half(r.id)]
     assert report.test_size == len(test_ids) and report.calibration_size + report.test_size == len(records)
     assert report.oracle.cost <= cascade.total_cost <= report.random.cost
+    # rules only scores each model's draft by its own confidence: the strong model answers
+    # only where the middle one is wrong too (a quarter of the queries)
+    rules = next(c for c in report.candidates if c.name == "rules only")
+    both_wrong = sum(1 for i in range(160) if f"c{i}" in test_ids and i < 80 and i % 2)
+    assert rules.test.escalation_share == pytest.approx(both_wrong / len(test_ids))
 
 
 async def test_a_chain_needs_three_models_and_scored_answers_from_each() -> None:
     records = chain_trace(20)
     use_case = CalibrateChain(cascade_factory(records))
-    with pytest.raises(ConfigurationError, match="three models"):
+    with pytest.raises(ConfigurationError, match="three different models"):
         await use_case.execute(records, CHAIN[::2], target_quality=0.95, confidence=0.9)
     unscored = [TraceRecord(r.id, r.messages, {**r.responses, "middle": RecordedResponse("x", 1, 1)})
                 for r in records]
     with pytest.raises(ConfigurationError, match="every model of the chain"):
         await CalibrateChain(cascade_factory(unscored)).execute(unscored, CHAIN, target_quality=0.95,
                                                                 confidence=0.9)
+
+
+async def test_with_a_margin_the_chosen_bound_sits_below_its_estimate() -> None:
+    records = chain_trace()
+    report = await CalibrateChain(cascade_factory(records)).execute(
+        records, CHAIN, target_quality=0.9, confidence=0.9, base=QualityConfig(min_confidence=0.0))
+    chosen = report.chosen.calibration
+    assert chosen.relative_quality_bound < chosen.relative_quality
+    assert chosen.relative_quality_bound >= 0.9
+
+
+async def test_drafting_a_share_is_chosen_when_drafts_cost_nearly_what_the_last_model_does() -> None:
+    """Drafts right half the time, with nothing to tell which: only drafting a share of
+    the queries (the rest straight to the last model) can save anything at 80%."""
+    records = []
+    for i in range(200):
+        right = i % 2 == 0
+        records.append(TraceRecord(id=f"d{i}", messages=(Message("user", f"Question {i}?"),), responses={
+            "cheap": RecordedResponse(f"Cheap {i}.", 10, 10, cost_usd=0.004, correct=right),
+            "middle": RecordedResponse(f"Middle {i}.", 10, 10, cost_usd=0.005, correct=right),
+            "strong": RecordedResponse("Right.", 10, 10, cost_usd=0.01, correct=True)}))
+    report = await CalibrateChain(cascade_factory(records)).execute(
+        records, CHAIN, target_quality=0.8, confidence=0.0, base=QualityConfig(min_confidence=0.0))
+    chosen = report.chosen
+    assert chosen.calibration.draft_share < 1.0 and chosen.config.pre_router is not None
+    # the agent with the chosen settings serves the test half as the replay reported
+    agent = CascadeAgent(list(CHAIN), quality_config=chosen.config, provider=ReplayProvider(records),
+                         pricing=ConfiguredPricing())
+    test = [r for r in records if not in_calibration_half(r.id)]
+    results = [agent.run_sync(r.messages[-1].text) for r in test]
+    cascade = report.test_replay.figures("cascade")
+    assert sum(r.total_cost for r in results) == pytest.approx(cascade.total_cost)
+    quality = sum(records_by_id(test)[r.id].responses[res.model_used].quality or 0.0
+                  for r, res in zip(test, results)) / len(test)
+    assert quality == pytest.approx(cascade.quality)
+    assert any(res.model_used == "strong" and len(res.calls) == 1 for res in results)
+
+
+def records_by_id(records: list[TraceRecord]) -> dict[str, TraceRecord]:
+    return {r.id: r for r in records}
+
+
+def test_the_agent_sends_a_query_left_undrafted_straight_to_the_last_model() -> None:
+    fake = FakeProvider({"cheap": ["A."], "middle": ["B."], "strong": ["C."]})
+    nothing_drafted = QualityConfig(pre_router=PreRouter(None, 0.0, 0.0))
+    agent = CascadeAgent(list(CHAIN), quality_config=nothing_drafted, provider=fake, pricing=ConfiguredPricing())
+    result = agent.run_sync("Which one?")
+    assert result.model_used == "strong" and [c.model for c in result.calls] == ["strong"]
+
+
+def test_a_draft_as_good_as_the_last_models_answer_counts_as_good() -> None:
+    records = [TraceRecord(id=f"g{i}", messages=(Message("user", f"Q{i}?"),), responses={
+        "cheap": RecordedResponse("a", 1, 1, cost_usd=0.001, score=0.5),
+        "middle": RecordedResponse("b", 1, 1, cost_usd=0.002, score=0.4),
+        "strong": RecordedResponse("c", 1, 1, cost_usd=0.01, score=0.5)}) for i in range(3)]
+    queries = asyncio.run(CalibrateChain(cascade_factory(records))._queries(records, CHAIN, QualityConfig()))
+    assert [tuple(d.good for d in q.drafts) for q in queries] == [(True, False)] * 3
+
+
+def test_a_query_s_drafts_share_a_fold() -> None:
+    items = [f"q{i}\x1f{step}" for i in range(40) for step in range(3)]
+
+    def fit(train: list[str], strength: float) -> set[str]:
+        return {item.split("\x1f")[0] for item in train}
+
+    def score(trained: set[str], item: str) -> float:
+        assert item.split("\x1f")[0] not in trained  # no query seen in training is scored
+        return 0.5
+
+    cross_fit(items, lambda i: i, [True, False] * 60, fit, score, (1.0,), 5,
+              group_of=lambda i: i.split("\x1f")[0])
+
+
+def test_random_escalation_takes_the_cheapest_rate_even_where_a_middle_model_is_best() -> None:
+    # every query alike: drafts of quality 0.6 and 1.0, the last model 0.65. Quality at
+    # acceptance a, 0.6a + a(1-a) + 0.65(1-a)^2, rises then falls: 0.7 is reached for a
+    # between 0.2265 and 0.6306, and the largest rate is the cheapest
+    outcomes = [ChainOutcome(f"q{i}", (Step(0.6, 1.0), Step(1.0, 2.0)), Step(0.65, 10.0)) for i in range(10)]
+    point = chain_random(outcomes, 0.7)
+    accept = (0.3 + math.sqrt(0.09 - 0.07)) / 0.7
+    assert point.quality == pytest.approx(0.7, abs=1e-6)
+    assert point.escalation_share == pytest.approx((1 - accept) ** 2, abs=1e-6)
+    assert point.cost == pytest.approx(10 * (1.0 + (1 - accept) * 2.0 + (1 - accept) ** 2 * 10.0), rel=1e-6)
+    # out of reach: the best quality any rate gives
+    assert chain_random(outcomes, 0.9).quality == pytest.approx(max(
+        0.6 * a + a * (1 - a) + 0.65 * (1 - a) ** 2 for a in (i / 200 for i in range(201))))
+
+
+def test_the_perfect_router_reaches_a_graded_quality_a_single_move_would_miss() -> None:
+    # the middle model gains most per dollar, the last one gains most: asking for more than
+    # the middle model gives takes some queries on to the last
+    outcomes = [ChainOutcome(f"q{i}", (Step(0.2, 1.0), Step(0.6, 2.0)), Step(1.0, 10.0)) for i in range(10)]
+    point = chain_oracle(outcomes, 0.8)
+    assert point.quality >= 0.8 - 1e-9
+    assert point.escalation_share == pytest.approx(0.5)  # half the queries moved on to the last model

@@ -123,3 +123,11 @@ def test_a_word_seen_without_a_form_gains_one_when_a_rule_adds_it() -> None:
     assert detector.detect("Is my tendinitis getting worse?")[0] == "general"
     detector.add_rule(DomainRule("med", word_forms=(WordForm(4, suffixes=("itis",)),)))
     assert detector.detect("Is my tendinitis getting worse?")[0] == "med"
+
+
+def test_a_word_exactly_as_long_as_a_form_asks_has_it() -> None:
+    detector = DomainDetector(rules=[DomainRule("med", word_forms=(WordForm(4, suffixes=("itis",), min_length=6),))],
+                              min_score=3.5, min_margin=0)
+    assert detector.detect("Is it otitis?")[0] == "med"  # six letters
+    assert detector.detect("Is it ititis?")[0] == "med"
+    assert detector.detect("Is it titis?")[0] == "general"  # five: too short for the form

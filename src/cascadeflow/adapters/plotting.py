@@ -47,7 +47,8 @@ def plot_calibration(report: CalibrationReport, path: str | Path, title: str = "
     chain = " → ".join((report.drafter, *report.between, report.verifier))
     heading = f"{chain}: test half ({report.test_size} queries)"
     if title:
-        heading = title.split(" · ")[0].replace("$", r"\$") + ("\n" if len(heading) > 60 else " · ") + heading
+        source = title.split(" · ")[0].replace("$", r"\$")
+        heading = source + ("\n" if len(source) + len(heading) > 90 else " · ") + heading
     axes.set_title(heading, fontsize=9)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=7.5, loc="lower right")
@@ -85,7 +86,8 @@ def plot_online(report: OnlineReport, path: str | Path, title: str = "") -> Path
     bottom.grid(alpha=0.3)
     heading = " → ".join(report.models) + f": online, target {report.target_quality:.0%}"
     if title:
-        heading = title.split(" · ")[0].replace("$", r"\$") + ("\n" if len(heading) > 60 else " · ") + heading
+        source = title.split(" · ")[0].replace("$", r"\$")
+        heading = source + ("\n" if len(source) + len(heading) > 90 else " · ") + heading
     top.set_title(heading, fontsize=9)
     figure.tight_layout()
     target = Path(path)

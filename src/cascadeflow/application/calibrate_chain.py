@@ -76,8 +76,13 @@ class CalibrateChain:
         target_quality: float, confidence: float, base: QualityConfig | None = None,
         split_salt: str = "",
     ) -> CalibrationReport:
-        if len(chain) < 3:
-            raise ConfigurationError("a chain to calibrate has three models or more; two: CalibrateCascade")
+        if len(chain) < 3 or len({m.name for m in chain}) != len(chain):
+            raise ConfigurationError("a chain to calibrate has three different models or more; two: "
+                                     "CalibrateCascade")
+        if not 0.0 < target_quality <= 1.5:
+            raise ConfigurationError(f"target quality is a share of the verifier's, such as 0.95; got {target_quality}")
+        if not 0.0 <= confidence < 1.0:
+            raise ConfigurationError(f"confidence is a probability below 1, such as 0.9 (0: no margin); got {confidence}")
         rules = replace(base or QualityConfig(), scorer=None, pre_router=None).with_threshold(0.0)
         usable = [r for r in records if all(_scored(r, m.name) for m in chain)]
         cal_records, test_records = split_halves(usable, lambda r: r.id, split_salt)

@@ -108,7 +108,7 @@ def chain_evaluate(outcomes: Sequence[ChainOutcome], threshold: float, confidenc
 
 def chain_curve(outcomes: Sequence[ChainOutcome], confidence: float = 0.0) -> list[Point]:
     """Every distinct operating point, loosest threshold first (every rule-abiding draft
-    accepted) to strictest (every query answered by the last model, all drafts paid);
+    accepted) to strictest (every draft scoring below 1 turned down, all paid for);
     each threshold halfway between neighbouring draft scores. One pass: each threshold
     rejects the drafts whose scores it passed."""
     events = sorted((step.score, row, i) for row, o in enumerate(outcomes)
@@ -146,41 +146,66 @@ def _random_figures(outcomes: Sequence[ChainOutcome], accept: float) -> tuple[fl
 
 def chain_random(outcomes: Sequence[ChainOutcome], quality: float) -> Point:
     """Random escalation at ``quality``: each step passes a query on at random, as often as
-    it takes for the mean quality to reach ``quality`` (with two models, the two-model
-    ``random_escalation``)."""
-    low, high = 0.0, 1.0  # acceptance: 0 always reaches the last model
-    if _random_figures(outcomes, 1.0)[0] >= quality:
-        low = 1.0
+    it takes for the mean quality to reach ``quality``, the cheapest such rate (with two
+    models, the two-model ``random_escalation``). Quality need not fall steadily as more
+    is accepted (a middle model may beat the last): the rates are scanned on a grid, then
+    the highest that reaches the quality is refined; if none reaches it, the best rate."""
+    grid = [i / 200 for i in range(201)]
+    reached = [a for a in grid if _random_figures(outcomes, a)[0] >= quality - 1e-12]
+    if not reached:
+        accept = max(grid, key=lambda a: _random_figures(outcomes, a)[0])
     else:
-        for _ in range(50):
-            middle = (low + high) / 2
-            low, high = (middle, high) if _random_figures(outcomes, middle)[0] >= quality else (low, middle)
-    mean, cost = _random_figures(outcomes, low)
-    return _point(outcomes, mean * len(outcomes), cost, (1.0 - low) ** max(1, len(outcomes[0].drafts)))
+        accept = max(reached)
+        low, high = accept, min(1.0, accept + 1 / 200)
+        if high > low and _random_figures(outcomes, high)[0] < quality:
+            for _ in range(50):
+                middle = (low + high) / 2
+                low, high = (middle, high) if _random_figures(outcomes, middle)[0] >= quality else (low, middle)
+            accept = low
+    mean, cost = _random_figures(outcomes, accept)
+    return _point(outcomes, mean * len(outcomes), cost, (1.0 - accept) ** len(outcomes[0].drafts))
 
 
 def chain_oracle(outcomes: Sequence[ChainOutcome], quality: float) -> Point:
     """A perfect router: one call per query, each starting at the cheapest model and moved
     to the model that gains most per dollar it costs, best gains first, until ``quality``
-    is met (with two models, the two-model ``oracle``)."""
+    is met (with two models, the two-model ``oracle``); should that fall short (graded
+    qualities), queries then move on to their best model, best gains per extra dollar
+    first."""
     n = len(outcomes)
+    at = [0] * n  # the model each query is routed to (len(drafts): the last)
+    steps = [(*o.drafts, o.final) for o in outcomes]
     total = sum(o.drafts[0].quality for o in outcomes)
     cost = sum(o.drafts[0].cost for o in outcomes)
     moves = []
-    for o in outcomes:
-        first = o.drafts[0]
-        better = [(gain / max(s.cost, 1e-12), gain, s.cost - first.cost)
-                  for s in (*o.drafts[1:], o.final) if (gain := s.quality - first.quality) > 0]
+    for row, options in enumerate(steps):
+        first = options[0]
+        better = [(gain / max(s.cost, 1e-12), -s.cost, row, j) for j, s in enumerate(options)
+                  if j and (gain := s.quality - first.quality) > 0]
         if better:
-            moves.append(max(better, key=lambda m: (m[0], -m[2])))
-    called = 0
-    for _, gain, extra in sorted(moves, key=lambda m: -m[0]):
+            moves.append(max(better))
+    finals = []
+    for row, options in enumerate(steps):
+        best = max(range(len(options)), key=lambda j: (options[j].quality, -options[j].cost))
+        if best:
+            gain, extra = options[best].quality - options[0].quality, options[best].cost - options[0].cost
+            finals.append((gain / max(extra, 1e-12), row, best))
+    for _, _, row, j in sorted(moves, key=lambda m: -m[0]):
         if total / n >= quality - 1e-12:
             break
-        total += gain
-        cost += extra
-        called += 1
-    return _point(outcomes, total, cost, called / n)
+        total, cost, at[row] = _move(steps[row], at[row], j, total, cost)
+    for _, row, j in sorted(finals, key=lambda m: -m[0]):
+        if total / n >= quality - 1e-12:
+            break
+        if steps[row][j].quality > steps[row][at[row]].quality:
+            total, cost, at[row] = _move(steps[row], at[row], j, total, cost)
+    last = len(outcomes[0].drafts)
+    return _point(outcomes, total, cost, sum(1 for a in at if a == last) / n)
+
+
+def _move(options: Sequence[Step], old: int, new: int, total: float, cost: float) -> tuple[float, float, int]:
+    return (total + options[new].quality - options[old].quality,
+            cost + options[new].cost - options[old].cost, new)
 
 
 def _point(outcomes: Sequence[ChainOutcome], quality_sum: float, cost: float, escalated: float) -> Point:

@@ -385,12 +385,13 @@ class CascadeAgent:
         return tuple(screened)
 
     def _pre_routed(self, messages: tuple[Message, ...]) -> tuple[ModelConfig, ...]:
-        """Without the cheapest model when the quality config's pre-router finds the query
-        too hard for it: the draft would be paid for and then escalated anyway."""
+        """Only the strongest model when the quality config's pre-router skips the draft
+        (the query looks too hard, or falls outside the share drafted): as calibrated and
+        replayed, the query goes straight to it, whatever models lie between."""
         router = self.quality_config.pre_router
         if router is None or len(self.models) < 2 or not router.skip_draft(messages[-1].text):
             return self.models
-        return tuple(self._cascade.order(self.models)[1:])
+        return (self._cascade.order(self.models)[-1],)
 
     def _observe(self, result: CascadeResult) -> None:
         if self.metrics:
