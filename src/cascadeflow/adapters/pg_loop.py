@@ -28,7 +28,6 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +163,9 @@ class LoopConnections:
 
     def _state(self) -> _Loop:
         loop = asyncio.get_running_loop()
+        found = self._loops.get(loop)  # every call asks: no lock where the loop is known
+        if found is not None and self._pid == os.getpid():
+            return found
         with self._lock:
             if self._pid != os.getpid():  # forked: the parent's connections stay the parent's
                 for state in self._loops.values():
@@ -182,41 +184,22 @@ class LoopConnections:
         found.watch_shutdown()
         return found
 
-    def serves_this_loop(self, on_switch: Callable[[], None]) -> bool:
-        """Whether this call should use this loop's own connections: counts the call, True
-        once the running loop has made WARM_AFTER; ``on_switch`` is called as it does."""
+    def lease_if_warm(self, on_switch: Callable[[], None]) -> LoopLease | None:
+        """If this call should use this loop's own connections, a lease on one (``async
+        with``), else None: counts the call, and uses them once the running loop has made
+        WARM_AFTER; ``on_switch`` is called as it does."""
         state = self._state()
         state.calls += 1
         if state.calls == WARM_AFTER + 1:
             on_switch()
-        return state.calls > WARM_AFTER
+        return LoopLease(self, state) if state.calls > WARM_AFTER else None
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
-        """A connection of the running loop for this coroutine alone."""
-        import asyncpg
+    def connection(self) -> LoopLease:
+        """A connection of the running loop for this coroutine alone (``async with``)."""
+        return LoopLease(self, self._state())
 
-        state = self._state()
-        async with state.slots:
-            conn: asyncpg.Connection | None = None
-            healthy = False
-            try:
-                if state.idle:
-                    conn, since = state.idle.pop()
-                    if time.monotonic() - since >= PING_AFTER_IDLE:
-                        conn = await self._pinged(conn)
-                else:
-                    conn = await self._open()
-                yield conn
-                healthy = not conn.is_closed() and not conn.is_in_transaction()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                raise StorageError(f"{self._label} {self._url}: {exc or type(exc).__name__}") from exc
-            finally:
-                if conn is not None:
-                    if healthy:
-                        state.idle.append((conn, time.monotonic()))
-                    elif not conn.is_closed():
-                        conn.terminate()  # mid-statement or broken: never reused
+    def _error(self, exc: BaseException) -> StorageError:
+        return StorageError(f"{self._label} {self._url}: {exc or type(exc).__name__}")
 
     async def _pinged(self, conn: asyncpg.Connection) -> asyncpg.Connection:
         import asyncpg
@@ -250,6 +233,60 @@ class LoopConnections:
             return
         while state.idle:
             state.idle.pop()[0].terminate()
+
+
+class LoopLease:
+    """One of a loop's connections, checked out for the ``async with`` block: a
+    connection whose block failed or was cancelled is closed, never reused; one idle
+    for PING_AFTER_IDLE is pinged first. A class rather than a generator-based context
+    manager: this runs twice per budgeted call."""
+
+    __slots__ = ("_owner", "_state", "_conn")
+
+    def __init__(self, owner: LoopConnections, state: _Loop) -> None:
+        self._owner = owner
+        self._state = state
+        self._conn: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        import asyncpg
+
+        state = self._state
+        await state.slots.acquire()
+        try:
+            if state.idle:
+                conn, since = state.idle.pop()
+                self._conn = conn
+                if time.monotonic() - since >= PING_AFTER_IDLE:
+                    self._conn = conn = await self._owner._pinged(conn)
+            else:
+                self._conn = conn = await self._owner._open()
+        except BaseException as exc:
+            self._give_back(healthy=False)
+            if isinstance(exc, (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)):
+                raise self._owner._error(exc) from exc
+            raise
+        return conn
+
+    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                        _tb: object) -> None:
+        conn = self._conn
+        self._give_back(healthy=kind is None and conn is not None and not conn.is_closed()
+                        and not conn.is_in_transaction())
+        if exc is not None:
+            import asyncpg
+
+            if isinstance(exc, (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)):
+                raise self._owner._error(exc) from exc
+
+    def _give_back(self, *, healthy: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if healthy:
+                self._state.idle.append((conn, time.monotonic()))
+            elif not conn.is_closed():
+                conn.terminate()  # mid-statement or broken: never reused
+        self._state.slots.release()
 
 
 def _discard(conn: asyncpg.Connection) -> None:

@@ -40,7 +40,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import col
 
 from cascadeflow.adapters.pg_async import AsyncPostgres
-from cascadeflow.adapters.pg_loop import LoopConnections
+from cascadeflow.adapters.pg_loop import LoopConnections, LoopLease
 from cascadeflow.adapters.sql_database import SQLDatabase, without_waiting
 from cascadeflow.adapters.usage_sql import RESERVE_FUNCTION, TOTALS, UsageSQL
 from cascadeflow.adapters.sqlmodel_tables import (
@@ -268,13 +268,13 @@ class _AsyncUsage:
         self._connections = connections
         self._loop = loop
 
-    def _own_connections(self) -> LoopConnections | None:
-        """The running loop's asyncpg connections if this call should use them. psycopg's
-        idle connections close as a loop switches: the ones its first calls opened would
-        otherwise stay open beside its own (other loops reopen them)."""
-        if self._loop is not None and self._loop.serves_this_loop(self._connections.close):
-            return self._loop
-        return None
+    def _own_connection(self) -> LoopLease | None:
+        """A lease on one of the running loop's asyncpg connections if this call should
+        use them. psycopg's idle connections close as a loop switches: the ones its first
+        calls opened would otherwise stay open beside its own (other loops reopen them)."""
+        if self._loop is None:
+            return None
+        return self._loop.lease_if_warm(self._connections.close)
 
     async def reserve_and_read(
         self, request: ReservationRequest
@@ -290,8 +290,8 @@ class _AsyncUsage:
         self, request: ReservationRequest, budget_user: str | None
     ) -> tuple[Reservation | None, ScopeUsage, ScopeUsage, BudgetConfig | None]:
         scopes = [request.user_id] + ([GLOBAL_SCOPE] if request.global_limits else [])
-        if (loop := self._own_connections()) is not None:
-            async with loop.connection() as own:
+        if (lease := self._own_connection()) is not None:
+            async with lease as own:
                 return await self._sql.reserve_in_one_trip_asyncpg(
                     own, request, scopes, self._store._prune_due(request.now), budget_user)
         async with self._connections.connection() as conn:
@@ -302,15 +302,15 @@ class _AsyncUsage:
         return (await self.reserve_and_read(request))[0]
 
     async def commit(self, reservation_id: str, entry: CostEntry) -> bool:
-        if (loop := self._own_connections()) is not None:
-            async with loop.connection() as own:
+        if (lease := self._own_connection()) is not None:
+            async with lease as own:
                 return await self._sql.store_asyncpg(own, entry, reservation_id)
         async with self._connections.connection() as conn:
             return await self._sql.store_async(conn, entry, reservation_id)
 
     async def release(self, reservation_id: str) -> None:
-        if (loop := self._own_connections()) is not None:
-            async with loop.connection() as own:
+        if (lease := self._own_connection()) is not None:
+            async with lease as own:
                 await self._sql.delete_reservation_asyncpg(own, reservation_id)
                 return
         async with self._connections.connection() as conn:

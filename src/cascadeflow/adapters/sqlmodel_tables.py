@@ -125,6 +125,8 @@ def schema(postgres: bool) -> list[Table]:
 def entry_metadata(entry: CostEntry) -> dict[str, Any]:
     """The entry's metadata, checked to be storable as JSON."""
     metadata = dict(entry.metadata)
+    if not metadata:  # most entries: nothing to check
+        return metadata
     try:
         json.dumps(metadata, allow_nan=False)
     except (TypeError, ValueError) as exc:

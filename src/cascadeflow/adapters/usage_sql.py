@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -187,7 +188,7 @@ class UsageSQL:
     def __init__(self, postgres: bool) -> None:
         self.postgres = postgres
         self._sql: dict[str, str] = {}
-        self._numbered: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._numbered: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {}
 
     def _text(self, statement: str) -> str:
         found = self._sql.get(statement)
@@ -196,8 +197,9 @@ class UsageSQL:
             self._sql[statement] = found
         return found
 
-    def _numbered_text(self, statement: str) -> tuple[str, tuple[str, ...]]:
-        """PostgreSQL's own ``$1`` parameters for asyncpg, and the names they stand for."""
+    def _numbered_text(self, statement: str) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
+        """PostgreSQL's own ``$1`` parameters for asyncpg, and what picks their values, in
+        order, out of the statement's named parameters."""
         found = self._numbered.get(statement)
         if found is None:
             names: list[str] = []
@@ -207,12 +209,13 @@ class UsageSQL:
                     names.append(match.group(1))
                 return f"${names.index(match.group(1)) + 1}"
 
-            found = self._numbered[statement] = (PARAMETER.sub(number, statement), tuple(names))
+            text = PARAMETER.sub(number, statement)
+            found = self._numbered[statement] = (text, _picker(names))
         return found
 
     async def _asyncpg_row(self, connection: Any, statement: str, params: dict[str, Any]) -> tuple[Any, ...]:
-        text, names = self._numbered_text(statement)
-        return tuple(await connection.fetchrow(text, *(params[name] for name in names)))
+        text, values = self._numbered_text(statement)
+        return tuple(await connection.fetchrow(text, *values(params)))
 
     @contextmanager
     def transaction(self, cur: Any, *, pipelined: bool = True) -> Iterator[None]:
@@ -381,18 +384,27 @@ class UsageSQL:
             cur.executemany(self._text(_ADD_TO_TOTALS), rows)
 
     def _entry(self, entry: CostEntry, *, plain_json: bool = False) -> dict[str, Any]:
-        metadata: Any = json.dumps(entry_metadata(entry), allow_nan=False)
+        metadata: Any = entry_metadata(entry)  # checked to be storable
         if plain_json:
-            metadata = dict(entry.metadata)
+            pass
         elif self.postgres:
             from psycopg.types.json import Json
 
-            metadata = Json(dict(entry.metadata))
+            metadata = Json(metadata)
+        else:
+            metadata = json.dumps(metadata, allow_nan=False)
         return {"id": entry.id, "user_id": entry.user_id, "model": entry.model,
                 "provider": entry.provider, "input_tokens": entry.input_tokens,
                 "output_tokens": entry.output_tokens, "cost": entry.cost,
                 "timestamp": self.instant(entry.timestamp), "query_id": entry.query_id,
                 "domain": entry.domain, "tier": entry.tier, "metadata": metadata}
+
+
+def _picker(names: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """What takes the values of ``names``, as a tuple, out of a statement's parameters."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    return lambda params: tuple(params[name] for name in names)
 
 
 def _reserved(reservation: Reservation, row: Sequence[Any]

@@ -369,16 +369,27 @@ class BudgetGate:
     async def _on_loop(self, call: Awaitable[T], undo: Callable[[T], object] | None = None) -> T:
         """Await an asynchronous store call that the caller's cancellation does not
         interrupt (a statement cut off mid-flight would leave its outcome unknown); if
-        the caller is cancelled, ``undo`` is applied to the call's result, off the loop."""
-        task = asyncio.ensure_future(call)
+        the caller is cancelled, ``undo`` is applied to the call's result, off the loop.
+
+        The call runs as a task of its own that hands its outcome to the caller's future
+        as it ends, so the caller resumes one turn of the loop sooner than through
+        ``asyncio.shield`` (whose callbacks take a turn each); cancelling the caller
+        cancels that future alone, never the task."""
+        outcome: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        task = asyncio.ensure_future(_handing_over(call, outcome))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._forget_task)
         try:
-            return await asyncio.shield(task)
+            return await outcome
         except asyncio.CancelledError:
             if undo is not None:
                 task.add_done_callback(partial(self._undo_task, undo))
             raise
+
+    def _forget_task(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled():
+            task.exception()  # handed to the caller already: not "never retrieved"
 
     def _undo_task(self, undo: Callable[[T], object], task: asyncio.Future[T]) -> None:
         if not task.cancelled() and task.exception() is None:
@@ -557,6 +568,21 @@ class BudgetGate:
             finally:
                 self._drop(reservation.id)
 
+
+async def _handing_over(call: Awaitable[T], outcome: asyncio.Future[T]) -> T:
+    """Await ``call`` and set its outcome on ``outcome`` (unless its waiter gave up)."""
+    try:
+        result = await call
+    except asyncio.CancelledError:
+        outcome.cancel()
+        raise
+    except BaseException as failed:
+        if not outcome.done():
+            outcome.set_exception(failed)
+        raise
+    if not outcome.done():
+        outcome.set_result(result)
+    return result
 
 
 def _end_user(label: object) -> dict[str, str]:
