@@ -133,7 +133,6 @@ class RunCascade:
         ordered = self.order(request.models)
         cheapest, dearest = ordered[0], ordered[-1]
         admission = request.admission
-        models = request.models
         # The budget decision is made with the first call's reservation, in one trip to
         # the store; until then the request is taken as admitted with every model.
         deciding = admission is None and self._gate is not None
@@ -144,7 +143,7 @@ class RunCascade:
         failures: list[ProviderError] = []
         answer: _Answer | None = None
         budget_note = admission.message
-        chain = self.order(models)
+        chain = ordered  # the request's models, cheapest first
         online = self._online if len(chain) > 1 else None
         key = request.query_id or conversation_key(request.messages)
         answers: dict[int, _Answer] = {}
@@ -401,9 +400,10 @@ class RunCascade:
         call's reservation: one transaction, one trip to the store."""
         gate = self._gate
         assert gate is not None
+        prompt = billed_prompt(call.messages, call.options)
         return await gate.admit_and_reserve_async(
-            request.user_id, request.models, billed_prompt(call.messages, call.options), request.max_tokens, request.tier,
-            call.model, billed_prompt(call.messages, call.options), call.max_tokens,
+            request.user_id, request.models, prompt, request.max_tokens, request.tier,
+            call.model, prompt, call.max_tokens,
         )
 
     async def _reserve(self, request: CascadeRequest, call: CompletionRequest) -> Reservation | None:
