@@ -375,8 +375,9 @@ class BudgetGate:
         as it ends, so the caller resumes one turn of the loop sooner than through
         ``asyncio.shield`` (whose callbacks take a turn each); cancelling the caller
         cancels that future alone, never the task."""
-        outcome: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        task = asyncio.ensure_future(_handing_over(call, outcome))
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[T] = loop.create_future()
+        task = loop.create_task(_handing_over(call, outcome))
         self._tasks.add(task)
         task.add_done_callback(self._forget_task)
         try:
