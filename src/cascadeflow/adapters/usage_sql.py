@@ -384,20 +384,20 @@ class UsageSQL:
             cur.executemany(self._text(_ADD_TO_TOTALS), rows)
 
     def _entry(self, entry: CostEntry, *, plain_json: bool = False) -> dict[str, Any]:
-        metadata: Any = entry_metadata(entry)  # checked to be storable
-        if plain_json:
-            pass
-        elif self.postgres:
-            from psycopg.types.json import Json
-
-            metadata = Json(metadata)
-        else:
-            metadata = json.dumps(metadata, allow_nan=False)
+        metadata: Any = entry_metadata(entry)  # checked to be storable as JSON
+        if not plain_json:  # asyncpg encodes the mapping itself
+            metadata = _psycopg_json(metadata) if self.postgres else json.dumps(metadata, allow_nan=False)
         return {"id": entry.id, "user_id": entry.user_id, "model": entry.model,
                 "provider": entry.provider, "input_tokens": entry.input_tokens,
                 "output_tokens": entry.output_tokens, "cost": entry.cost,
                 "timestamp": self.instant(entry.timestamp), "query_id": entry.query_id,
                 "domain": entry.domain, "tier": entry.tier, "metadata": metadata}
+
+
+def _psycopg_json(value: dict[str, Any]) -> Any:
+    from psycopg.types.json import Json
+
+    return Json(value)
 
 
 def _picker(names: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
