@@ -2,11 +2,12 @@
 real code paths (`simulate --online` and `simulate --calibrate`), with the figures the
 quality issue is judged by:
 
-    python scripts/eval_pairs.py TRACE:DRAFTER,VERIFIER [TRACE:DRAFTER,VERIFIER ...]
+    python scripts/eval_pairs.py TRACE:DRAFTER,VERIFIER [TRACE:A,B,C ...]
 
 For each pair: online relative quality over the whole stream and its captured share of
 the perfect router's saving over random escalation; labelled calibration's relative
-quality on the test half and its captured share. Then the means. Development traces are
+quality on the test half and its captured share. Then the means. A spec of three models or more is a
+chain, calibrated as ``simulate --calibrate --models a,b,c`` does. Development traces are
 described in docs/development-traces.md; never run this on data reserved for evaluation
 to choose settings.
 """
@@ -16,18 +17,25 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from cascadeflow.bootstrap import calibration, online_simulation, simulation
+from cascadeflow.application.calibrate import DEFAULT_CONFIDENCE
+from cascadeflow.bootstrap import calibration, chain_calibration, online_simulation, simulation
 
 
 def main(specs: list[str]) -> None:
     online_caps, calibrated_caps, online_worst, calibrated_worst = [], [], 1.0, 2.0
     for spec in specs:
-        trace, _, pair = spec.rpartition(":")
-        drafter, verifier = pair.split(",")
-        online = asyncio.run(online_simulation(trace, drafter=drafter, verifier=verifier).run())
-        sim = simulation(trace, drafter=drafter, verifier=verifier)
-        report = asyncio.run(calibration(sim).execute(sim.records, sim.drafter, sim.verifier,
-                                                      target_quality=0.95))
+        trace, _, listed = spec.rpartition(":")
+        models = listed.split(",")
+        drafter, verifier = models[0], models[-1]
+        online = asyncio.run(online_simulation(trace, models=models).run())
+        sim = simulation(trace, models=models)
+        if sim.between:
+            report = asyncio.run(chain_calibration(sim).execute(
+                sim.records, (sim.drafter, *sim.between, sim.verifier), target_quality=0.95,
+                confidence=DEFAULT_CONFIDENCE))
+        else:
+            report = asyncio.run(calibration(sim).execute(sim.records, sim.drafter, sim.verifier,
+                                                          target_quality=0.95))
         test = report.test_replay
         cascade, strong = test.figures("cascade"), test.figures("always-verifier")
         relative = cascade.quality / strong.quality if strong.quality else 1.0
