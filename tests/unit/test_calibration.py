@@ -216,6 +216,9 @@ async def test_without_a_signal_calibration_drafts_only_the_share_that_pays() ->
                                                                       target_quality=0.95)
     router = report.chosen.config.pre_router
     assert isinstance(router, PreRouter) and router.scorer is None and 0 < router.draft_share < 0.3
+    # read off the test half too, the cheapest way to 95% drafts only a share
+    hindsight = report.chosen.test_at_target
+    assert hindsight is not None and hindsight.draft_share < 1.0 and hindsight.relative_quality >= 0.95
     replay = report.test_replay
     drafter_calls = replay.figures("cascade").total_cost < replay.figures("always-verifier").total_cost
     assert drafter_calls, "drafting a share must cost less than the verifier alone"

@@ -180,6 +180,7 @@ async def test_drafting_a_share_is_chosen_when_drafts_cost_nearly_what_the_last_
         records, CHAIN, target_quality=0.8, confidence=0.0, base=QualityConfig(min_confidence=0.0))
     chosen = report.chosen
     assert chosen.calibration.draft_share < 1.0 and chosen.config.pre_router is not None
+    assert chosen.test_at_target is not None and chosen.test_at_target.draft_share < 1.0
     # the agent with the chosen settings serves the test half as the replay reported
     agent = CascadeAgent(list(CHAIN), quality_config=chosen.config, provider=ReplayProvider(records),
                          pricing=ConfiguredPricing())

@@ -30,6 +30,7 @@ from cascadeflow.domain.calibration import (
     auc,
     cheapest_reaching,
     curve,
+    drafted_lines,
     in_sequence,
     evaluate,
     oracle,
@@ -85,9 +86,9 @@ class ScorerTrainer(Protocol):
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One scorer: its point chosen on the calibration half, the same settings on the test
-    half, and (``test_at_target``) the cheapest point of its test-half curve that reaches
-    the target: the scorer still fitted on the calibration half only, the threshold read
-    off the test curve, as router papers report."""
+    half, and (``test_at_target``) the cheapest point of its test-half curves (every
+    drafted share) that reaches the target: the scorer still fitted on the calibration
+    half only, the threshold and share read off the test half, as router papers report."""
 
     name: str
     config: QualityConfig
@@ -273,10 +274,9 @@ class CalibrateCascade:
         verifier_cost = sum(o.verifier_cost for o in outcomes)
         points, reaching = [], []
         for cut in cuts:
-            line = curve(outcomes, cut, confidence)
             # drafting only a random share of queries: the allowance goes further per draft
-            for share in DRAFT_SHARES:
-                drafted = line if share == 1.0 else [p.drafting(share, mean_quality, verifier_cost) for p in line]
+            for drafted in drafted_lines(curve(outcomes, cut, confidence), DRAFT_SHARES, mean_quality,
+                                         verifier_cost):
                 points += drafted
                 reaching += in_sequence(drafted, target)
         best = cheapest_reaching(reaching, target) or max(points, key=lambda p: (p.quality, -p.cost))
@@ -289,7 +289,7 @@ class CalibrateCascade:
         label = name + (" + pre-routing" if qmodel is not None else "")
         return Candidate(
             label, config, best, _evaluate_config(scored, config),
-            cheapest_reaching(curve(scored, best.pre_route_below), target),
+            _cheapest_on(curve(scored, best.pre_route_below), scored, target),
             auc([o.score for o in outcomes], [f.draft.good for f in cal]),
             auc([o.score for o in scored], [f.draft.good for f in test]),
         )
@@ -301,6 +301,15 @@ class CalibrateCascade:
         router = config.pre_router
         query_score = router.query_score(draft.context.query) if isinstance(router, PreRouter) else 1.0
         return replace(fact.outcome, score=score, query_score=query_score)
+
+
+def _cheapest_on(line: list[Point], outcomes: Sequence[Outcome], target: float) -> Point | None:
+    """The cheapest point of a test-half curve, at any drafted share, that reaches the
+    target: the threshold and share read off the test half itself (hindsight)."""
+    quality = sum(o.verifier_quality for o in outcomes) / len(outcomes)
+    cost = sum(o.verifier_cost for o in outcomes)
+    return cheapest_reaching([p for drafted in drafted_lines(line, DRAFT_SHARES, quality, cost)
+                              for p in drafted], target)
 
 
 def predictive(confidence: float, calibration: int, test: int) -> float:

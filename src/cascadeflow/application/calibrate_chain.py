@@ -30,7 +30,7 @@ from cascadeflow.application.calibrate import (
 from cascadeflow.application.cross_fit import cross_fit
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.application.simulate import SimulateCascade
-from cascadeflow.domain.calibration import Point, auc, cheapest_reaching, in_sequence, split_halves
+from cascadeflow.domain.calibration import Point, auc, cheapest_reaching, drafted_lines, in_sequence, split_halves
 from cascadeflow.domain.chain_calibration import (
     ChainOutcome,
     Step,
@@ -170,12 +170,10 @@ class CalibrateChain:
                    cal: Sequence[_Query], test: Sequence[_Query], rules: QualityConfig,
                    target: float, confidence: float, strength: float | None) -> Candidate:
         outcomes = [_with_scores(q, [oof[d.id] for d in q.drafts]) for q in cal]
-        mean_quality = sum(o.final.quality for o in outcomes) / len(outcomes)
-        last_cost = sum(o.final.cost for o in outcomes)
-        line = chain_curve(outcomes, confidence)
+        mean_quality, last_cost = _last_model(outcomes)
         points, reaching = [], []
-        for share in DRAFT_SHARES:  # drafting a random share: the allowance goes further per draft
-            drafted = line if share == 1.0 else [p.drafting(share, mean_quality, last_cost) for p in line]
+        # drafting only a random share of queries: the allowance goes further per draft
+        for drafted in drafted_lines(chain_curve(outcomes, confidence), DRAFT_SHARES, mean_quality, last_cost):
             points += drafted
             reaching += in_sequence(drafted, target)
         best = cheapest_reaching(reaching, target) or max(points, key=lambda p: (p.quality, -p.cost))
@@ -184,7 +182,8 @@ class CalibrateChain:
         scored = [_rescored(q, scorer) for q in test]
         return Candidate(
             name, config, best, _drafted(chain_evaluate(scored, best.threshold), best.draft_share, scored),
-            cheapest_reaching(chain_curve(scored), target),
+            cheapest_reaching([p for line in drafted_lines(chain_curve(scored), DRAFT_SHARES,
+                                                           *_last_model(scored)) for p in line], target),
             auc([s for o in outcomes for s in _passed_scores(o)], [d.good for q in cal for d in q.drafts]),
             auc([s for o in scored for s in _passed_scores(o)], [d.good for q in test for d in q.drafts]),
             regularisation=strength,
@@ -192,10 +191,12 @@ class CalibrateChain:
 
 
 def _drafted(point: Point, share: float, outcomes: Sequence[ChainOutcome]) -> Point:
-    if share >= 1.0:
-        return point
-    mean_quality = sum(o.final.quality for o in outcomes) / len(outcomes)
-    return point.drafting(share, mean_quality, sum(o.final.cost for o in outcomes))
+    return point if share >= 1.0 else point.drafting(share, *_last_model(outcomes))
+
+
+def _last_model(outcomes: Sequence[ChainOutcome]) -> tuple[float, float]:
+    """Always-last-model's mean quality and total cost."""
+    return sum(o.final.quality for o in outcomes) / len(outcomes), sum(o.final.cost for o in outcomes)
 
 
 def _with_scores(query: _Query, scores: Sequence[float]) -> ChainOutcome:

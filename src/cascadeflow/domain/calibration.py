@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound
 
-__all__ = ["Outcome", "Point", "auc", "cheapest_reaching", "curve", "evaluate", "fold_of",
+__all__ = ["Outcome", "Point", "auc", "cheapest_reaching", "curve", "drafted_lines", "evaluate", "fold_of",
            "in_calibration_half", "oracle", "random_escalation", "relative_quality_bound",
            "split_halves"]
 
@@ -221,6 +221,14 @@ def in_sequence(line: Sequence[Point], target: float) -> list[Point]:
             break
         found.append(point)
     return found
+
+
+def drafted_lines(line: Sequence[Point], shares: Sequence[float], verifier_quality: float,
+                  verifier_cost: float) -> list[list[Point]]:
+    """The curve as it is, and as it becomes when only each of ``shares`` of the queries
+    (drawn at random) is drafted, the rest going straight to the verifier."""
+    return [list(line) if share == 1.0 else [p.drafting(share, verifier_quality, verifier_cost) for p in line]
+            for share in shares]
 
 
 def cheapest_reaching(points: Iterable[Point], target: float) -> Point | None:

@@ -37,8 +37,8 @@ def calibration_tables(report: CalibrationReport, title: str) -> Group:
                f"{_margin(report)}: calibration half at {_percent(chosen.relative_quality)} of "
                f"the verifier, lower bound {_percent(chosen.relative_quality_bound)}")
     if at_target is not None:
-        caption += ("\n* the chosen scorer (fitted on the calibration half) with the threshold "
-                    "read off the test-half curve, as router papers report")
+        caption += ("\n* the chosen scorer (fitted on the calibration half) with the threshold and "
+                    "the share of queries drafted read off the test half, as router papers report")
     if report.chosen.config.pre_router is not None and report.chosen.calibration.draft_share < 1.0:
         caption += (f"\ndrafts only {report.chosen.calibration.draft_share:.0%} of queries (drawn by a "
                     "hash of the query): the rest go straight to the verifier")
