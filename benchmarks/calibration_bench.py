@@ -177,8 +177,8 @@ def signals(trace: str) -> None:
 def main() -> None:
     print(f"Calibrated cascade at {TARGET:.0%} of GPT-4 quality; columns: quality as a share of "
           "GPT-4's, share of queries sent to GPT-4, share of GPT-4 calls avoided, cost cut "
-          "against always-GPT-4 (every draft paid for). * threshold read off the test-half "
-          "curve, the scorer still fitted on the calibration half: the way router papers "
+          "against always-GPT-4 (every draft paid for). * threshold (and share of queries "
+          "drafted) read off the test half, the scorer still fitted on the calibration half: the way router papers "
           "(RouteLLM included) read their figures.")
     for trace in ("gsm8k", "mtbench"):
         report, seconds = run(trace)
