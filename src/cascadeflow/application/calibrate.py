@@ -28,6 +28,7 @@ from cascadeflow.domain.calibration import (
     Outcome,
     Point,
     auc,
+    cheapest_drafted,
     cheapest_reaching,
     curve,
     drafted_lines,
@@ -307,9 +308,7 @@ def _cheapest_on(line: list[Point], outcomes: Sequence[Outcome], target: float) 
     """The cheapest point of a test-half curve, at any drafted share, that reaches the
     target: the threshold and share read off the test half itself (hindsight)."""
     quality = sum(o.verifier_quality for o in outcomes) / len(outcomes)
-    cost = sum(o.verifier_cost for o in outcomes)
-    return cheapest_reaching([p for drafted in drafted_lines(line, DRAFT_SHARES, quality, cost)
-                              for p in drafted], target)
+    return cheapest_drafted(line, DRAFT_SHARES, quality, sum(o.verifier_cost for o in outcomes), target)
 
 
 def predictive(confidence: float, calibration: int, test: int) -> float:

@@ -30,7 +30,15 @@ from cascadeflow.application.calibrate import (
 from cascadeflow.application.cross_fit import cross_fit
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.application.simulate import SimulateCascade
-from cascadeflow.domain.calibration import Point, auc, cheapest_reaching, drafted_lines, in_sequence, split_halves
+from cascadeflow.domain.calibration import (
+    Point,
+    auc,
+    cheapest_drafted,
+    cheapest_reaching,
+    drafted_lines,
+    in_sequence,
+    split_halves,
+)
 from cascadeflow.domain.chain_calibration import (
     ChainOutcome,
     Step,
@@ -182,8 +190,7 @@ class CalibrateChain:
         scored = [_rescored(q, scorer) for q in test]
         return Candidate(
             name, config, best, _drafted(chain_evaluate(scored, best.threshold), best.draft_share, scored),
-            cheapest_reaching([p for line in drafted_lines(chain_curve(scored), DRAFT_SHARES,
-                                                           *_last_model(scored)) for p in line], target),
+            cheapest_drafted(chain_curve(scored), DRAFT_SHARES, *_last_model(scored), target),
             auc([s for o in outcomes for s in _passed_scores(o)], [d.good for q in cal for d in q.drafts]),
             auc([s for o in scored for s in _passed_scores(o)], [d.good for q in test for d in q.drafts]),
             regularisation=strength,

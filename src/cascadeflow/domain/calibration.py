@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from cascadeflow.domain.quality_bound import PairedSums, relative_quality_bound
 
-__all__ = ["Outcome", "Point", "auc", "cheapest_reaching", "curve", "drafted_lines", "evaluate", "fold_of",
+__all__ = ["Outcome", "Point", "auc", "cheapest_drafted", "cheapest_reaching", "curve", "drafted_lines", "evaluate", "fold_of",
            "in_calibration_half", "oracle", "random_escalation", "relative_quality_bound",
            "split_halves"]
 
@@ -229,6 +229,13 @@ def drafted_lines(line: Sequence[Point], shares: Sequence[float], verifier_quali
     (drawn at random) is drafted, the rest going straight to the verifier."""
     return [list(line) if share == 1.0 else [p.drafting(share, verifier_quality, verifier_cost) for p in line]
             for share in shares]
+
+
+def cheapest_drafted(line: Sequence[Point], shares: Sequence[float], verifier_quality: float,
+                     verifier_cost: float, target: float) -> Point | None:
+    """The cheapest point reaching the target of the curve at any of ``shares`` drafted."""
+    return cheapest_reaching([p for drafted in drafted_lines(line, shares, verifier_quality, verifier_cost)
+                              for p in drafted], target)
 
 
 def cheapest_reaching(points: Iterable[Point], target: float) -> Point | None:

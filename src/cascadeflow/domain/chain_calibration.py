@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cascadeflow.domain.calibration import Point
+from cascadeflow.domain.calibration import Point, _Totals
 from cascadeflow.domain.quality_bound import PairedSums
 
 __all__ = ["ChainOutcome", "Step", "chain_curve", "chain_evaluate", "chain_oracle", "chain_random"]
@@ -61,6 +61,7 @@ class _Sweep:
     """Running figures of a chain while the threshold rises."""
 
     outcomes: Sequence[ChainOutcome]
+    totals: _Totals  # always-last-model's, the same at every threshold
     answers: list[int]
     sums: PairedSums
     cost: float
@@ -73,7 +74,8 @@ class _Sweep:
         for o, a in zip(outcomes, answers):
             sums.add(o.quality_of(a), o.final.quality)
         called = sum(1 for o, a in zip(outcomes, answers) if a == len(o.drafts))
-        return cls(outcomes, answers, sums, sum(o.cost_to(a) for o, a in zip(outcomes, answers)), called)
+        return cls(outcomes, _last_model(outcomes), answers, sums,
+                   sum(o.cost_to(a) for o, a in zip(outcomes, answers)), called)
 
     def reject(self, row: int, step: int, threshold: float) -> None:
         """Draft ``step`` of ``row`` scores below ``threshold`` now: if it was the answer,
@@ -88,17 +90,13 @@ class _Sweep:
         self.answers[row] = new
 
     def point(self, threshold: float, confidence: float) -> Point:
-        n = len(self.outcomes)
-        final_quality = sum(o.final.quality for o in self.outcomes)
-        final_cost = sum(o.final.cost for o in self.outcomes)
         quantile = self.sums.quantile(confidence)
-        relative = self.sums.c / final_quality if final_quality else 1.0
-        return Point(
-            threshold=threshold, pre_route_below=0.0, quality=self.sums.c / n, relative_quality=relative,
-            cost=self.cost, cost_reduction=1.0 - self.cost / final_cost if final_cost else 0.0,
-            escalation_share=self.called / n, relative_quality_bound=self.sums.bound_at(quantile),
-            sums=self.sums.snapshot(), quantile=quantile,
-        )
+        return self.totals.point(self.sums.c, self.cost, self.called, 0, threshold, 0.0,
+                                 self.sums.bound_at(quantile), self.sums, quantile)
+
+
+def _last_model(outcomes: Sequence[ChainOutcome]) -> _Totals:
+    return _Totals(len(outcomes), sum(o.final.quality for o in outcomes), sum(o.final.cost for o in outcomes))
 
 
 def chain_evaluate(outcomes: Sequence[ChainOutcome], threshold: float, confidence: float = 0.0) -> Point:
@@ -209,10 +207,4 @@ def _move(options: Sequence[Step], old: int, new: int, total: float, cost: float
 
 
 def _point(outcomes: Sequence[ChainOutcome], quality_sum: float, cost: float, escalated: float) -> Point:
-    n = len(outcomes)
-    final_quality = sum(o.final.quality for o in outcomes)
-    final_cost = sum(o.final.cost for o in outcomes)
-    relative = quality_sum / final_quality if final_quality else 1.0
-    return Point(threshold=math.nan, pre_route_below=0.0, quality=quality_sum / n, relative_quality=relative,
-                 cost=cost, cost_reduction=1.0 - cost / final_cost if final_cost else 0.0,
-                 escalation_share=escalated, relative_quality_bound=relative)
+    return _last_model(outcomes).point(quality_sum, cost, escalated * len(outcomes), 0, math.nan, 0.0)
