@@ -35,6 +35,14 @@ def test_multiple_choice_compares_the_picked_letter(draft: str, reference: str, 
         # a stated answer beats numbers written after it
         ("The answer is 12. (Checking: 12 = 3 * 4.)", "#### 12", True),
         ("#### 12.0", "The answer is 12", True),
+        # an unstated result closing on the question's own quantities: the result is read
+        # after "=" or a result verb of the closing sentence, never from an operand
+        ("2400 + 600 = 3000\n#### 3000", "In total, the factory makes 2400 + 600 = 3000 quarts in 48 hours.", True),
+        ("#### 50", "It walks 1 mile.\n\nSo, it takes Grandma 50 minutes to walk the entire 3-mile way.", True),
+        ("#### 17", "He will be 51 / 3 = 17 then.\n\nSo the nephew is 17 - 7 = 10 years old today.", False),
+        ("#### 2400", "In total, the factory makes 2400 + 600 = 3000 quarts in 48 hours.", False),
+        # two unstated results: their last numbers, as before
+        ("It takes 50 minutes for the 3-mile walk.", "She needs 50 minutes for the 3-mile walk.", True),
     ],
 )
 def test_worked_answers_compare_the_final_number(draft: str, reference: str, agree: bool) -> None:

@@ -139,6 +139,49 @@ def final_number(answer: str) -> float | None:
     return number(numbers[-1]) if numbers else None
 
 
+# A worked answer that states no result (no ``####``, ``\\boxed{}`` or "the answer is")
+# often closes on a sentence that restates the question's quantities after its result
+# ("... 3000 quarts of ice cream in 48 hours"): its last number is not always its result.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_AFTER_EQUALS = re.compile(r"=\s*\$?\s*(-?\d[\d,]*(?:\.\d+)?)")
+# a number a result verb introduces (within two words), not an operand of a sum
+_CUED = re.compile(
+    r"\b(?:is|are|was|were|be|equals?|costs?|takes?|took|total(?: of)?|needs?|has|have|had|pays?|paid|"
+    r"spends?|spent|earns?|earned|gets?|got|sells?|sold|remains?|left with|ends? up with)\s+"
+    r"(?:[A-Za-z]+\s+){0,2}?\$?\s*(-?\d[\d,]*(?:\.\d+)?)(?![\d,.]*\d)(?!\s*[-+*/x×÷]\s*\$?\d)")
+
+
+def closing_results(answer: str) -> tuple[list[float], bool]:
+    """What an answer may give as its result, and whether it states it: the stated
+    result alone; else its last number, and in its closing sentence the results after
+    "=" and the numbers a result verb introduces ("it takes Grandma 50 minutes")."""
+    stated = stated_answer(answer)
+    if stated is not None:
+        return [stated], True
+    numbers = _NUMBER.findall(answer)
+    if not numbers:
+        return [], False
+    found = [number(numbers[-1])]
+    closing = next((part for part in reversed(_SENTENCE_END.split(answer.strip())) if _NUMBER.search(part)), "")
+    found += [number(text) for text in _AFTER_EQUALS.findall(closing)]
+    found += [number(text) for text in _CUED.findall(closing)]
+    return [n for n in found if n is not None], False
+
+
+def _same_result(draft: str, reference: str) -> bool:
+    """Two worked answers give the same result: both stated, or both unstated and closing
+    on the same number, alike; one stated and the other unstated when the stated result
+    is among the other's closing results."""
+    mine, mine_stated = closing_results(draft)
+    theirs, theirs_stated = closing_results(reference)
+    if not mine or not theirs:
+        return False
+    if mine_stated == theirs_stated:
+        return _same_number(mine[0], theirs[0])
+    stated, other = (mine[0], theirs) if mine_stated else (theirs[0], mine)
+    return any(_same_number(stated, n) for n in other)
+
+
 def normalise_short(answer: str) -> str:
     text = answer.lower().translate(_PUNCTUATION)
     return " ".join(_ARTICLES.sub(" ", text).split())
@@ -285,9 +328,8 @@ def compare_answers(query: str, draft: str, reference: str) -> Agreement:
             return Agreement(False, "code")
         return Agreement(None, "code")
     if _NUMBER.search(query):
-        mine_number, theirs_number = final_number(draft), final_number(reference)
-        if theirs_number is not None:
-            return Agreement(mine_number is not None and _same_number(mine_number, theirs_number), "number")
+        if final_number(reference) is not None:
+            return Agreement(_same_result(draft, reference), "number")
     short_mine, short_theirs = normalise_short(draft), normalise_short(reference)
     if len(short_theirs.split()) <= SHORT_WORDS and len(short_mine.split()) <= SHORT_WORDS:
         same = short_mine == short_theirs or (
