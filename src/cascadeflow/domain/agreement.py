@@ -142,6 +142,7 @@ def final_number(answer: str) -> float | None:
 # A worked answer that states no result (no ``####``, ``\\boxed{}`` or "the answer is")
 # often closes on a sentence that restates the question's quantities after its result
 # ("... 3000 quarts of ice cream in 48 hours"): its last number is not always its result.
+CLOSING_CHARS = 2000  # the closing sentence is looked for in the answer's last characters
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _AFTER_EQUALS = re.compile(r"=\s*\$?\s*(-?\d[\d,]*(?:\.\d+)?)")
 # a number a result verb introduces (within two words), not an operand of a sum
@@ -162,7 +163,8 @@ def closing_results(answer: str) -> tuple[list[float], bool]:
     if not numbers:
         return [], False
     found = [number(numbers[-1])]
-    closing = next((part for part in reversed(_SENTENCE_END.split(answer.strip())) if _NUMBER.search(part)), "")
+    tail = answer[-CLOSING_CHARS:].strip()
+    closing = next((part for part in reversed(_SENTENCE_END.split(tail)) if _NUMBER.search(part)), "")
     found += [number(text) for text in _AFTER_EQUALS.findall(closing)]
     found += [number(text) for text in _CUED.findall(closing)]
     return [n for n in found if n is not None], False
