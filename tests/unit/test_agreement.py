@@ -58,6 +58,10 @@ def test_json_answers_compare_as_data_and_ignore_prose_fields() -> None:
     wrapped = 'Final answer:\n```json\n{"reasoning": "We use \\(3 \\times 12\\)\nto get it", "answer": "36"}\n```'
     assert compare_answers(query, json.dumps(mine), json.dumps(theirs)).agree is True
     assert compare_answers(query, wrapped, json.dumps(theirs)).agree is True
+    # LaTeX's line break written as an escaped backslash, then a loose one: "\\\\&" is
+    # an escaped backslash and a "&", "\\[" a backslash JSON does not know
+    latex = '```json\n{"reasoning": "$x \\\\& y$ \\[z\\]", "answer": "36"}\n```'
+    assert compare_answers(query, latex, json.dumps(theirs)).agree is True
     assert compare_answers(query, json.dumps({**mine, "answer": "35"}), json.dumps(theirs)).agree is False
     assert compare_answers(query, "thirty-six", json.dumps(theirs)).agree is False
     tool = {"name": "get_weather", "arguments": {"city": "Paris", "unit": "celsius"}}

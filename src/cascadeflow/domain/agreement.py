@@ -74,8 +74,14 @@ def extract_choice(answer: str, options: dict[str, str]) -> str | None:
 
 _DECODER = json.JSONDecoder(strict=False)  # raw newlines inside strings are common
 # LaTeX in a JSON string (\\frac, \\( ...) is an invalid escape: read it as a backslash
-_LOOSE_BACKSLASH = re.compile(r'\\(?!["\\/bfnrtu])')
+# a JSON escape (kept), or a backslash that starts none (LaTeX in a string: doubled); read
+# left to right in pairs, so the second backslash of an escaped one is never doubled
+_ESCAPE_OR_LOOSE = re.compile(r'\\(["\\/bfnrtu])|\\')
 _JSON_SCAN_CHARS = 20_000  # longer answers are not searched for a JSON value
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1) else "\\\\"
 
 
 def _json_value(text: str) -> object | None:
@@ -85,7 +91,7 @@ def _json_value(text: str) -> object | None:
     if not stripped or len(stripped) > _JSON_SCAN_CHARS:
         return None
     if "\\" in stripped:
-        stripped = _LOOSE_BACKSLASH.sub(r"\\\\", stripped)
+        stripped = _ESCAPE_OR_LOOSE.sub(_escaped, stripped)
     blocks = [body for lang, body in _CODE_FENCE.findall(stripped) if lang.lower() in ("json", "")]
     for candidate in [stripped] + blocks[::-1]:
         candidate = candidate.strip()
