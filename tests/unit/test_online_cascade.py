@@ -96,6 +96,26 @@ async def test_a_chain_learns_each_draft_against_the_strongest_model() -> None:
     assert sum(b.disagreed for b in medium.bins) == 0
 
 
+async def test_a_chain_shares_its_allowance_by_what_each_draft_can_use() -> None:
+    fake = FakeProvider({"small": ["Berlin."], "medium": ["Paris."], "large": ["Paris."]})
+    cascade, online, _ = wired(fake)
+    results = [await cascade.execute(ask(i, CHEAP, MID, DEAR)) for i in range(300)]
+    small, medium = online.chain_routes(["small", "medium", "large"])
+    allowance = 1.0 - QUICK.target_quality
+    kept = [1.0 - online.settings_for(3, route).target_quality for route in (small, medium)]
+    # the agreeing middle draft holds most of the chain's allowance, the first the rest
+    assert sum(kept) == pytest.approx(allowance) and kept[1] > kept[0]
+    assert sum(r.model_used == "small" for r in results) <= allowance * len(results)
+    assert sum(r.model_used == "medium" for r in results[-100:]) > 80
+    # a domain's route takes its route's share
+    assert online.settings_for(3, online.domain_route(medium, "geo")) == online.settings_for(3, medium)
+    # a second chain with the same middle draft and strongest model: both split equally
+    tiny = replace(CHEAP, name="tiny")
+    online.chain_routes(["tiny", "medium", "large"])
+    for route in (small, medium, online.route("tiny", "large", 3)):
+        assert 1.0 - online.settings_for(3, route).target_quality == pytest.approx(allowance / 2)
+
+
 async def test_rule_failures_are_escalated_whatever_the_plan() -> None:
     fake = FakeProvider({"small": ["I'm not sure."], "large": ["Paris."]})
     cascade, _, _ = wired(fake)

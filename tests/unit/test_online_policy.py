@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from cascadeflow.domain.errors import ConfigurationError
@@ -14,6 +16,7 @@ from cascadeflow.domain.online_policy import (
     decide,
     drafts,
     fit_plan,
+    split_allowance,
 )
 
 SETTINGS = OnlineSettings(bins=10, min_labels=50)
@@ -160,3 +163,33 @@ def test_evidence_adds_up_observations() -> None:
 def test_bad_settings_are_refused_with_the_field_named(field: str, value: float) -> None:
     with pytest.raises(ConfigurationError, match=field):
         OnlineSettings(**{field: value})  # type: ignore[arg-type]
+
+
+def test_a_chain_gives_its_allowance_to_the_draft_that_agrees() -> None:
+    # a weak first draft (40% disagree) and a strong middle one (3% disagree), drafts
+    # cheap next to the strongest model
+    weak, strong = bins(b5=(2000, 2000, 800)), bins(b5=(2000, 2000, 60))
+    costs = CallCosts(draft=0.0001, verifier=0.01)
+    shares, plans = split_allowance([(weak, costs), (strong, costs)], SETTINGS)
+    assert sum(shares) == pytest.approx(1.0)
+    # the middle draft takes what it needs to answer every query that reaches it; the
+    # rest buys the first draft a few random acceptances
+    assert shares[1] > shares[0] and plans[1].accepted_share == 1.0 and plans[0].accepted_share < 0.05
+    for evidence, share, plan in zip((weak, strong), shares, plans):
+        wanted = 1.0 - (1.0 - SETTINGS.target_quality) * share
+        assert plan == fit_plan(evidence, replace(SETTINGS, target_quality=min(1.0, wanted)), costs)
+        assert plan.bound >= wanted - 1e-9  # each draft holds its share: the chain holds its target
+    halves = [fit_plan(e, replace(SETTINGS, target_quality=0.975), costs) for e in (weak, strong)]
+    assert plans[1].accepted_share > halves[1].accepted_share + 0.2  # what an equal split buys
+
+
+def test_a_chain_splits_equally_until_costs_are_known() -> None:
+    same = bins(b5=(2000, 2000, 100))
+    costs = CallCosts(draft=0.0001, verifier=0.01)
+    assert split_allowance([(same, CallCosts()), (bins(b5=(2000, 2000, 800)), CallCosts())], SETTINGS)[0] == (0.5, 0.5)
+    assert split_allowance([(same, costs)], SETTINGS)[0] == (1.0,)
+    # drafts alike: the first one's acceptances also save the later drafts
+    assert split_allowance([(same, costs)] * 3, SETTINGS)[0] == (1.0, 0.0, 0.0)
+    # nothing to accept yet (warming up): the equal split stays
+    warming = bins(b5=(10, 10, 0))
+    assert split_allowance([(warming, costs)] * 2, SETTINGS)[0] == (0.5, 0.5)

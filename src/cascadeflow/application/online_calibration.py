@@ -32,6 +32,7 @@ from cascadeflow.domain.online_policy import (
     decide,
     drafts,
     fit_plan,
+    split_allowance,
 )
 from cascadeflow.domain.online_score import LearnedScore, fit_learned_score, histogram
 from cascadeflow.domain.scoring import hashed_uniform
@@ -39,6 +40,7 @@ from cascadeflow.domain.scoring import hashed_uniform
 
 log = logging.getLogger(__name__)
 MAX_DOMAINS = 32  # per route and process
+SPLIT_EVERY = 4  # a chain's allowance is split again after this many refits per route
 
 
 @dataclass(slots=True)
@@ -71,6 +73,10 @@ class OnlineCalibration:
         self._pooled: dict[str, str] = {}  # a domain's route -> its pooled route
         self._refitting: dict[str, threading.Lock] = {}  # one refit of a route at a time
         self._fits: dict[str, int] = {}  # refits published per route
+        self._chains: dict[str, tuple[str, ...]] = {}  # a chain's draft route -> the chain's, in order
+        self._shared: set[str] = set()  # draft routes of more than one chain: those chains split equally
+        self._shares: dict[str, float] = {}  # a chain's draft route -> its share of the allowance
+        self._splits_due: dict[tuple[str, ...], int] = {}  # refits of a chain's routes since its last split
         self._lock = threading.Lock()
 
     @property
@@ -85,6 +91,23 @@ class OnlineCalibration:
         if stages > 2:
             key = f"{key} [{stages}-model chain]"
         return f"{key} [2 samples]" if self.settings.draft_samples > 1 else key
+
+    def chain_routes(self, models: Sequence[str]) -> tuple[str, ...]:
+        """The route of each draft of the chain ``models`` (cheapest first, the strongest
+        last), which then share the chain's allowance as their evidence says
+        (``split_allowance``). A route met in two chains (two chains of as many models
+        with a draft model and the strongest in common) splits equally in both."""
+        stages = len(models)
+        routes = tuple(self.route(model, models[-1], stages) for model in models[:-1])
+        if stages > 2 and self._chains.get(routes[0]) != routes:
+            with self._lock:
+                for route in routes:
+                    known = self._chains.setdefault(route, routes)
+                    if known != routes:
+                        self._shared.update(known + routes)
+                        for shared in known + routes:
+                            self._shares.pop(shared, None)
+        return routes
 
     def domain_route(self, route: str, domain: str | None) -> str | None:
         """The evidence key of ``route`` for queries of one domain (None: no domain
@@ -114,11 +137,16 @@ class OnlineCalibration:
             return route
         return specific if self.plan(specific, stages).labelled >= self.settings.domain_min_labels else route
 
-    def settings_for(self, stages: int) -> OnlineSettings:
+    def settings_for(self, stages: int, route: str | None = None) -> OnlineSettings:
+        """The settings a draft route's plan is fitted with: in a chain of more than two
+        models, its share of the chain's allowance (an equal share until the chain's
+        evidence has been split; a domain's route takes its route's share)."""
         if stages <= 2:
             return self.settings
-        allowance = (1.0 - self.settings.target_quality) / (stages - 1)
-        return replace(self.settings, target_quality=1.0 - allowance)
+        with self._lock:
+            share = self._shares.get(self._pooled.get(route, route) if route else "", 1.0 / (stages - 1))
+        allowance = (1.0 - self.settings.target_quality) * share
+        return replace(self.settings, target_quality=min(1.0, 1.0 - allowance))
 
     def plan(self, route: str, stages: int = 2) -> AcceptancePlan:
         with self._lock:
@@ -190,8 +218,10 @@ class OnlineCalibration:
 
     def _refit(self, route: str, stages: int) -> AcceptancePlan:
         if not self.learns:
+            if (chain := self._split_due(route)) is not None:
+                return self._split(route, chain, stages)
             evidence = self._store.evidence(route, self.settings.bins)
-            plan = fit_plan(evidence.bins, self.settings_for(stages), evidence.costs())
+            plan = fit_plan(evidence.bins, self.settings_for(stages, route), evidence.costs())
             return self._publish(route, plan, None)
         with self._lock:
             refitting = self._refitting.setdefault(route, threading.Lock())
@@ -202,10 +232,38 @@ class OnlineCalibration:
                     return self._plans[route]  # refitted while this one waited
             evidence = self._store.evidence(route, self.settings.bins)
             bins, learned = self._learnt_bins(route, evidence)
-            plan = fit_plan(bins, self.settings_for(stages), evidence.costs())
+            plan = fit_plan(bins, self.settings_for(stages, route), evidence.costs())
             if learned is not None:
                 plan = replace(plan, notes=(*plan.notes, learned.note()))
             return self._publish(route, plan, learned if learned is not None and learned.adopted else None)
+
+    def _split_due(self, route: str) -> tuple[str, ...] | None:
+        """The chain whose allowance to split again now that ``route`` (one of its draft
+        routes, not a domain's) refits: at its first refit, then once every SPLIT_EVERY
+        refits of each of its routes, on average (not at each refit: a split fits each
+        route's plan at every share, and shares move slowly)."""
+        with self._lock:
+            chain = self._chains.get(route)
+            if chain is None or route in self._shared:
+                return None
+            due = self._splits_due.get(chain)
+            if due is not None and due + 1 < SPLIT_EVERY * len(chain):
+                self._splits_due[chain] = due + 1
+                return None
+            self._splits_due[chain] = 0
+        return chain
+
+    def _split(self, route: str, chain: tuple[str, ...], stages: int) -> AcceptancePlan:
+        """Share the chain's allowance between its drafts by their evidence, and publish
+        every draft route's plan fitted with its share."""
+        evidence = [self._store.evidence(r, self.settings.bins) for r in chain]
+        shares, plans = split_allowance([(e.bins, e.costs()) for e in evidence], self.settings)
+        with self._lock:
+            self._shares.update(zip(chain, shares))
+        for other, plan in zip(chain, plans):
+            if other != route:
+                self._publish(other, plan, None)
+        return self._publish(route, plans[chain.index(route)], None)
 
     def _publish(self, route: str, plan: AcceptancePlan, score: LearnedScore | None) -> AcceptancePlan:
         self._store.save_plan(route, plan)

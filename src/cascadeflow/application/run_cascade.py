@@ -150,8 +150,8 @@ class RunCascade:
         shown_live = False
         routes: dict[int, tuple[str, str | None]] = {}
         if online is not None:  # a plan not yet in memory is read from the store off the loop
-            for i in range(len(chain) - 1):  # each draft, checked against the strongest model
-                pooled = online.route(chain[i].name, chain[-1].name, len(chain))
+            # each draft, checked against the strongest model
+            for i, pooled in enumerate(online.chain_routes([m.name for m in chain])):
                 routes[i] = (pooled, online.domain_route(pooled, request.domain))
             keys = [k for pair in routes.values() for k in pair if k is not None]
             if missing := online.unfitted(keys):

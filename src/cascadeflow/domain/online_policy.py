@@ -25,12 +25,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from enum import Enum
+from functools import cache
 from statistics import NormalDist
 
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.online_evidence import CallCosts, EvidenceBin
 
-__all__ = ["DRAFT_SHARES", "AcceptancePlan", "Decision", "OnlineSettings", "decide", "drafts", "fit_plan"]
+__all__ = ["DRAFT_SHARES", "AcceptancePlan", "Decision", "OnlineSettings", "decide", "drafts", "fit_plan",
+           "split_allowance"]
 
 
 class Decision(str, Enum):
@@ -389,6 +391,71 @@ def _largest_share(loss: float, variance: float, mean: float, spread: float, z: 
         middle = (low + high) / 2
         low, high = (middle, high) if fits(middle) else (low, middle)
     return low
+
+
+# A chain's allowance is shared between its drafts in tenths; a chain of more drafts than
+# SPLIT_DRAFTS shares it equally (the splits to try grow too many).
+SPLIT_STEPS = 10
+SPLIT_DRAFTS = 5
+
+
+def split_allowance(routes: Sequence[tuple[Sequence[EvidenceBin], CallCosts]], settings: OnlineSettings
+                    ) -> tuple[tuple[float, ...], tuple[AcceptancePlan, ...]]:
+    """How the drafts of a chain share its quality allowance (``1 - target_quality``), and
+    each draft's plan with its share; ``routes`` are the drafts' evidence and call costs,
+    cheapest model first.
+
+    Each draft's disagreements are charged to the whole chain's allowance, so the shares
+    add up to one and the chain keeps its target however they are split. An equal split
+    wastes it where one draft agrees with the strongest model far more often than another
+    (a strong middle model under a weak first one): every split in tenths is tried, and
+    the one whose plans save most is kept, the equal split unless another saves more. A
+    draft's saving is the calls it makes unnecessary (the strongest model's, and the later
+    drafts') on the queries it answers, less what its drafts cost, counted on the queries
+    that reach it (those the drafts before it did not answer); on point estimates of the
+    plans, each fitted with its bound."""
+    count = len(routes)
+    equal = (1.0 / count,) * count
+    plans: dict[tuple[int, float], AcceptancePlan] = {}
+
+    def plan(index: int, share: float) -> AcceptancePlan:
+        found = plans.get((index, share))
+        if found is None:
+            bins, costs = routes[index]
+            target = 1.0 - (1.0 - settings.target_quality) * share
+            found = plans[(index, share)] = fit_plan(bins, replace(settings, target_quality=min(1.0, target)), costs)
+        return found
+
+    def saving(split: tuple[float, ...]) -> float:
+        chosen = [plan(i, share) for i, share in enumerate(split)]
+        total, reaching = 0.0, 1.0
+        for i, found in enumerate(chosen):
+            costs = routes[i][1]
+            later = sum(chosen[j].draft_share * routes[j][1].draft for j in range(i + 1, count))
+            total += reaching * (found.accepted_share * (costs.verifier + later) - found.draft_share * costs.draft)
+            reaching *= 1.0 - found.accepted_share
+        return total
+
+    best_split, best = equal, saving(equal)
+    if 1 < count <= SPLIT_DRAFTS and all(costs.known for _, costs in routes):
+        tolerance = 1e-9 * max(costs.verifier for _, costs in routes)
+        for split in _splits(count, SPLIT_STEPS):
+            found = saving(split)
+            if found > best + tolerance:
+                best_split, best = split, found
+    return best_split, tuple(plan(i, share) for i, share in enumerate(best_split))
+
+
+@cache
+def _splits(parts: int, steps: int) -> list[tuple[float, ...]]:
+    """Every way to cut one into ``parts`` shares that are multiples of ``1 / steps``."""
+    return [tuple(units / steps for units in cut) for cut in _compositions(parts, steps)]
+
+
+def _compositions(parts: int, total: int) -> list[tuple[int, ...]]:
+    if parts == 1:
+        return [(total,)]
+    return [(first, *rest) for first in range(total + 1) for rest in _compositions(parts - 1, total - first)]
 
 
 def drafts(plan: AcceptancePlan, draw: float) -> bool:
