@@ -64,3 +64,18 @@ async def test_the_builtin_presets_are_the_plans_but_for_documented_changes(name
             assert getattr(ours, field) == getattr(plan, field), field
     budgets = {t: (b.daily, b.weekly, b.monthly, b.total) for t, b in (plan.tier_budgets or {}).items()}
     assert {t: (b.daily, b.weekly, b.monthly, b.total) for t, b in (ours.tier_budgets or {}).items()} == budgets
+
+
+async def test_the_plans_agent_code_reads_our_verdicts_and_results() -> None:
+    # the plan's multi-step loop reads ``is_valid, reason = step.validation(text)``,
+    # ``step.validation(text)[0]`` and ``result.text``
+    from cascadeflow.quality.validation import syntax_validator
+
+    verdict = syntax_validator("```python\ndef f(:\n    pass\n```")
+    is_valid, reason = verdict
+    assert verdict[0] is is_valid is False and verdict[1] == reason and len(verdict) == 2
+    assert syntax_validator("```python\ndef f():\n    pass\n```")[0] is True
+    with override(provider=FakeProvider(default="Paris."), store="memory"):
+        agent = cascadeflow.CascadeAgent(models=[cascadeflow.ModelConfig(name="m", cost=0.001)])
+        result = await agent.run("Capital of France?")
+    assert result.text == result.content == "Paris."

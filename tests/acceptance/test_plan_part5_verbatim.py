@@ -122,3 +122,26 @@ async def test_the_enterprise_preset_serves_free_tier_users() -> None:
             result = await agent.run(query, user_id="newcomer", user_tier="free")
             free = set(PRESET_ENTERPRISE_GRADE.tier_policies["free"].allowed_models)
             assert result.user_tier == "free" and set(result.models_called) <= free, query
+
+
+async def test_part_5_answers_as_its_comments_say_when_the_dearer_drafts_fall_short() -> None:
+    # the comments' "quality low": llama-70b and haiku hedge; the other models answer well
+    good = "A complete and correct answer to the question asked."
+    fake = FakeProvider({"llama-3.3-70b-versatile": ["I'm not sure, it depends."],
+                         "claude-3-5-haiku": ["I'm not sure, it depends."]}, default=good)
+    namespace: dict[str, Any] = {"all_models": all_models, "CostTracker": CostTracker,
+                                 "BudgetConfig": BudgetConfig}
+    with override(provider=fake, store="memory"):
+        simple, quantum, design = await run_statements(PLAN_PART_5, namespace)
+    # "Uses: llama-8b ✅ accepted": its answer is the one returned. A fresh agent asks the
+    # tier's strongest model too (online calibration's warm-up; ARCHITECTURE.md), so the
+    # comment's "Total: $0.00005" becomes both calls' cost
+    assert (simple.model_used, simple.content, simple.validation_passed) == ("llama-3.1-8b-instant", good, True)
+    # "llama-70b → quality low → gpt-4o-mini ✅ accepted, within $0.001 max"
+    assert (quantum.model_used, quantum.validation_passed) == ("gpt-4o-mini", True)
+    assert quantum.total_cost <= 0.001
+    # "haiku → quality low → gpt-4o ✅ accepted, within $0.005 max"
+    assert (design.model_used, design.validation_passed) == ("gpt-4o", True)
+    assert design.total_cost <= 0.005
+    spent = namespace["agent"].cost_tracker.get_user_summary("user_free")
+    assert spent["total_cost"] == simple.total_cost + quantum.total_cost

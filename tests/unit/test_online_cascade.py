@@ -116,6 +116,20 @@ async def test_a_chain_shares_its_allowance_by_what_each_draft_can_use() -> None
         assert 1.0 - online.settings_for(3, route).target_quality == pytest.approx(allowance / 2)
 
 
+async def test_a_draft_held_back_is_returned_when_the_strongest_answer_breaks_a_rule() -> None:
+    fake = FakeProvider({"small": ["Paris."], "medium": ["I'm not sure."], "large": ["I'm not sure."]})
+    cascade, _, _ = wired(fake)
+    result = await cascade.execute(ask(0))  # warming up: the draft waits for the verifier's word
+    assert result.models_called == ("small", "large")
+    assert (result.content, result.model_used, result.validation_passed) == ("Paris.", "small", True)
+    assert result.total_cost == sum(c.cost for c in result.calls)
+    # no draft passed the rules either: the strongest model's answer, flagged
+    fake = FakeProvider({"small": ["I cannot help with that."], "large": ["I'm not sure."]})
+    cascade, _, _ = wired(fake)
+    result = await cascade.execute(ask(0))
+    assert (result.model_used, result.validation_passed) == ("large", False)
+
+
 async def test_rule_failures_are_escalated_whatever_the_plan() -> None:
     fake = FakeProvider({"small": ["I'm not sure."], "large": ["Paris."]})
     cascade, _, _ = wired(fake)

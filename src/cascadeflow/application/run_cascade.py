@@ -95,8 +95,10 @@ class RunCascade:
 
     Every call is priced, drafts included. Rate limits and timeouts are retried with
     backoff; any other provider failure moves on to the next model. When no answer
-    passes, the last answer obtained is returned, flagged; when no model answered at
-    all, AllModelsFailedError lists what each one returned.
+    passes, the last answer obtained is returned, flagged, unless the strongest model's
+    broke a rule where a draft held back by the online plan broke none: that draft is
+    returned; when no model answered at all, AllModelsFailedError lists what each one
+    returned.
 
     With ``online`` calibration, a draft that passes the rules is accepted only as its
     plan allows (else escalated), a share of queries skips the draft when drafting does
@@ -223,6 +225,8 @@ class RunCascade:
             await asyncio.to_thread(self._teach, online, chain, answers, verdicts, routes, key)
         if answer is None:
             raise AllModelsFailedError(failures)
+        if answer.model is chain[-1] and not answer.verdict.passed and not shown_live:
+            answer = _best_of(answers, answer)
         if request.relay is not None and not shown_live and answer.completion.text:
             await request.relay(answer.model.name, answer.completion.text)  # accepted: shown now
         total_cost = sum(c.cost for c in calls)
@@ -255,10 +259,12 @@ class RunCascade:
                           calls: list[ModelCall]) -> dict[int, bool | None]:
         """Whether each draft agreed with the strongest model's answer: by what the answers
         say, else (long free text) by asking the strongest model as a judge: a call that
-        is priced, budgeted and listed in ``calls``."""
+        is priced, budgeted and listed in ``calls``. An answer of the strongest model that
+        broke a rule (a hedge, a refusal) is no reference: nothing is labelled. A draft
+        that broke one is never accepted, so its label is not worth a judge's call."""
         reference = answers.get(len(chain) - 1)
         verdicts: dict[int, bool | None] = {}
-        if reference is None:
+        if reference is None or not reference.verdict.passed:
             return verdicts
         query = request.messages[-1].text
         for index in range(len(chain) - 1):
@@ -270,7 +276,7 @@ class RunCascade:
                                                   reference.completion.tool_calls)
                 continue
             agree = online.agree(query, draft.completion.text, reference.completion.text)
-            if agree is None and online.settings.judge:
+            if agree is None and online.settings.judge and draft.verdict.passed:
                 agree = await self._ask_judge(chain[-1], query, draft, reference, request, calls)
             verdicts[index] = agree
         return verdicts
@@ -528,6 +534,14 @@ def _context(completion: Completion, request: CascadeRequest) -> ValidationConte
     return ValidationContext(query=request.messages[-1].text, finish_reason=completion.finish_reason,
                              logprobs=completion.logprobs, confidence=completion.reported_confidence,
                              domain=request.domain)
+
+
+def _best_of(answers: Mapping[int, _Answer], last: _Answer) -> _Answer:
+    """The answer to return when the strongest model's broke a rule (a refusal, a hedge,
+    an empty or cut-off text): the strongest draft that broke none (held back only by the
+    online plan, which wanted the strongest model's word), else the strongest model's."""
+    passing = [answers[i] for i in sorted(answers) if answers[i].verdict.passed]
+    return passing[-1] if passing else last
 
 
 def _online_verdict(answer: _Answer, decision: Decision, reference: str, score: float) -> _Answer:

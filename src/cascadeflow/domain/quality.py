@@ -16,8 +16,9 @@ from cascadeflow.domain.long_text import CaseBlind, scaled_count, window
 
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
-    """A verdict. It unpacks as the plan's ``is_valid, reason = validator(text)``; the
-    score stays on ``.score``."""
+    """A verdict. It unpacks and indexes as the plan's ``(is_valid, reason)`` pair
+    (``is_valid, reason = validator(text)``, ``validator(text)[0]``); the score stays on
+    ``.score``."""
 
     passed: bool
     score: float
@@ -25,6 +26,12 @@ class ValidationResult:
 
     def __iter__(self) -> Iterator[bool | str]:
         return iter((self.passed, self.reason))
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int) -> bool | str:
+        return (self.passed, self.reason)[index]
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,11 @@ class CascadeResult:
     def models_called(self) -> tuple[str, ...]:
         return tuple(c.model for c in self.calls)
 
+    @property
+    def text(self) -> str:
+        """The answer's text, as the plan's code reads it (``content`` by another name)."""
+        return self.content
+
 
 @dataclass(frozen=True, slots=True)
 class CascadeEvent:
