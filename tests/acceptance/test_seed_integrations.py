@@ -93,5 +93,9 @@ async def test_2_2_opentelemetry_exporter_with_the_default_endpoint(
                              telemetry=exporter, provider=FakeProvider(default="Paris."))
         assert (await agent.run("Capital of France?", user_id="user_123")).content == "Paris."
         assert exporter.endpoint == "http://localhost:4318"
+        # the plan's attributes: its meter and its two counters, usable as the plan uses them
+        assert exporter.meter is not None
+        exporter.cost_counter.add(0.5, attributes={"user_id": "user_123", "model": "gpt-4o", "provider": "openai"})
+        exporter.token_counter.add(12, attributes={"model": "gpt-4o"})
     finally:
         exporter.shutdown()

@@ -183,3 +183,13 @@ def test_the_exporter_needs_both_providers_or_none() -> None:
 
     with pytest.raises(ConfigurationError, match="both"):
         OpenTelemetryExporter(meter_provider=MeterProvider())
+
+
+def test_the_plans_counters_are_cascadeflows_own(recorded: Recorded) -> None:
+    # the plan's exporter exposes .meter, .cost_counter and .token_counter
+    recorded.exporter.export_cost(0.25, user_id="u1", model="gpt-4o", provider="openai")
+    recorded.exporter.cost_counter.add(0.5, attributes={"model": "gpt-4o", "provider": "openai"})
+    recorded.exporter.token_counter.add(12, attributes={"model": "gpt-4o"})
+    assert recorded.exporter.meter is not None
+    assert recorded.total("cascadeflow.cost.total", model="gpt-4o") == pytest.approx(0.75)
+    assert recorded.total("cascadeflow.tokens.total", model="gpt-4o") == 12

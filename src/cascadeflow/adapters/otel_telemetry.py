@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 
-from opentelemetry.metrics import MeterProvider
+from opentelemetry.metrics import Counter, MeterProvider
 from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider, set_span_in_context
 
 from cascadeflow.application.ports import Telemetry
@@ -61,7 +61,7 @@ class OTelTelemetry(Telemetry):
         self.tracer_provider = tracer_provider
         self.include_user_id = include_user_id
         self._tracer = tracer_provider.get_tracer("cascadeflow")
-        meter = meter_provider.get_meter("cascadeflow")
+        meter = self.meter = meter_provider.get_meter("cascadeflow")
         self._cost = meter.create_counter(
             "cascadeflow.cost.total", unit="USD", description="Cost of model calls in USD")
         self._tokens = meter.create_counter(
@@ -86,6 +86,14 @@ class OTelTelemetry(Telemetry):
             "gen_ai.client.operation.duration", unit="s",
             description="Duration of one model call (GenAI semantic conventions)",
             explicit_bucket_boundaries_advisory=_DURATION_BUCKETS_S)
+
+    @property
+    def cost_counter(self) -> Counter:
+        return self._cost
+
+    @property
+    def token_counter(self) -> Counter:
+        return self._tokens
 
     def record_cascade(self, result: CascadeResult, *, tier: str | None = None) -> None:
         try:

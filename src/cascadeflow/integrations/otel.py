@@ -22,7 +22,7 @@ from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.results import CascadeResult
 
 if TYPE_CHECKING:
-    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.metrics import Counter, Meter, MeterProvider
     from opentelemetry.trace import TracerProvider
 
 OTEL_AVAILABLE = importlib.util.find_spec("opentelemetry.sdk") is not None
@@ -78,6 +78,21 @@ class OpenTelemetryExporter(Telemetry):
         self, *, user_id: str | None, domain: str | None = None, tier: str | None = None
     ) -> None:
         self._telemetry.record_blocked(user_id=user_id, domain=domain, tier=tier)
+
+    @property
+    def meter(self) -> Meter:
+        """The meter cascadeflow's instruments live on (the plan's ``exporter.meter``)."""
+        return self._telemetry.meter
+
+    @property
+    def cost_counter(self) -> Counter:
+        """``cascadeflow.cost.total``, in USD."""
+        return self._telemetry.cost_counter
+
+    @property
+    def token_counter(self) -> Counter:
+        """``cascadeflow.tokens.total``."""
+        return self._telemetry.token_counter
 
     def export_cost(self, cost: float, user_id: str | None, model: str, provider: str) -> None:
         """Count one priced call made outside a cascade in ``cascadeflow.cost.total``."""
