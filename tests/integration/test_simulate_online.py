@@ -84,6 +84,13 @@ def test_a_chain_of_three_models(tmp_path: Path) -> None:
     report = json.loads(outcome.stdout)
     assert report["models"] == ["mixtral-8x7b-instruct", "gpt-4-1106-preview", "gpt-4-huge"]
     assert report["online"]["relative_quality"] >= 0.9
+    # each draft's plan: the middle model always agrees with the strongest (the same
+    # answers), so it takes most of the chain's allowance and answers most queries
+    plans = {p["model"]: p for p in report["draft_plans"]}
+    assert list(plans) == ["mixtral-8x7b-instruct", "gpt-4-1106-preview"]
+    assert plans["gpt-4-1106-preview"]["accepted_share"] > 0.8
+    shares = [next(n for n in p["notes"] if "chain's quality allowance" in n) for p in plans.values()]
+    assert [int(s.split("%")[0]) for s in shares][1] >= 50
 
 
 @pytest.mark.parametrize("args,fragment", [

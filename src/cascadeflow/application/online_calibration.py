@@ -222,7 +222,7 @@ class OnlineCalibration:
                 return self._split(route, chain, stages)
             evidence = self._store.evidence(route, self.settings.bins)
             plan = fit_plan(evidence.bins, self.settings_for(stages, route), evidence.costs())
-            return self._publish(route, plan, None)
+            return self._publish(route, self._with_share(route, plan), None)
         with self._lock:
             refitting = self._refitting.setdefault(route, threading.Lock())
             published = self._fits.get(route, 0)
@@ -260,10 +260,19 @@ class OnlineCalibration:
         shares, plans = split_allowance([(e.bins, e.costs()) for e in evidence], self.settings)
         with self._lock:
             self._shares.update(zip(chain, shares))
-        for other, plan in zip(chain, plans):
+        noted = [self._with_share(r, plan) for r, plan in zip(chain, plans)]
+        for other, plan in zip(chain, noted):
             if other != route:
                 self._publish(other, plan, None)
-        return self._publish(route, plans[chain.index(route)], None)
+        return self._publish(route, noted[chain.index(route)], None)
+
+    def _with_share(self, route: str, plan: AcceptancePlan) -> AcceptancePlan:
+        """The plan, noting the share of its chain's allowance it was fitted with (once split)."""
+        with self._lock:
+            share = self._shares.get(self._pooled.get(route, route))
+        if share is None:
+            return plan
+        return replace(plan, notes=(*plan.notes, f"{share:.0%} of the chain's quality allowance"))
 
     def _publish(self, route: str, plan: AcceptancePlan, score: LearnedScore | None) -> AcceptancePlan:
         self._store.save_plan(route, plan)

@@ -10,7 +10,7 @@ quality (every draft paid) and a perfect router at the same quality.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
@@ -72,6 +72,8 @@ class OnlineReport:
     stream: tuple[StreamPoint, ...]
     # per query, in trace order: the models called and what they cost (no label involved)
     decisions: tuple[tuple[tuple[str, ...], float], ...] = ()
+    # a chain's: each draft model's final plan, cheapest first (``final_plan`` is the first's)
+    draft_plans: tuple[tuple[str, AcceptancePlan], ...] = ()
 
     def baseline(self, name: str) -> Baseline:
         return next(b for b in self.baselines if b.name == name)
@@ -117,7 +119,12 @@ class SimulateOnline:
                 marks.append((count, self._online.plan(route, len(chain))))
             if on_progress is not None:
                 on_progress(1)
-        return await self._report(runs, labelled, chain, marks, len(records) - len(usable))
+        report = await self._report(runs, labelled, chain, marks, len(records) - len(usable))
+        if len(chain) < 3:
+            return report
+        routes = self._online.chain_routes([m.name for m in chain])
+        return replace(report, draft_plans=tuple((m.name, self._online.plan(r, len(chain)))
+                                                 for m, r in zip(chain, routes)))
 
     async def _report(self, runs: list[_Run], labelled: Sequence[TraceRecord], chain: Sequence[ModelConfig],
                       marks: list[tuple[int, AcceptancePlan]], skipped: int) -> OnlineReport:

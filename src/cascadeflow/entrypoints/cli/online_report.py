@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cascadeflow.application.simulate_online import OnlineReport
+from cascadeflow.domain.online_policy import AcceptancePlan
 
 
 def online_json(report: OnlineReport) -> dict[str, Any]:
@@ -34,17 +35,22 @@ def online_json(report: OnlineReport) -> dict[str, Any]:
         "quality_metric": report.quality_metric,
         "target_quality": report.target_quality,
         "strategies": [asdict(b) for b in report.baselines],
-        "final_plan": {
-            "draft_share": report.final_plan.draft_share,
-            "accepted_share": report.final_plan.accepted_share,
-            "threshold": report.final_plan.threshold if report.final_plan.threshold != float("inf") else None,
-            "quality_estimate": report.final_plan.quality,
-            "quality_bound": report.final_plan.bound,
-            "labels": report.final_plan.labelled,
-            "disagreements": report.final_plan.disagreed,
-            "notes": list(report.final_plan.notes),
-        },
+        "final_plan": _plan_json(report.final_plan),
         "stream": [asdict(p) for p in report.stream],
+        "draft_plans": [{"model": model, **_plan_json(plan)} for model, plan in report.draft_plans],
+    }
+
+
+def _plan_json(plan: AcceptancePlan) -> dict[str, Any]:
+    return {
+        "draft_share": plan.draft_share,
+        "accepted_share": plan.accepted_share,
+        "threshold": plan.threshold if plan.threshold != float("inf") else None,
+        "quality_estimate": plan.quality,
+        "quality_bound": plan.bound,
+        "labels": plan.labelled,
+        "disagreements": plan.disagreed,
+        "notes": list(plan.notes),
     }
 
 
@@ -63,7 +69,7 @@ def online_tables(report: OnlineReport, title: str) -> Group:
     for name, quality, relative, cost, cut, escalated in rows:
         table.add_row(name, f"{quality:.1%}" if percent else f"{quality:.2f}", f"{relative:.1%}",
                       f"${cost:.4f}", f"{cut:.1%}", f"{escalated:.1%}")
-    plan = report.final_plan
+    plans = report.draft_plans or (("", report.final_plan),)
     lines = [
         f"target {report.target_quality:.0%} of the verifier's quality, no label read: "
         f"kept {online.relative_quality:.1%} over the whole stream, warm-up and checks paid",
@@ -71,12 +77,16 @@ def online_tables(report: OnlineReport, title: str) -> Group:
         f"answered by a cheaper model, {online.shadow_share:.1%} had an accepted draft checked",
         f"captured {report.captured:.1%} of what a perfect router saves over random escalation "
         f"at the same quality",
-        f"final plan: draft {plan.draft_share:.0%} of queries, accept {plan.accepted_share:.1%}, "
-        f"estimated {plan.quality:.1%} of the verifier (lower bound {plan.bound:.1%}) "
-        f"from {plan.labelled} labels, {plan.disagreed} disagreements",
-        *(f"final plan: {note}" for note in plan.notes),
+        *(line for model, plan in plans for line in _plan_lines(f"final plan{f' ({model})' if model else ''}", plan)),
     ]
     return Group(table, *(Text(line) for line in lines), _convergence(report))
+
+
+def _plan_lines(label: str, plan: AcceptancePlan) -> list[str]:
+    return [f"{label}: draft {plan.draft_share:.0%} of queries, accept {plan.accepted_share:.1%}, "
+            f"estimated {plan.quality:.1%} of the verifier (lower bound {plan.bound:.1%}) "
+            f"from {plan.labelled} labels, {plan.disagreed} disagreements",
+            *(f"{label}: {note}" for note in plan.notes)]
 
 
 def _convergence(report: OnlineReport) -> Table:
