@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from cascadeflow.domain.agreement import extract_choice, options_of
 from cascadeflow.domain.complexity import ComplexityAnalyzer
 from cascadeflow.domain.errors import ConfigurationError
 from cascadeflow.domain.long_text import CaseBlind, scaled_count, window
@@ -100,9 +99,7 @@ class QualityConfig:
     ``min_score`` is the acceptance threshold on the final score in [0, 1]; without
     logprobs the score of an answer that breaks no rule is 1.0, with logprobs it is the
     geometric-mean token probability, and with a ``scorer`` it is the scorer's score.
-    ``reject_unpicked_choice``: a multiple-choice question (lettered options, one per
-    line, in the query) answered without naming one of them, by letter or by quoting
-    it, fails (it cannot agree with any pick). ``thresholds_by_complexity`` (keys simple/medium/high) replaces ``min_score`` for
+    ``thresholds_by_complexity`` (keys simple/medium/high) replaces ``min_score`` for
     queries of that complexity. ``pre_router`` sends queries it judges too hard straight
     to the strongest model. The named presets are in ``quality_presets``.
     """
@@ -112,7 +109,6 @@ class QualityConfig:
     reject_refusals: bool = True
     reject_hedging: bool = True
     reject_truncated: bool = True
-    reject_unpicked_choice: bool = True
     min_confidence: float = 0.3
     min_score: float = 0.0
     refusal_patterns: tuple[str, ...] = REFUSAL_PATTERNS
@@ -171,8 +167,7 @@ def _either(patterns: tuple[str, ...], defaults: tuple[str, ...], cues: tuple[st
 
 
 class QualityValidator:
-    """Rejects empty, short, refusing, hedging, truncated and low-confidence answers, and
-    multiple-choice answers that pick no option."""
+    """Rejects empty, short, refusing, hedging, truncated and low-confidence answers."""
 
     def __init__(self, config: QualityConfig | None = None) -> None:
         self.config = config or QualityConfig()
@@ -197,9 +192,6 @@ class QualityValidator:
             return ValidationResult(False, 0.0, f"refusal: {match!r}")
         if cfg.reject_hedging and (match := hedging.search(view, lowered)) is not None:
             return ValidationResult(False, 0.1, f"hedging: {match!r}")
-        if cfg.reject_unpicked_choice and context.query and (options := options_of(window(context.query))):
-            if extract_choice(view, options) is None:
-                return ValidationResult(False, 0.0, "multiple choice: the answer names none of the options")
         score = 1.0
         confidence = context.known_confidence
         if confidence is not None:

@@ -60,7 +60,7 @@ QUALITY_PRESETS: Mapping[str, QualityConfig] = {
 
 FORMAT = "cascadeflow.quality/1"
 _PLAIN_FIELDS = ("min_length_chars", "min_words", "reject_refusals", "reject_hedging",
-                 "reject_truncated", "reject_unpicked_choice", "min_confidence", "min_score", "name")
+                 "reject_truncated", "min_confidence", "min_score", "name")
 
 ScorerReader = Callable[[Mapping[str, Any]], Any]
 
