@@ -41,6 +41,10 @@ def test_multiple_choice_compares_the_picked_letter(draft: str, reference: str, 
         ("#### 50", "It walks 1 mile.\n\nSo, it takes Grandma 50 minutes to walk the entire 3-mile way.", True),
         ("#### 17", "He will be 51 / 3 = 17 then.\n\nSo the nephew is 17 - 7 = 10 years old today.", False),
         ("#### 2400", "In total, the factory makes 2400 + 600 = 3000 quarts in 48 hours.", False),
+        # a step before the closing sentence's last result is no result: one step too few
+        ("#### 15", "She has 20 - 5 = 15 apples, and after buying 3 more she has 15 + 3 = 18 apples.", False),
+        ("#### 3", "The first takes 3 hours and the second 5 hours, so the difference is 2 hours.", False),
+        ("#### 5", "x = 5, so y = 2x = 10.", False),
         # two unstated results: their last numbers, as before
         ("It takes 50 minutes for the 3-mile walk.", "She needs 50 minutes for the 3-mile walk.", True),
     ],
@@ -62,6 +66,8 @@ def test_json_answers_compare_as_data_and_ignore_prose_fields() -> None:
     # an escaped backslash and a "&", "\\[" a backslash JSON does not know
     latex = '```json\n{"reasoning": "$x \\\\& y$ \\[z\\]", "answer": "36"}\n```'
     assert compare_answers(query, latex, json.dumps(theirs)).agree is True
+    arrow = '{"reasoning": "$x \\uparrow$ then \\underline{y}", "answer": "36"}'  # \u without hex digits
+    assert compare_answers(query, arrow, json.dumps(theirs)).agree is True
     assert compare_answers(query, json.dumps({**mine, "answer": "35"}), json.dumps(theirs)).agree is False
     assert compare_answers(query, "thirty-six", json.dumps(theirs)).agree is False
     tool = {"name": "get_weather", "arguments": {"city": "Paris", "unit": "celsius"}}
@@ -161,3 +167,11 @@ def test_a_judges_reply_is_read_and_long_texts_are_cut() -> None:
     system, user = judge_prompt("Summarise.", "x" * 50_000, "short")
     assert "SAME" in system and "DIFFERENT" in system
     assert len(user) < 3 * JUDGE_CHARS and "[…]" in user and user.endswith("(SAME or DIFFERENT):")
+
+
+def test_a_dialogue_is_not_a_multiple_choice_question() -> None:
+    from cascadeflow.domain.agreement import options_of
+
+    assert options_of("A: Are we still meeting at 5?\nB: Yes, see you.\nA: Great.\nSummarise this.") == {}
+    assert options_of("Pick one.\nA. 4\nC. 9") == {}  # a letter skipped
+    assert options_of(MULTIPLE_CHOICE) == {"A": "4", "B": "7", "C": "9", "D": "15"}

@@ -50,10 +50,13 @@ class Agreement:
 
 
 def options_of(query: str) -> dict[str, str]:
-    """The lettered options of a multiple-choice query (empty when it has fewer than two)."""
-    found = {letter: text.strip() for letter, text in _OPTION_LINE.findall(query)}
+    """The lettered options of a multiple-choice query: two or more, from A on, each
+    letter once and none skipped (empty otherwise: a dialogue's "A: ... B: ... A: ..."
+    lines are no options)."""
+    lines = _OPTION_LINE.findall(query)
+    found = {letter: text.strip() for letter, text in lines}
     letters = sorted(found)
-    if len(letters) < 2 or letters[0] != "A":
+    if len(letters) < 2 or len(lines) != len(letters) or "".join(letters) != "ABCDEFGHIJ"[:len(letters)]:
         return {}
     return found
 
@@ -76,7 +79,7 @@ _DECODER = json.JSONDecoder(strict=False)  # raw newlines inside strings are com
 # LaTeX in a JSON string (\\frac, \\( ...) is an invalid escape: read it as a backslash
 # a JSON escape (kept), or a backslash that starts none (LaTeX in a string: doubled); read
 # left to right in pairs, so the second backslash of an escaped one is never doubled
-_ESCAPE_OR_LOOSE = re.compile(r'\\(["\\/bfnrtu])|\\')
+_ESCAPE_OR_LOOSE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})|\\')
 _JSON_SCAN_CHARS = 20_000  # longer answers are not searched for a JSON value
 
 
@@ -160,8 +163,9 @@ _CUED = re.compile(
 
 def closing_results(answer: str) -> tuple[list[float], bool]:
     """What an answer may give as its result, and whether it states it: the stated
-    result alone; else its last number, and in its closing sentence the results after
-    "=" and the numbers a result verb introduces ("it takes Grandma 50 minutes")."""
+    result alone; else its last number, and in its closing sentence the last result
+    after "=" and the last number a result verb introduces ("it takes Grandma 50
+    minutes")."""
     stated = stated_answer(answer)
     if stated is not None:
         return [stated], True
@@ -171,8 +175,9 @@ def closing_results(answer: str) -> tuple[list[float], bool]:
     found = [number(numbers[-1])]
     tail = answer[-CLOSING_CHARS:].strip()
     closing = next((part for part in reversed(_SENTENCE_END.split(tail)) if _NUMBER.search(part)), "")
-    found += [number(text) for text in _AFTER_EQUALS.findall(closing)]
-    found += [number(text) for text in _CUED.findall(closing)]
+    # the sentence's last result only: its earlier ones are steps ("15 + 3 = 18")
+    found += [number(text) for text in _AFTER_EQUALS.findall(closing)[-1:]]
+    found += [number(text) for text in _CUED.findall(closing)[-1:]]
     return [n for n in found if n is not None], False
 
 
