@@ -9,6 +9,7 @@ import pytest
 from cascadeflow.application.online_calibration import OnlineCalibration
 from cascadeflow.application.run_cascade import CascadeRequest, RunCascade
 from cascadeflow.bootstrap import bootstrap
+from cascadeflow.domain.errors import ProviderUnavailableError
 from cascadeflow.domain.messages import Completion, CompletionRequest, Message, call_options
 from cascadeflow.domain.online_policy import Decision, OnlineSettings
 from cascadeflow.domain.quality_presets import ONLINE_QUALITY
@@ -122,7 +123,14 @@ async def test_a_draft_held_back_is_returned_when_the_strongest_answer_breaks_a_
     result = await cascade.execute(ask(0))  # warming up: the draft waits for the verifier's word
     assert result.models_called == ("small", "large")
     assert (result.content, result.model_used, result.validation_passed) == ("Paris.", "small", True)
+    assert not result.draft_accepted  # held back, returned for want of better
     assert result.total_cost == sum(c.cost for c in result.calls)
+    # a chain whose middle draft hedges and whose strongest model fails: the first draft
+    fake = FakeProvider({"small": ["Paris."], "medium": ["I'm not sure."],
+                         "large": [ProviderUnavailableError("large", "down")]})
+    cascade, _, _ = wired(fake)
+    result = await cascade.execute(ask(0, CHEAP, MID, DEAR))
+    assert (result.content, result.model_used, result.draft_accepted) == ("Paris.", "small", False)
     # no draft passed the rules either: the strongest model's answer, flagged
     fake = FakeProvider({"small": ["I cannot help with that."], "large": ["I'm not sure."]})
     cascade, _, _ = wired(fake)
@@ -467,3 +475,29 @@ def test_a_domain_still_learning_accepts_no_more_of_its_queries_than_the_route_p
     by_route = sum(online.decide_draft(route, 0.55, (), f"q{i}")[1] != Decision.ESCALATE
                    for i in range(4000)) / 4000
     assert by_route == pytest.approx(pooled.accepted_share / pooled.draft_share, abs=0.03)
+
+
+def test_plans_fitted_with_an_old_share_are_refitted_before_use() -> None:
+    from cascadeflow.domain.online_evidence import Observation
+
+    online = OnlineCalibration(InMemoryCalibrationStore(), HashChance(), QUICK)
+    small, medium = online.chain_routes(["small", "medium", "large"])
+    geo = online.domain_route(medium, "geo")
+    assert geo is not None
+    for i in range(300):  # small always disagrees, medium agrees but for one in 25
+        for route, disagreed in ((small, True), (medium, i % 25 == 0), (geo, i % 25 == 0)):
+            online.learn(route, Observation(bin=9, labelled=True, disagreed=disagreed,
+                                            draft_cost=0.0001, verifier_cost=0.01), 3)
+    allowance = 1.0 - QUICK.target_quality
+    assert 1.0 - online.settings_for(3, medium).target_quality > allowance / 2  # split its way
+    fitted = online.plan(geo, 3)
+    assert "of the chain's quality allowance" in fitted.notes[-1]
+    # a second chain through medium: every plan fitted with an uneven share is refitted
+    # (the domain's too) before it decides anything
+    online.chain_routes(["tiny", "medium", "large"])
+    assert set(online.unfitted([small, medium, geo])) == {small, medium, geo}
+    for route in (small, medium, geo):
+        plan = online.plan(route, 3)
+        assert not any("chain's quality allowance" in n for n in plan.notes)
+        assert plan.bound >= 1.0 - allowance / 2 - 1e-9
+    assert online.unfitted([small, medium, geo]) == []

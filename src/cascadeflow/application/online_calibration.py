@@ -77,6 +77,8 @@ class OnlineCalibration:
         self._shared: set[str] = set()  # draft routes of more than one chain: those chains split equally
         self._shares: dict[str, float] = {}  # a chain's draft route -> its share of the allowance
         self._splits_due: dict[tuple[str, ...], int] = {}  # refits of a chain's routes since its last split
+        self._epoch = 0  # bumped whenever a share changes: a plan fitted on an older one is not published
+        self._stale: set[str] = set()  # routes whose plan was fitted with a share that has changed since
         self._lock = threading.Lock()
 
     @property
@@ -96,18 +98,26 @@ class OnlineCalibration:
         """The route of each draft of the chain ``models`` (cheapest first, the strongest
         last), which then share the chain's allowance as their evidence says
         (``split_allowance``). A route met in two chains (two chains of as many models
-        with a draft model and the strongest in common) splits equally in both."""
+        with a draft model and the strongest in common), or twice in one (a model name
+        given twice), splits equally wherever it is met."""
         stages = len(models)
         routes = tuple(self.route(model, models[-1], stages) for model in models[:-1])
         if stages > 2 and self._chains.get(routes[0]) != routes:
             with self._lock:
                 for route in routes:
                     known = self._chains.setdefault(route, routes)
-                    if known != routes:
-                        self._shared.update(known + routes)
-                        for shared in known + routes:
-                            self._shares.pop(shared, None)
+                    if known != routes or len(set(routes)) < len(routes):
+                        self._equal_shares(known + routes)
         return routes
+
+    def _equal_shares(self, routes: tuple[str, ...]) -> None:
+        """These routes split equally from now on (the lock held): their shares go, and
+        every plan fitted with one, theirs and their domains', is refitted."""
+        self._shared.update(routes)
+        for route in routes:
+            self._shares.pop(route, None)
+        self._epoch += 1
+        self._stale.update(r for r in (*routes, *self._pooled) if self._pooled.get(r, r) in routes)
 
     def domain_route(self, route: str, domain: str | None) -> str | None:
         """The evidence key of ``route`` for queries of one domain (None: no domain
@@ -141,22 +151,28 @@ class OnlineCalibration:
         """The settings a draft route's plan is fitted with: in a chain of more than two
         models, its share of the chain's allowance (an equal share until the chain's
         evidence has been split; a domain's route takes its route's share)."""
+        return self._settings_at(stages, route)[0]
+
+    def _settings_at(self, stages: int, route: str | None) -> tuple[OnlineSettings, int | None, float | None]:
+        """``settings_for``, the share epoch it was read at (None: no chain, no share),
+        and the route's split share (None: not split, an equal share)."""
         if stages <= 2:
-            return self.settings
+            return self.settings, None, None
         with self._lock:
-            share = self._shares.get(self._pooled.get(route, route) if route else "", 1.0 / (stages - 1))
-        allowance = (1.0 - self.settings.target_quality) * share
-        return replace(self.settings, target_quality=min(1.0, 1.0 - allowance))
+            share, epoch = self._shares.get(self._pooled.get(route, route) if route else ""), self._epoch
+        allowance = (1.0 - self.settings.target_quality) * (1.0 / (stages - 1) if share is None else share)
+        return replace(self.settings, target_quality=min(1.0, 1.0 - allowance)), epoch, share
 
     def plan(self, route: str, stages: int = 2) -> AcceptancePlan:
         with self._lock:
-            cached = self._plans.get(route)
+            cached = None if route in self._stale else self._plans.get(route)
         return cached if cached is not None else self._refit(route, stages)
 
     def unfitted(self, routes: list[str]) -> list[str]:
-        """The routes whose plan is not in memory yet."""
+        """The routes whose plan is not in memory yet, or was fitted with a chain share
+        that has changed since."""
         with self._lock:
-            return [r for r in routes if r not in self._plans]
+            return [r for r in routes if r not in self._plans or r in self._stale]
 
     def prepare(self, routes: list[str], stages: int = 2) -> None:
         """Fit (from the store) the plans of these routes: a database read the caller
@@ -218,11 +234,14 @@ class OnlineCalibration:
 
     def _refit(self, route: str, stages: int) -> AcceptancePlan:
         if not self.learns:
-            if (chain := self._split_due(route)) is not None:
-                return self._split(route, chain, stages)
+            if (chain := self._split_due(route)) is not None and (split := self._split(route, chain)) is not None:
+                return split
             evidence = self._store.evidence(route, self.settings.bins)
-            plan = fit_plan(evidence.bins, self.settings_for(stages, route), evidence.costs())
-            return self._publish(route, self._with_share(route, plan), None)
+            while True:  # a share changed while fitting (a split, a second chain): fit again
+                settings, epoch, share = self._settings_at(stages, route)
+                plan = _noted(fit_plan(evidence.bins, settings, evidence.costs()), share)
+                if self._publish(route, plan, None, epoch) is not None:
+                    return plan
         with self._lock:
             refitting = self._refitting.setdefault(route, threading.Lock())
             published = self._fits.get(route, 0)
@@ -235,7 +254,8 @@ class OnlineCalibration:
             plan = fit_plan(bins, self.settings_for(stages, route), evidence.costs())
             if learned is not None:
                 plan = replace(plan, notes=(*plan.notes, learned.note()))
-            return self._publish(route, plan, learned if learned is not None and learned.adopted else None)
+            self._publish(route, plan, learned if learned is not None and learned.adopted else None)
+            return plan
 
     def _split_due(self, route: str) -> tuple[str, ...] | None:
         """The chain whose allowance to split again now that ``route`` (one of its draft
@@ -253,38 +273,49 @@ class OnlineCalibration:
             self._splits_due[chain] = 0
         return chain
 
-    def _split(self, route: str, chain: tuple[str, ...], stages: int) -> AcceptancePlan:
+    def _split(self, route: str, chain: tuple[str, ...]) -> AcceptancePlan | None:
         """Share the chain's allowance between its drafts by their evidence, and publish
-        every draft route's plan fitted with its share."""
+        every draft route's plan fitted with its share; its domains' plans are refitted
+        when next used. None when the chain's shares changed meanwhile (another split, or
+        a second chain made them equal): nothing is published."""
+        with self._lock:
+            epoch = self._epoch
         evidence = [self._store.evidence(r, self.settings.bins) for r in chain]
         shares, plans = split_allowance([(e.bins, e.costs()) for e in evidence], self.settings)
+        noted = [_noted(plan, share) for plan, share in zip(plans, shares)]
         with self._lock:
+            if self._epoch != epoch or any(r in self._shared for r in chain):
+                return None
+            self._epoch += 1
             self._shares.update(zip(chain, shares))
-        noted = [self._with_share(r, plan) for r, plan in zip(chain, plans)]
+            for other, plan in zip(chain, noted):
+                self._set_plan(other, plan, None)
+            self._stale.update(r for r, pooled in self._pooled.items() if pooled in chain)
         for other, plan in zip(chain, noted):
-            if other != route:
-                self._publish(other, plan, None)
-        return self._publish(route, noted[chain.index(route)], None)
+            self._store.save_plan(other, plan)
+        return noted[chain.index(route)]
 
-    def _with_share(self, route: str, plan: AcceptancePlan) -> AcceptancePlan:
-        """The plan, noting the share of its chain's allowance it was fitted with (once split)."""
+    def _publish(self, route: str, plan: AcceptancePlan, score: LearnedScore | None,
+                 epoch: int | None = None) -> AcceptancePlan | None:
+        """Make ``plan`` the route's; not when ``epoch`` is given and the chain shares
+        have changed since (None)."""
         with self._lock:
-            share = self._shares.get(self._pooled.get(route, route))
-        if share is None:
-            return plan
-        return replace(plan, notes=(*plan.notes, f"{share:.0%} of the chain's quality allowance"))
-
-    def _publish(self, route: str, plan: AcceptancePlan, score: LearnedScore | None) -> AcceptancePlan:
+            if epoch is not None and epoch != self._epoch:
+                return None
+            self._set_plan(route, plan, score)
         self._store.save_plan(route, plan)
-        with self._lock:
-            self._plans[route] = plan
-            if score is None:
-                self._scores.pop(route, None)
-            else:
-                self._scores[route] = score
-            self._since_fit[route] = 0
-            self._fits[route] = self._fits.get(route, 0) + 1
         return plan
+
+    def _set_plan(self, route: str, plan: AcceptancePlan, score: LearnedScore | None) -> None:
+        """(the lock held)"""
+        self._plans[route] = plan
+        self._stale.discard(route)
+        if score is None:
+            self._scores.pop(route, None)
+        else:
+            self._scores[route] = score
+        self._since_fit[route] = 0
+        self._fits[route] = self._fits.get(route, 0) + 1
 
     def _learnt_bins(self, route: str, evidence: RouteEvidence
                      ) -> tuple[Sequence[EvidenceBin], LearnedScore | None]:
@@ -345,3 +376,10 @@ class OnlineCalibration:
         fitted = fit_learned_score(list(window.samples))
         if fitted is not None:
             window.learned = fitted
+
+
+def _noted(plan: AcceptancePlan, share: float | None) -> AcceptancePlan:
+    """The plan, noting the share of its chain's allowance it was fitted with (once split)."""
+    if share is None:
+        return plan
+    return replace(plan, notes=(*plan.notes, f"{share:.0%} of the chain's quality allowance"))

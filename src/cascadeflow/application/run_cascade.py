@@ -95,9 +95,9 @@ class RunCascade:
 
     Every call is priced, drafts included. Rate limits and timeouts are retried with
     backoff; any other provider failure moves on to the next model. When no answer
-    passes, the last answer obtained is returned, flagged, unless the strongest model's
-    broke a rule where a draft held back by the online plan broke none: that draft is
-    returned; when no model answered at all, AllModelsFailedError lists what each one
+    passes, the strongest answer that broke no rule is returned (a draft held back by
+    the online plan: ``draft_accepted`` stays False), else the last answer obtained,
+    flagged; when no model answered at all, AllModelsFailedError lists what each one
     returned.
 
     With ``online`` calibration, a draft that passes the rules is accepted only as its
@@ -194,7 +194,7 @@ class RunCascade:
                     failures.append(error)
                     calls.append(_failed_call(model, error, attempts))
                 case Success(completion):
-                    shown_live = live is not None  # this answer's text reached the caller
+                    shown_live = live is not None and bool(completion.text)  # its text reached the caller
                     answer = answers[index] = self._judge(model, completion, cost, request)
                     decision = Decision.ACCEPT
                     sampled: ModelCall | None = None
@@ -225,8 +225,10 @@ class RunCascade:
             await asyncio.to_thread(self._teach, online, chain, answers, verdicts, routes, key)
         if answer is None:
             raise AllModelsFailedError(failures)
-        if answer.model is chain[-1] and not answer.verdict.passed and not shown_live:
-            answer = _best_of(answers, answer)
+        fell_back = False
+        if not answer.verdict.passed and not shown_live:
+            best = _best_of(answers, answer)
+            answer, fell_back = best, best is not answer
         if request.relay is not None and not shown_live and answer.completion.text:
             await request.relay(answer.model.name, answer.completion.text)  # accepted: shown now
         total_cost = sum(c.cost for c in calls)
@@ -240,7 +242,7 @@ class RunCascade:
             total_cost=total_cost,
             cost_saved=self._baseline_cost(dearest, answer) - total_cost,
             latency_ms=(self._clock.monotonic() - started) * 1000.0,
-            draft_accepted=answer.verdict.passed and answer.model is cheapest,
+            draft_accepted=answer.verdict.passed and answer.model is cheapest and not fell_back,
             cascaded=any(c.model != calls[0].model for c in calls),  # a second sample is no cascade
             quality_score=answer.verdict.score,
             validation_passed=answer.verdict.passed,
@@ -537,9 +539,10 @@ def _context(completion: Completion, request: CascadeRequest) -> ValidationConte
 
 
 def _best_of(answers: Mapping[int, _Answer], last: _Answer) -> _Answer:
-    """The answer to return when the strongest model's broke a rule (a refusal, a hedge,
-    an empty or cut-off text): the strongest draft that broke none (held back only by the
-    online plan, which wanted the strongest model's word), else the strongest model's."""
+    """The answer to return when the last one obtained did not pass (it broke a rule, or
+    the online plan held it back and no stronger model answered: a failure, the budget):
+    the strongest answer that broke no rule (a draft held back only by the online plan,
+    which wanted the strongest model's word), else the last one."""
     passing = [answers[i] for i in sorted(answers) if answers[i].verdict.passed]
     return passing[-1] if passing else last
 

@@ -59,8 +59,9 @@ class CascadeResult:
 
     ``cost_saved`` is what the most expensive model would have cost for the same tokens
     minus ``total_cost`` (negative when escalation made the run dearer). When no answer
-    passed validation, the last answer obtained is returned with ``validation_passed``
-    False. A domain strategy run also reports ``strategy_used``, ``steps_executed`` and
+    was accepted, the strongest one that broke no rule is returned (a draft the online
+    plan held back: ``draft_accepted`` False), else the last answer obtained with
+    ``validation_passed`` False. A domain strategy run also reports ``strategy_used``, ``steps_executed`` and
     every step's verdict in ``steps``; tier routing reports ``user_tier`` and the query's
     ``complexity``.
     """
