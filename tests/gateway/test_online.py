@@ -66,3 +66,31 @@ def test_a_fixed_mode_has_no_calibration_and_the_route_is_for_admins(
     response = httpx.get(f"{gateway.url}/v1/usage/calibration",
                          headers={"Authorization": f"Bearer {client(gateway).api_key}"}, timeout=10)
     assert response.status_code == 403
+
+
+def test_a_chain_gives_its_allowance_to_the_draft_that_agrees(
+    upstream: OpenAIServer, serve: Callable[..., ThreadServer]
+) -> None:
+    # three models: the cheapest always disagrees with the strongest, the middle one agrees
+    mid = {"name": "fake-mid", "provider": "openai", "api_key": "sk-upstream", "api_base": upstream.base_url,
+           "input_cost_per_token": 3e-6, "output_cost_per_token": 6e-6}
+    raw = config(upstream)
+    raw["models"] = [raw["models"][0], mid, raw["models"][1]]  # type: ignore[index]
+    upstream.script("fake-small", *[Reply("Berlin.")] * 200)
+    upstream.script("fake-mid", *[Reply("Paris.")] * 200)
+    upstream.script("fake-big", *[Reply("Paris")] * 200)
+    gateway = serve(raw)
+    openai = client(gateway)
+    # a hard question: the tier's routing keeps all three models (a simple one gets two)
+    hard = [{"role": "user", "content": "Design a distributed payments architecture with event sourcing and "
+                                        "explain, step by step, the trade-offs of each consistency model."}]
+    used = [openai.chat.completions.create(model="cascadeflow", messages=hard).model for _ in range(80)]
+    # every draft of the cheapest disagrees: it may answer only within its share of the
+    # 10% allowance; the agreeing middle model answers most of the rest
+    assert used.count("fake-small") <= 0.1 * len(used)
+    assert used[-40:].count("fake-mid") >= 24, used
+    routes = {r["route"]: r for r in calibration(gateway)["routes"]}
+    mid_route = routes["fake-mid -> fake-big [3-model chain]"]
+    share = next(n for n in mid_route["notes"] if "chain's quality allowance" in n)
+    assert int(share.split("%")[0]) >= 50  # the agreeing draft holds most of the allowance
+    assert mid_route["quality_bound"] >= 1.0 - 0.1 * int(share.split("%")[0]) / 100 - 1e-9
