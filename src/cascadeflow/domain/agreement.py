@@ -76,9 +76,9 @@ def extract_choice(answer: str, options: dict[str, str]) -> str | None:
 
 
 _DECODER = json.JSONDecoder(strict=False)  # raw newlines inside strings are common
-# LaTeX in a JSON string (\\frac, \\( ...) is an invalid escape: read it as a backslash
-# a JSON escape (kept), or a backslash that starts none (LaTeX in a string: doubled); read
-# left to right in pairs, so the second backslash of an escaped one is never doubled
+# LaTeX in a JSON string (\\frac, \\( ...) is an invalid escape: read it as a backslash.
+# Matched left to right: a JSON escape (kept) or a backslash that starts none (doubled),
+# so the second backslash of an escaped one is never doubled
 _ESCAPE_OR_LOOSE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})|\\')
 _JSON_SCAN_CHARS = 20_000  # longer answers are not searched for a JSON value
 
