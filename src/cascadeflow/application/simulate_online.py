@@ -107,7 +107,7 @@ class SimulateOnline:
         usable = [r for r in records if names <= r.responses.keys()]
         if not usable:
             raise ConfigurationError(f"no trace record has answers from all of {', '.join(sorted(names))}")
-        route = self._online.route(chain[0].name, chain[-1].name, len(chain))
+        routes = self._online.chain_routes([m.name for m in chain])  # each draft's, cheapest first
         runs: list[_Run] = []
         marks: list[tuple[int, AcceptancePlan]] = []
         every = max(1, len(usable) // self._points)
@@ -116,13 +116,12 @@ class SimulateOnline:
                 models=tuple(chain), messages=record.messages, domain=record.domain, query_id=record.id))
             runs.append(_Run(record, result))
             if count % every == 0 or count == len(usable):
-                marks.append((count, self._online.plan(route, len(chain))))
+                marks.append((count, self._online.plan(routes[0], len(chain))))
             if on_progress is not None:
                 on_progress(1)
         report = await self._report(runs, labelled, chain, marks, len(records) - len(usable))
         if len(chain) < 3:
             return report
-        routes = self._online.chain_routes([m.name for m in chain])
         return replace(report, draft_plans=tuple((m.name, self._online.plan(r, len(chain)))
                                                  for m, r in zip(chain, routes)))
 

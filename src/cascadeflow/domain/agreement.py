@@ -181,12 +181,11 @@ def closing_results(answer: str) -> tuple[list[float], bool]:
     return [n for n in found if n is not None], False
 
 
-def _same_result(draft: str, reference: str) -> bool:
-    """Two worked answers give the same result: both stated, or both unstated and closing
-    on the same number, alike; one stated and the other unstated when the stated result
-    is among the other's closing results."""
-    mine, mine_stated = closing_results(draft)
-    theirs, theirs_stated = closing_results(reference)
+def _same_result(draft: tuple[list[float], bool], reference: tuple[list[float], bool]) -> bool:
+    """Two worked answers (their ``closing_results``) give the same result: both stated,
+    or both unstated and closing on the same number, alike; one stated and the other
+    unstated when the stated result is among the other's closing results."""
+    (mine, mine_stated), (theirs, theirs_stated) = draft, reference
     if not mine or not theirs:
         return False
     if mine_stated == theirs_stated:
@@ -341,8 +340,9 @@ def compare_answers(query: str, draft: str, reference: str) -> Agreement:
             return Agreement(False, "code")
         return Agreement(None, "code")
     if _NUMBER.search(query):
-        if final_number(reference) is not None:
-            return Agreement(_same_result(draft, reference), "number")
+        closing = closing_results(reference)
+        if closing[0]:
+            return Agreement(_same_result(closing_results(draft), closing), "number")
     short_mine, short_theirs = normalise_short(draft), normalise_short(reference)
     if len(short_theirs.split()) <= SHORT_WORDS and len(short_mine.split()) <= SHORT_WORDS:
         same = short_mine == short_theirs or (
